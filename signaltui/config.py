@@ -1,0 +1,200 @@
+"""Settings for the front ends: credentials, store path, delivery tuning, mapping options.
+
+Values come, strongest first, from ``SIGNALTUI_*`` environment variables, then the TOML
+config file (``--config``, ``SIGNALTUI_CONFIG`` or ``<user config dir>/config.toml``), then
+the defaults below. Credentials are :class:`~pydantic.SecretStr` so they never print.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_config_dir, user_data_dir
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from signaltui.core.config import MappingConfig
+from signaltui.core.request import Destination
+from signaltui.errors import ConfigError
+
+APP_NAME = "signaltui"
+
+#: Placeholder credentials the mocks accept when none are configured (contract 5).
+MOCK_PLACEHOLDERS = {
+    "apollo_api_key": "mock-apollo-key",
+    "outreach_client_id": "mock-client-id",
+    "outreach_client_secret": "mock-client-secret",
+    "outreach_refresh_token": "mock-refresh-token",
+    "close_api_key": "api_mock_close_key",
+}
+
+
+def default_data_dir() -> Path:
+    """Where the store and the Outreach token cache live by default."""
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    """The config file read when neither ``--config`` nor ``SIGNALTUI_CONFIG`` is given."""
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+class Credentials(BaseModel):
+    """The secrets of the three CRMs. Never stored, recorded, logged or rendered."""
+
+    apollo_api_key: SecretStr | None = None
+    outreach_client_id: SecretStr | None = None
+    outreach_client_secret: SecretStr | None = None
+    outreach_refresh_token: SecretStr | None = None
+    close_api_key: SecretStr | None = None
+
+    def get(self, name: str) -> str | None:
+        """The plain value of credential ``name``, or ``None`` when unset or blank."""
+        value: SecretStr | None = getattr(self, name)
+        plain = value.get_secret_value().strip() if value is not None else ""
+        return plain or None
+
+    def configured_for(self, destination: Destination) -> bool:
+        """Whether every credential ``destination`` needs is present."""
+        return all(self.get(name) for name in CREDENTIAL_NAMES[destination])
+
+    def with_mock_placeholders(self) -> Credentials:
+        """These credentials, with each unset one replaced by its mock placeholder."""
+        filled = {
+            name: SecretStr(self.get(name) or placeholder)
+            for name, placeholder in MOCK_PLACEHOLDERS.items()
+        }
+        return Credentials(**filled)
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret value, for redaction checks."""
+        return [v for name in MOCK_PLACEHOLDERS if (v := self.get(name))]
+
+
+CREDENTIAL_NAMES: dict[Destination, tuple[str, ...]] = {
+    "apollo": ("apollo_api_key",),
+    "outreach": ("outreach_client_id", "outreach_client_secret", "outreach_refresh_token"),
+    "close": ("close_api_key",),
+}
+
+
+class DeliverySettings(BaseModel):
+    """How the delivery client retries and paces requests."""
+
+    max_attempts: int = Field(3, ge=1, le=20, description="Attempts per delivery, first included.")
+    backoff_base: float = Field(0.5, ge=0, description="First retry delay in seconds (doubles).")
+    backoff_max: float = Field(30.0, ge=0, description="Longest delay between two attempts.")
+    timeout: float = Field(10.0, gt=0, description="Per-request timeout in seconds.")
+    rate_limit_per_second: float = Field(
+        5.0, ge=0, description="Sustained requests/s per destination; 0 switches the limiter off."
+    )
+    rate_limit_burst: int = Field(5, ge=1, description="Requests allowed in a burst.")
+
+
+class Settings(BaseSettings):
+    """All settings of one signaltui run. Build it with :func:`load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SIGNALTUI_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    db: Path = Field(
+        default_factory=lambda: default_data_dir() / "signaltui.db",
+        description="The SQLite store (also --db).",
+    )
+    token_file: Path = Field(
+        default_factory=lambda: default_data_dir() / "outreach-token.json",
+        description="Where the rotated Outreach refresh token and access token are cached.",
+    )
+    apollo_api_key: SecretStr | None = Field(None, description="Apollo key (Create a Contact).")
+    outreach_client_id: SecretStr | None = Field(None, description="Outreach OAuth client id.")
+    outreach_client_secret: SecretStr | None = Field(None, description="Outreach client secret.")
+    outreach_refresh_token: SecretStr | None = Field(None, description="Outreach refresh token.")
+    close_api_key: SecretStr | None = Field(None, description="Close API key (api_…).")
+    mapping: MappingConfig = Field(default_factory=MappingConfig, description="Mapping options.")
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings, description="Retries.")
+    # Flat aliases for the most used mapping options, so SIGNALTUI_DEFAULT_REGION works.
+    default_region: str | None = Field(None, description="Shortcut for mapping.default_region.")
+    apollo_dedupe: bool | None = Field(None, description="Shortcut for mapping.apollo_dedupe.")
+    close_lead_status_id: str | None = Field(None, description="Shortcut for Close lead status.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Explicit values (the config file, CLI flags) are passed as init kwargs, and the
+        # environment wins over them, as the module docstring promises.
+        return (env_settings, init_settings)
+
+    @property
+    def credentials(self) -> Credentials:
+        """The configured credentials (possibly none)."""
+        return Credentials(
+            apollo_api_key=self.apollo_api_key,
+            outreach_client_id=self.outreach_client_id,
+            outreach_client_secret=self.outreach_client_secret,
+            outreach_refresh_token=self.outreach_refresh_token,
+            close_api_key=self.close_api_key,
+        )
+
+    @property
+    def mapping_config(self) -> MappingConfig:
+        """The mapping options with the flat shortcuts applied."""
+        overrides: dict[str, Any] = {}
+        if self.default_region is not None:
+            overrides["default_region"] = self.default_region
+        if self.apollo_dedupe is not None:
+            overrides["apollo_dedupe"] = self.apollo_dedupe
+        if self.close_lead_status_id is not None:
+            overrides["close_lead_status_id"] = self.close_lead_status_id
+        if not overrides:
+            return self.mapping
+        return MappingConfig.model_validate({**self.mapping.model_dump(), **overrides})
+
+
+def _read_config_file(path: Path, explicit: bool) -> dict[str, Any]:
+    if not path.exists():
+        if explicit:
+            raise ConfigError(
+                "config file not found", where=str(path), hint="check the --config path"
+            )
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(
+            f"cannot read config file: {exc}", where=str(path), hint="fix the TOML syntax"
+        ) from exc
+
+
+def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from the environment, the config file and ``overrides`` (e.g. ``db=``).
+
+    Raises :class:`ConfigError` naming the offending setting when a value is invalid.
+    """
+    env_path = os.environ.get("SIGNALTUI_CONFIG")
+    explicit = config_path is not None or bool(env_path)
+    path = config_path or (Path(env_path) if env_path else default_config_path())
+    values = _read_config_file(path, explicit)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        settings = Settings(**values)
+        settings.mapping_config  # noqa: B018 - validates the shortcuts too
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        location = ".".join(str(part) for part in first["loc"]) or "settings"
+        raise ConfigError(
+            f"invalid setting {location}: {first['msg']}",
+            where=str(path) if path.exists() else "environment",
+            hint=f"set {location} in the config file or SIGNALTUI_{location.upper()}",
+        ) from exc
+    return settings

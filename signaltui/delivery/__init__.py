@@ -1,0 +1,1 @@
+"""Delivery: the only package that does HTTP (httpx). Auth, retries, pacing, outcomes."""
