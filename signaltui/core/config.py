@@ -47,7 +47,9 @@ class MappingConfig(BaseModel):
     def _upper_region(cls, value: str) -> str:
         region = value.strip().upper()
         if len(region) != 2 or not region.isalpha():
-            raise ValueError(f"default_region must be a 2-letter region code like GB, got {value!r}")
+            raise ValueError(
+                f"default_region must be a 2-letter region code like GB, got {value!r}"
+            )
         return region
 
     def consent_categories(self, destination: Destination) -> list[str]:

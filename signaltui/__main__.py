@@ -1,0 +1,5 @@
+"""``python -m signaltui`` runs the CLI."""
+
+from signaltui.cli import entry
+
+entry()

@@ -1,0 +1,58 @@
+"""The ``signaltui`` command: a thin front end over the core, delivery, store and replay.
+
+Textual is imported only by the bare ``signaltui`` command, so headless commands start
+fast and run where no terminal UI is wanted (CI).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from signaltui import __version__
+from signaltui.cli.common import AppContext, run_guarded
+from signaltui.cli.preview import preview_command
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="SIGNALTUI_DB",
+    help="SQLite store (default: the user data dir; env SIGNALTUI_DB).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML config file (default: SIGNALTUI_CONFIG or the user config dir).",
+)
+@click.version_option(__version__, prog_name="signaltui")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None, config_path: Path | None) -> None:
+    """Compose, preview, send and replay CRM lead deliveries (Apollo, Outreach, Close).
+
+    With no command, opens the terminal app.
+    """
+    ctx.obj = AppContext(db=db, config_path=config_path)
+    if ctx.invoked_subcommand is None:
+        run_guarded(lambda: _open_tui(ctx.obj))
+
+
+def _open_tui(app_context: AppContext) -> None:
+    from signaltui.tui.launch import launch
+
+    launch(app_context.settings())
+
+
+main.add_command(preview_command)
+
+
+def entry() -> None:
+    """Console-script entry point (kept for ``python -m signaltui``)."""
+    main(prog_name="signaltui")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()

@@ -1,0 +1,75 @@
+"""What every command shares: settings loading and turning SignaltuiError into exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from signaltui.config import Settings, load_settings
+from signaltui.core.request import DESTINATIONS, Destination
+from signaltui.errors import SignaltuiError
+
+T = TypeVar("T")
+
+
+@dataclass
+class AppContext:
+    """Global options, resolved lazily into :class:`Settings` once per run."""
+
+    db: Path | None = None
+    config_path: Path | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+
+    def settings(self) -> Settings:
+        """The run's settings; a bad config raises :class:`ConfigError`."""
+        if self._settings is None:
+            self._settings = load_settings(self.config_path, db=self.db)
+        return self._settings
+
+
+def app_context(ctx: click.Context) -> AppContext:
+    """The :class:`AppContext` of the top-level group (a default one in isolated tests)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppContext):
+        root.obj = AppContext()
+    return root.obj
+
+
+def fail(error: SignaltuiError) -> NoReturn:
+    """Print ``error`` for a person on stderr and exit with its code."""
+    click.echo(f"error: {error.render()}", err=True)
+    raise SystemExit(error.exit_code)
+
+
+def run_guarded(action: Callable[[], T]) -> T:
+    """Run ``action``; a :class:`SignaltuiError` becomes a message and an exit code."""
+    try:
+        return action()
+    except SignaltuiError as error:
+        fail(error)
+
+
+def parse_destinations(value: str) -> list[Destination]:
+    """``apollo``, ``outreach``, ``close``, a comma list of them, or ``all``."""
+    if value == "all":
+        return list(DESTINATIONS)
+    chosen: list[Destination] = []
+    for name in (part.strip().lower() for part in value.split(",")):
+        if name not in DESTINATIONS:
+            raise click.BadParameter(
+                f"unknown destination {name!r}; use apollo, outreach, close or all",
+                param_hint="--destination",
+            )
+        chosen.append(name)
+    return chosen
+
+
+def echo_json(data: Any) -> None:
+    """One compact JSON object per line (JSON Lines), keys in insertion order."""
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))

@@ -1,0 +1,61 @@
+"""``signaltui preview FILE``: contract 2, what each CRM would receive and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from signaltui.cli.common import app_context, echo_json, parse_destinations, run_guarded
+from signaltui.cli.render import render_decision
+from signaltui.config import Credentials
+from signaltui.core.events import resolve_stream
+from signaltui.core.plan import plan_all
+from signaltui.inputs import read_events
+
+
+def preview_secret(destination: str, credentials: Credentials) -> str | None:
+    """The secret a preview may show with ``--show-secrets``.
+
+    Outreach's bearer token only exists once the refresh token is exchanged at send
+    time, so its preview stays masked.
+    """
+    names = {"apollo": "apollo_api_key", "close": "close_api_key"}
+    return credentials.get(names[destination]) if destination in names else None
+
+
+@click.command("preview")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--destination",
+    "-d",
+    default="all",
+    show_default=True,
+    help="apollo, outreach, close, a comma list, or all.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per (event, destination).")
+@click.option("--show-secrets", is_flag=True, help="Show configured credentials unmasked.")
+@click.pass_context
+def preview_command(
+    ctx: click.Context, file: Path, destination: str, as_json: bool, show_secrets: bool
+) -> None:
+    """Show the exact request each CRM would get for the events in FILE, or why not.
+
+    FILE holds one event object or JSON Lines of a stream; identify calls lend their
+    traits to later track events of the same userId/anonymousId. Nothing is sent.
+    """
+    destinations = parse_destinations(destination)
+
+    def run() -> None:
+        settings = app_context(ctx).settings()
+        events = read_events(file)
+        credentials = settings.credentials
+        decisions = plan_all(resolve_stream(events), destinations, settings.mapping_config)
+        for _, decision in decisions:
+            secret = preview_secret(decision.destination, credentials) if show_secrets else None
+            if as_json:
+                echo_json(decision.to_contract(secret))
+            else:
+                click.echo(render_decision(decision, secret))
+
+    run_guarded(run)

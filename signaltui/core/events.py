@@ -1,0 +1,192 @@
+"""The event model (contract 1), trait aliases, and the identify→track merge of a stream."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from signaltui.errors import InputError
+
+#: snake_case spellings accepted for camelCase traits (contract 1). The camelCase name is
+#: canonical inside signaltui.
+TRAIT_ALIASES: dict[str, str] = {
+    "first_name": "firstName",
+    "last_name": "lastName",
+    "full_name": "name",
+    "phone_number": "phone",
+    "job_title": "title",
+    "website_url": "website",
+    "company_name": "company",
+}
+
+
+class Event(BaseModel):
+    """One ``identify`` or ``track`` call as received.
+
+    Unknown top-level keys are kept (``extra="allow"``) so the event round-trips into
+    the store and recordings exactly as it came.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    type: Literal["track", "identify"]
+    event: str | None = None
+    userId: str | None = None
+    anonymousId: str | None = None
+    traits: dict[str, Any] = Field(default_factory=dict)
+    properties: dict[str, Any] = Field(default_factory=dict)
+    context: dict[str, Any] = Field(default_factory=dict)
+    messageId: str | None = None
+    timestamp: str | None = None
+
+    @model_validator(mode="after")
+    def _track_needs_a_name(self) -> Event:
+        if self.type == "track" and not (self.event and self.event.strip()):
+            raise ValueError("a track event needs a non-empty 'event' name")
+        return self
+
+    @property
+    def name(self) -> str:
+        """The event name, or ``identify`` for identify calls."""
+        return self.event.strip() if self.type == "track" and self.event else "identify"
+
+    def identity_keys(self) -> list[str]:
+        """The keys identifies and tracks of one person share in a stream."""
+        keys = []
+        if self.userId:
+            keys.append(f"user:{self.userId}")
+        if self.anonymousId:
+            keys.append(f"anon:{self.anonymousId}")
+        return keys
+
+    def own_traits(self) -> dict[str, Trait]:
+        """Traits carried by this event: ``context.traits`` overlaid by ``traits``."""
+        context_traits = self.context.get("traits")
+        merged = canonical_traits(
+            context_traits if isinstance(context_traits, dict) else {}, "context.traits"
+        )
+        merged.update(canonical_traits(self.traits, "traits"))
+        return merged
+
+    def consent(self) -> dict[str, bool]:
+        """``context.consent`` as category → granted; anything but ``true`` is not granted."""
+        raw = self.context.get("consent")
+        if not isinstance(raw, dict):
+            return {}
+        return {str(k): v is True for k, v in raw.items()}
+
+    def page_url(self) -> str | None:
+        """``context.page.url`` when present and a string."""
+        page = self.context.get("page")
+        url = page.get("url") if isinstance(page, dict) else None
+        return url.strip() or None if isinstance(url, str) else None
+
+    def to_json(self) -> dict[str, Any]:
+        """The event as a JSON-ready dict, without keys that were never given."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class Trait(BaseModel):
+    """A trait value and where it came from, for the field trace."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: Any
+    source: str
+
+
+def canonical_traits(traits: dict[str, Any], prefix: str) -> dict[str, Trait]:
+    """``traits`` keyed by canonical (camelCase) name, each with its source path.
+
+    When both spellings are given, the camelCase one wins: it is the canonical name.
+    """
+    result: dict[str, Trait] = {}
+    for key, value in traits.items():
+        canonical = TRAIT_ALIASES.get(key, key)
+        if canonical != key and canonical in traits:
+            continue
+        result[canonical] = Trait(value=value, source=f"{prefix}.{key}")
+    return result
+
+
+def parse_event(data: Any, *, where: str) -> Event:
+    """Validate one decoded JSON value as an event; errors name ``where`` (file:line)."""
+    if not isinstance(data, dict):
+        raise InputError(
+            f"expected a JSON object for an event, got {type(data).__name__}",
+            where=where,
+            hint="each line (or the whole file) must be one event object",
+        )
+    try:
+        return Event.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "event"
+        raise InputError(
+            f"invalid event field '{field}': {first['msg']}",
+            where=where,
+            hint="see contract 1 in DESIGN.md: type is track or identify, traits an object",
+        ) from exc
+
+
+class ResolvedEvent(BaseModel):
+    """A track or identify with the traits it ends up carrying after the stream merge."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event: Event
+    traits: dict[str, Trait]
+
+    def trait(self, name: str) -> Trait | None:
+        """The merged trait ``name`` (canonical spelling), if any."""
+        return self.traits.get(name)
+
+    def merged_json(self) -> dict[str, Any]:
+        """The event JSON with its merged traits (what recordings keep, contract 3)."""
+        data = self.event.to_json()
+        data["traits"] = {name: trait.value for name, trait in self.traits.items()}
+        return data
+
+
+def resolve_event(event: Event) -> ResolvedEvent:
+    """A lone event with only its own traits (no stream to merge from)."""
+    return ResolvedEvent(event=event, traits=event.own_traits())
+
+
+class TraitMemory:
+    """Remembers identify traits per person so later track events can use them.
+
+    Later identifies overwrite earlier traits trait by trait. A track event's own traits
+    win over remembered ones, and they are remembered too, as a CDP would.
+    """
+
+    def __init__(self) -> None:
+        self._traits: dict[str, dict[str, Trait]] = {}
+
+    def resolve(self, event: Event) -> ResolvedEvent:
+        """The event with remembered traits merged in; updates the memory."""
+        keys = event.identity_keys()
+        merged: dict[str, Trait] = {}
+        for key in keys:
+            merged.update(self._traits.get(key, {}))
+        own = event.own_traits()
+        merged.update(own)
+        # Remembered traits say which earlier call supplied them, so a later track's
+        # trace reads "identify msg-1: traits.email" rather than a bare path.
+        label = f"{event.type} {event.messageId}" if event.messageId else event.type
+        stored = {**merged}
+        stored.update(
+            {n: Trait(value=t.value, source=f"{label}: {t.source}") for n, t in own.items()}
+        )
+        for key in keys:
+            self._traits[key] = dict(stored)
+        return ResolvedEvent(event=event, traits=merged)
+
+
+def resolve_stream(events: Iterable[Event]) -> Iterator[ResolvedEvent]:
+    """Each event of a stream, in order, with identify traits merged in."""
+    memory = TraitMemory()
+    for event in events:
+        yield memory.resolve(event)

@@ -1,0 +1,68 @@
+"""Normalisation of identifiers: email, phone (E.164 with phonenumbers), names, text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import phonenumbers
+
+
+def clean_text(value: Any) -> str | None:
+    """A trimmed string, or ``None`` for missing, blank or non-scalar values.
+
+    Numbers are accepted and turned into text (a form may send a numeric title or zip).
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    return text or None
+
+
+def normalize_email(value: Any) -> str | None:
+    """Email trimmed and lowercased; ``None`` unless it looks like ``local@domain``."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    email = text.replace(" ", "").lower()
+    local, at, domain = email.partition("@")
+    if not at or not local or "." not in domain or "@" in domain:
+        return None
+    return email
+
+
+class PhoneError(ValueError):
+    """A phone trait that phonenumbers cannot turn into a valid number."""
+
+
+def normalize_phone(value: Any, default_region: str) -> str | None:
+    """The phone in E.164, or ``None`` when absent; :class:`PhoneError` when unusable.
+
+    Numbers without a country code are read in ``default_region``.
+    """
+    text = clean_text(value)
+    if text is None:
+        return None
+    try:
+        parsed = phonenumbers.parse(text, default_region)
+    except phonenumbers.NumberParseException as exc:
+        raise PhoneError(f"cannot parse phone {text!r}: {exc}") from exc
+    if not phonenumbers.is_possible_number(parsed):
+        raise PhoneError(f"phone {text!r} is not a possible number in region {default_region}")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def company_name(value: Any) -> str | None:
+    """``company`` given as a string or as an object with ``name``."""
+    if isinstance(value, dict):
+        return clean_text(value.get("name"))
+    return clean_text(value)
+
+
+def full_name(first: str | None, last: str | None) -> str | None:
+    """First and last name joined with a space, skipping missing parts."""
+    joined = " ".join(part for part in (first, last) if part)
+    return joined or None
