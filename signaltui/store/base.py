@@ -1,0 +1,125 @@
+"""The store's lifecycle and plumbing: opening, locking, transactions, errors.
+
+:class:`signaltui.store.Store` builds on this with the reads and writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from signaltui.errors import StoreError
+from signaltui.store import rows, times
+from signaltui.store.connection import DEFAULT_BUSY_TIMEOUT, connect_file, connect_memory, guarded
+from signaltui.store.schema import migrate
+
+S = TypeVar("S", bound="StoreBase")
+
+
+class NotFoundError(StoreError):
+    """A delivery, event or run id that the store does not hold."""
+
+
+class StoreBase:
+    """An open SQLite store with its schema up to date; see :class:`signaltui.store.Store`."""
+
+    def __init__(
+        self,
+        db: Database,
+        where: str,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        clock: times.Clock = times.system_clock,
+    ) -> None:
+        self.db = db
+        self.where = where
+        self.busy_timeout = busy_timeout
+        self.clock = clock
+        self._lock = threading.RLock()
+        try:
+            with self._guard():
+                migrate(db, where)
+        except BaseException:
+            db.close()
+            raise
+
+    @classmethod
+    def open(
+        cls: type[S],
+        path: Path | str,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        clock: times.Clock = times.system_clock,
+    ) -> S:
+        """Open (or create) the store at ``path``, upgrading its schema if it is older.
+
+        ``busy_timeout`` is how many seconds to wait for another process's lock.
+        """
+        path = Path(path).expanduser()
+        db = connect_file(path, busy_timeout)
+        return cls(db, str(path), busy_timeout=busy_timeout, clock=clock)
+
+    @classmethod
+    def memory(cls: type[S], *, clock: times.Clock = times.system_clock) -> S:
+        """A fresh private in-memory store."""
+        return cls(connect_memory(), ":memory:", clock=clock)
+
+    def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
+        with self._lock:
+            self.db.close()
+
+    def __enter__(self: S) -> S:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        with self._lock, guarded(self.where, self.busy_timeout):
+            yield
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One IMMEDIATE transaction: take the write lock up front, commit or roll back."""
+        with self._guard():
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.execute("COMMIT")
+
+    def _now(self) -> str:
+        return times.format_utc(self.clock())
+
+    def _next_id(self, table: str) -> int:
+        # Safe only inside _write(): the IMMEDIATE lock keeps other writers out.
+        return int(self.db.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+
+    def _insert(self, table: str, columns: str, values: list[tuple[Any, ...]]) -> None:
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({rows.placeholders(columns)})"
+        self.db.conn.executemany(sql, values)
+
+    def _missing(self, kind: str, item_id: int | str) -> NotFoundError:
+        return NotFoundError(
+            f"there is no {kind} with id {item_id}",
+            where=self.where,
+            hint="list the ids with `signaltui events list`",
+        )

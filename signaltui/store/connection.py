@@ -1,0 +1,104 @@
+"""Opening the SQLite file, and turning every sqlite3 failure into a :class:`StoreError`.
+
+People see these messages (``signaltui events list`` on a bad ``--db``), so each one says
+what went wrong, which file, and what to do, and never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from signaltui.errors import StoreError
+
+#: Seconds a write waits for another process's lock before giving up.
+DEFAULT_BUSY_TIMEOUT = 5.0
+
+_HINT_OTHER_DB = "point --db / SIGNALTUI_DB at another file"
+
+
+def translate(exc: sqlite3.Error, where: str, busy_timeout: float) -> StoreError:
+    """The :class:`StoreError` a person should see for the sqlite3 error ``exc``."""
+    text = str(exc)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return StoreError(
+            f"the store is locked by another process (waited {busy_timeout:g}s)",
+            where=where,
+            hint="close the other signaltui (or program) using this file and retry, or "
+            + _HINT_OTHER_DB,
+        )
+    if "not a database" in lowered or "malformed" in lowered:
+        return StoreError(
+            "this file is not a readable SQLite database (damaged, or another kind of file)",
+            where=where,
+            hint=_HINT_OTHER_DB + ", or move this file aside to start a new store",
+        )
+    if "unable to open" in lowered or "readonly" in lowered or "read-only" in lowered:
+        return StoreError(
+            f"cannot open or write the store file ({text})",
+            where=where,
+            hint="check that the folder exists and that you may read and write it, or "
+            + _HINT_OTHER_DB,
+        )
+    if "full" in lowered or "i/o" in lowered:
+        return StoreError(
+            f"the disk refused the write ({text})",
+            where=where,
+            hint="free some disk space, or " + _HINT_OTHER_DB,
+        )
+    return StoreError(f"SQLite error: {text}", where=where, hint=_HINT_OTHER_DB)
+
+
+@contextmanager
+def guarded(where: str, busy_timeout: float) -> Iterator[None]:
+    """Run a block, re-raising any sqlite3 error as a :class:`StoreError`."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise translate(exc, where, busy_timeout) from exc
+
+
+def connect_file(path: Path, busy_timeout: float) -> Database:
+    """A :class:`Database` on ``path`` (created with its folders), WAL, foreign keys on."""
+    where = str(path)
+    if path.is_dir():
+        raise StoreError(
+            "the store path is a folder, not a file",
+            where=where,
+            hint="give a file name, e.g. " + str(path / "signaltui.db"),
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the folder for the store ({exc.strerror or exc})",
+            where=str(path.parent),
+            hint="check the path and your permissions, or " + _HINT_OTHER_DB,
+        ) from exc
+    conn: sqlite3.Connection | None = None
+    try:
+        # check_same_thread=False: the TUI may call the store from worker threads; the
+        # Store serialises access with its own lock.
+        conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
+        db = Database(conn, execute_plugins=False)
+        db.execute("PRAGMA foreign_keys = ON")
+        # WAL lets readers (the TUI list) carry on while a send writes.
+        db.execute("PRAGMA journal_mode = WAL")
+        return db
+    except sqlite3.Error as exc:
+        if conn is not None:
+            conn.close()
+        raise translate(exc, where, busy_timeout) from exc
+
+
+def connect_memory() -> Database:
+    """A private in-memory :class:`Database` with foreign keys on (for tests)."""
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    db = Database(conn, execute_plugins=False)
+    db.execute("PRAGMA foreign_keys = ON")
+    return db

@@ -1,0 +1,202 @@
+"""Read-side SQL: filtered lists, full-text search, one delivery in full.
+
+Functions here take a sqlite-utils :class:`Database` and plain filter values and return
+row models; :class:`signaltui.store.Store` wraps them with locking and error handling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from signaltui.delivery.outcomes import OUTCOMES, RecordedRequest
+from signaltui.errors import InputError
+from signaltui.store import times
+from signaltui.store.models import DeliveryDetail, DeliveryRow, EventRow
+from signaltui.store.rows import attempt_from, loads, response_from
+
+_DELIVERY_FIELDS = """
+d.id, d.event_id, d.created_at, d.finished_at, d.destination, d.target, d.mode, d.action,
+d.outcome, d.reason, d.hint, d.response_status, d.attempt_count, d.run_id, d.replay_of,
+d.exchange_key, e.event, e.email, e.name, e.company"""
+_DELIVERY_FROM = " FROM deliveries d JOIN events e ON e.id = d.event_id"
+_DELIVERY_SELECT = "SELECT" + _DELIVERY_FIELDS + _DELIVERY_FROM
+_DETAIL_SELECT = (
+    "SELECT"
+    + _DELIVERY_FIELDS
+    + ", d.decision_json, d.request_json, d.response_headers_json, d.response_body_json,"
+    + " d.response_latency_ms"
+    + _DELIVERY_FROM
+    + " WHERE d.id = ?"
+)
+_EVENT_SELECT = "SELECT * FROM events e"
+
+
+def fts_query(text: str) -> str | None:
+    """User text as a safe FTS5 MATCH expression: every word a quoted prefix phrase.
+
+    Quoting keeps ``@``, ``.``, ``'``, ``-``, ``AND``/``OR``/``NOT`` and stray ``"`` from
+    being read as query syntax; the trailing ``*`` lets ``jan`` find ``Jane``. Returns
+    ``None`` when nothing searchable is left.
+    """
+    words = [w.replace('"', "") for w in text.split()]
+    phrases = [f'"{w}"*' for w in words if any(ch.isalnum() for ch in w)]
+    return " ".join(phrases) or None
+
+
+@dataclass
+class Filters:
+    """A WHERE clause assembled from optional filters, with its parameters."""
+
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, clause: str, value: Any) -> None:
+        """Add ``clause`` (with one ``?``) unless ``value`` is ``None``."""
+        if value is not None:
+            self.clauses.append(clause)
+            self.params.append(value)
+
+    def sql(self) -> str:
+        """`` WHERE a AND b`` or an empty string."""
+        return " WHERE " + " AND ".join(self.clauses) if self.clauses else ""
+
+
+def _page(limit: int, offset: int) -> tuple[int, int]:
+    if limit < 1 or offset < 0:
+        raise InputError(
+            f"limit must be at least 1 and offset at least 0 (got {limit}, {offset})",
+            where="limit/offset",
+            hint="e.g. --limit 50",
+        )
+    return limit, offset
+
+
+def _time(value: str | datetime | None, name: str) -> str | None:
+    return None if value is None else times.normalize(value, field=name)
+
+
+def _common(
+    f: Filters,
+    time_column: str,
+    email: str | None,
+    event: str | None,
+    since: str | datetime | None,
+    until: str | datetime | None,
+    text: str | None,
+) -> bool:
+    """Add the filters events and deliveries share; False when ``text`` cannot match."""
+    f.add("e.email = ?", email.strip().lower() if email else None)
+    f.add("e.event = ?", event)
+    f.add(f"{time_column} >= ?", _time(since, "since"))
+    f.add(f"{time_column} < ?", _time(until, "until"))
+    if text is not None:
+        match = fts_query(text)
+        if match is None:
+            return False
+        f.add("e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", match)
+    return True
+
+
+def list_deliveries(
+    db: Database,
+    *,
+    email: str | None = None,
+    event: str | None = None,
+    destination: str | None = None,
+    outcome: str | None = None,
+    since: str | datetime | None = None,
+    until: str | datetime | None = None,
+    target: str | None = None,
+    mode: str | None = None,
+    run_id: int | None = None,
+    text: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[DeliveryRow]:
+    """Deliveries matching every given filter, newest first (``until`` is exclusive)."""
+    if outcome is not None and outcome not in OUTCOMES:
+        raise InputError(
+            f"unknown outcome {outcome!r}",
+            where="outcome",
+            hint="use one of " + ", ".join(OUTCOMES),
+        )
+    f = Filters()
+    if not _common(f, "d.created_at", email, event, since, until, text):
+        return []
+    f.add("d.destination = ?", destination)
+    f.add("d.outcome = ?", outcome)
+    f.add("d.target = ?", target)
+    f.add("d.mode = ?", mode)
+    f.add("d.run_id = ?", run_id)
+    sql = _DELIVERY_SELECT + f.sql() + " ORDER BY d.created_at DESC, d.id DESC LIMIT ? OFFSET ?"
+    rows = db.query(sql, [*f.params, *_page(limit, offset)])
+    return [DeliveryRow.model_validate(row) for row in rows]
+
+
+def event_from(row: dict[str, Any]) -> EventRow:
+    """An :class:`EventRow` from an ``events`` row."""
+    data = dict(row)
+    data["raw"] = loads(data.pop("raw_json"))
+    data["merged"] = loads(data.pop("merged_json"))
+    return EventRow.model_validate(data)
+
+
+def list_events(
+    db: Database,
+    *,
+    email: str | None = None,
+    event: str | None = None,
+    since: str | datetime | None = None,
+    until: str | datetime | None = None,
+    text: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[EventRow]:
+    """Events matching every given filter, newest first by ``received_at``."""
+    f = Filters()
+    if not _common(f, "e.received_at", email, event, since, until, text):
+        return []
+    sql = _EVENT_SELECT + f.sql() + " ORDER BY e.received_at DESC, e.id DESC LIMIT ? OFFSET ?"
+    return [event_from(row) for row in db.query(sql, [*f.params, *_page(limit, offset)])]
+
+
+def get_event(db: Database, event_id: int) -> EventRow | None:
+    """One event, or ``None`` when there is no event ``event_id``."""
+    rows = list(db.query(_EVENT_SELECT + " WHERE e.id = ?", [event_id]))
+    return event_from(rows[0]) if rows else None
+
+
+def get_delivery(db: Database, delivery_id: int) -> DeliveryDetail | None:
+    """One delivery with its event, decision, final exchange and attempts, or ``None``."""
+    row = next(iter(db.query(_DETAIL_SELECT, [delivery_id])), None)
+    if row is None:
+        return None
+    listed = {key: row[key] for key in DeliveryRow.model_fields}
+    attempts = db.query(
+        "SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number", [delivery_id]
+    )
+    request = loads(row["request_json"])
+    return DeliveryDetail(
+        **listed,
+        event_row=get_event(db, row["event_id"]),
+        decision=loads(row["decision_json"]) or {},
+        request=RecordedRequest.model_validate(request) if request else None,
+        response=response_from(row),
+        attempts=[attempt_from(a) for a in attempts],
+    )
+
+
+def exchange_keys(db: Database, run_ids: list[int], outcomes: tuple[str, ...]) -> set[str]:
+    """Exchange keys of deliveries in ``run_ids`` that ended with one of ``outcomes``."""
+    if not run_ids:
+        return set()
+    sql = (
+        f"SELECT DISTINCT exchange_key FROM deliveries WHERE exchange_key IS NOT NULL "
+        f"AND run_id IN ({', '.join('?' for _ in run_ids)}) "
+        f"AND outcome IN ({', '.join('?' for _ in outcomes)})"
+    )
+    return {row["exchange_key"] for row in db.query(sql, [*run_ids, *outcomes])}

@@ -1,0 +1,158 @@
+"""The store schema as a list of migrations, applied one by one.
+
+``PRAGMA user_version`` holds how many migrations a database has had. Opening a store
+runs the missing ones in order, each in its own transaction, so a crash mid-upgrade
+leaves the database at the last complete version. Migrations are append-only: once
+released, a step is never edited; a change is a new step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from signaltui.errors import StoreError
+
+
+def _v1_base_tables(db: Database) -> None:
+    """Events, deliveries, their attempts, and replay runs."""
+    db.table("events").create(
+        {
+            "id": int,
+            "message_id": str,
+            "type": str,
+            "event": str,
+            "user_id": str,
+            "anonymous_id": str,
+            "email": str,
+            "name": str,
+            "company": str,
+            "received_at": str,
+            "raw_json": str,
+            "merged_json": str,
+        },
+        pk="id",
+        not_null=["received_at", "raw_json", "merged_json"],
+    )
+    db.table("runs").create(
+        {
+            "id": int,
+            "kind": str,
+            "resume_key": str,
+            "meta_json": str,
+            "started_at": str,
+            "finished_at": str,
+            "summary_json": str,
+        },
+        pk="id",
+        not_null=["kind", "started_at"],
+    )
+    db.table("deliveries").create(
+        {
+            "id": int,
+            "event_id": int,
+            "destination": str,
+            "target": str,
+            "mode": str,
+            "run_id": int,
+            "action": str,
+            "reason": str,
+            "outcome": str,
+            "hint": str,
+            "decision_json": str,
+            "request_json": str,
+            "response_status": int,
+            "response_headers_json": str,
+            "response_body_json": str,
+            "response_latency_ms": float,
+            "attempt_count": int,
+            "created_at": str,
+            "finished_at": str,
+            "replay_of": str,
+            "exchange_key": str,
+        },
+        pk="id",
+        foreign_keys=[("event_id", "events", "id"), ("run_id", "runs", "id")],
+        not_null=["event_id", "destination", "target", "mode", "action", "outcome", "created_at"],
+        defaults={"attempt_count": 0},
+    )
+    db.table("attempts").create(
+        {
+            "id": int,
+            "delivery_id": int,
+            "number": int,
+            "started_at": str,
+            "request_json": str,
+            "response_status": int,
+            "response_headers_json": str,
+            "response_body_json": str,
+            "latency_ms": float,
+            "error": str,
+            "wait_seconds": float,
+        },
+        pk="id",
+        foreign_keys=[("delivery_id", "deliveries", "id")],
+        not_null=["delivery_id", "number", "started_at", "request_json"],
+    )
+    db.table("attempts").create_index(["delivery_id", "number"], unique=True)
+
+
+def _v2_indexes_and_search(db: Database) -> None:
+    """Indexes behind the list filters, and full-text search over who a lead is."""
+    db.table("events").create_index(["email"])
+    db.table("events").create_index(["event"])
+    db.table("events").create_index(["received_at"])
+    db.table("deliveries").create_index(["event_id"])
+    db.table("deliveries").create_index(["destination"])
+    db.table("deliveries").create_index(["outcome"])
+    db.table("deliveries").create_index(["created_at"])
+    db.table("deliveries").create_index(["run_id", "exchange_key"])
+    db.table("runs").create_index(["resume_key"])
+    # Triggers keep the index in step with every insert, update and delete.
+    db.table("events").enable_fts(["name", "email", "company"], create_triggers=True)
+
+
+Migration = Callable[[Database], None]
+
+#: Migration ``n`` (1-based) upgrades a database from version ``n - 1`` to ``n``.
+MIGRATIONS: list[Migration] = [_v1_base_tables, _v2_indexes_and_search]
+LATEST_VERSION = len(MIGRATIONS)
+
+_OUR_TABLES = {"events", "deliveries", "attempts", "runs"}
+
+
+def schema_version(db: Database) -> int:
+    """The number of migrations ``db`` has had (0 for a new, empty file)."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: Database, where: str, *, target: int = LATEST_VERSION) -> int:
+    """Bring ``db`` up to version ``target`` step by step; return the version reached.
+
+    Raises :class:`StoreError` for a database newer than this code knows, or for a
+    version-0 database that already holds tables of its own (someone else's file).
+    """
+    current = schema_version(db)
+    if current > LATEST_VERSION:
+        raise StoreError(
+            f"the store has schema version {current}, but this signaltui knows only up to "
+            f"version {LATEST_VERSION}",
+            where=where,
+            hint="upgrade signaltui, or point --db / SIGNALTUI_DB at another file",
+        )
+    if current == 0:
+        foreign = set(db.table_names()) - _OUR_TABLES
+        if foreign:
+            raise StoreError(
+                f"this SQLite file is not a signaltui store (it has tables: "
+                f"{', '.join(sorted(foreign)[:5])})",
+                where=where,
+                hint="point --db / SIGNALTUI_DB at a new or existing signaltui store",
+            )
+    for version in range(current + 1, target + 1):
+        with db.atomic():
+            MIGRATIONS[version - 1](db)
+            # user_version is transactional, so the step and its number commit together.
+            db.execute(f"PRAGMA user_version = {version}")
+    return max(current, target)

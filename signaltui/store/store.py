@@ -1,0 +1,267 @@
+"""The :class:`Store`: events, deliveries, attempts and replay runs in one SQLite file.
+
+Every public method turns sqlite3 failures into :class:`~signaltui.errors.StoreError`,
+writes in a single ``BEGIN IMMEDIATE`` transaction (a delivery is stored whole or not at
+all), and redacts requests again on the way in. Access is serialised with a lock so the
+TUI's worker threads can share one store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from signaltui.delivery.outcomes import DeliveryResult
+from signaltui.errors import InputError
+from signaltui.store import queries, rows, runs, times
+from signaltui.store.base import StoreBase
+from signaltui.store.models import DeliveryDetail, DeliveryRow, EventRow, RunRow, StoreItem
+
+When = str | datetime | None
+
+
+class Store(StoreBase):
+    """One open store. Build it with :meth:`open` (a file) or :meth:`memory` (tests)."""
+
+    # -- writing ----------------------------------------------------------------------
+
+    def record_event(
+        self, event: dict[str, Any], merged: dict[str, Any], received_at: str | None = None
+    ) -> int:
+        """Store one event as received and as merged; return its id."""
+        received = times.normalize(received_at or self._now(), field="received_at")
+        with self._write():
+            event_id = self._next_id("events")
+            values = rows.event_values(event_id, event, merged, received)
+            self._insert("events", rows.EVENT_COLUMNS, [values])
+        return event_id
+
+    def record_delivery(
+        self,
+        event_id: int,
+        decision: dict[str, Any] | BaseModel | None,
+        result: DeliveryResult,
+        *,
+        mode: str,
+        run_id: int | None = None,
+        replay_of: str | None = None,
+        exchange_key: str | None = None,
+        created_at: str | None = None,
+        finished_at: str | None = None,
+    ) -> int:
+        """Store a delivery (any outcome, ``dropped`` too) and its attempts atomically.
+
+        ``decision`` is the core's decision (``action``, ``reason``, ``warnings``,
+        ``trace``, optionally ``request``). ``created_at`` defaults to the first
+        attempt's start, else now; ``finished_at`` to now.
+        """
+        safe = rows.safe_decision(decision)
+        with self._write():
+            delivery_id = self._next_id("deliveries")
+            self._insert_delivery(
+                delivery_id,
+                event_id,
+                safe,
+                result,
+                mode,
+                run_id,
+                replay_of,
+                exchange_key,
+                created_at,
+                finished_at,
+            )
+        return delivery_id
+
+    def _insert_delivery(
+        self,
+        delivery_id: int,
+        event_id: int,
+        decision: dict[str, Any],
+        result: DeliveryResult,
+        mode: str,
+        run_id: int | None,
+        replay_of: str | None,
+        exchange_key: str | None,
+        created_at: str | None,
+        finished_at: str | None,
+    ) -> None:
+        if not mode:
+            raise InputError("a delivery needs a mode such as 'send'", where="record_delivery")
+        started = result.attempts[0].started_at if result.attempts else None
+        created = times.normalize(created_at or started or self._now(), field="created_at")
+        finished = times.normalize(finished_at or self._now(), field="finished_at")
+        values = rows.delivery_values(
+            delivery_id, event_id, decision, result, mode=mode, run_id=run_id,
+            replay_of=replay_of, exchange_key=exchange_key,
+            created_at=created, finished_at=finished,
+        )  # fmt: skip
+        self._insert("deliveries", rows.DELIVERY_COLUMNS, [values])
+        attempts = [rows.attempt_values(delivery_id, a) for a in result.attempts]
+        self._insert("attempts", rows.ATTEMPT_COLUMNS, attempts)
+
+    def record_many(self, items: Iterable[StoreItem], *, batch_size: int = 5000) -> int:
+        """Store many events (and deliveries) fast, ``batch_size`` per transaction.
+
+        Each batch commits whole; returns how many items were stored.
+        """
+        count = 0
+        batch: list[StoreItem] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                count += self._record_batch(batch)
+                batch = []
+        if batch:
+            count += self._record_batch(batch)
+        return count
+
+    def _record_batch(self, batch: list[StoreItem]) -> int:
+        with self._write():
+            event_id = self._next_id("events")
+            delivery_id = self._next_id("deliveries")
+            events: list[tuple[Any, ...]] = []
+            deliveries: list[tuple[Any, ...]] = []
+            attempts: list[tuple[Any, ...]] = []
+            for item in batch:
+                received = times.normalize(item.received_at, field="received_at")
+                events.append(rows.event_values(event_id, item.event, item.merged, received))
+                if item.result is not None:
+                    result = item.result
+                    started = result.attempts[0].started_at if result.attempts else None
+                    created = times.normalize(item.created_at or started or received)
+                    finished = times.normalize(item.finished_at or created)
+                    deliveries.append(rows.delivery_values(
+                        delivery_id, event_id, rows.safe_decision(item.decision), result,
+                        mode=item.mode, run_id=item.run_id, replay_of=item.replay_of,
+                        exchange_key=item.exchange_key, created_at=created, finished_at=finished,
+                    ))  # fmt: skip
+                    attempts.extend(rows.attempt_values(delivery_id, a) for a in result.attempts)
+                    delivery_id += 1
+                event_id += 1
+            self._insert("events", rows.EVENT_COLUMNS, events)
+            self._insert("deliveries", rows.DELIVERY_COLUMNS, deliveries)
+            self._insert("attempts", rows.ATTEMPT_COLUMNS, attempts)
+        return len(batch)
+
+    # -- reading ----------------------------------------------------------------------
+
+    def list_deliveries(
+        self,
+        email: str | None = None,
+        event: str | None = None,
+        destination: str | None = None,
+        outcome: str | None = None,
+        since: When = None,
+        until: When = None,
+        target: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        mode: str | None = None,
+        run_id: int | None = None,
+        text: str | None = None,
+    ) -> list[DeliveryRow]:
+        """Deliveries matching every given filter, newest first.
+
+        ``since`` is inclusive and ``until`` exclusive (ISO dates or times); ``email``
+        matches case-insensitively; ``text`` is a full-text search (see :meth:`search`).
+        """
+        with self._guard():
+            return queries.list_deliveries(
+                self.db, email=email, event=event, destination=destination, outcome=outcome,
+                since=since, until=until, target=target, mode=mode, run_id=run_id, text=text,
+                limit=limit, offset=offset,
+            )  # fmt: skip
+
+    def get_delivery(self, delivery_id: int) -> DeliveryDetail:
+        """One delivery in full; :class:`NotFoundError` when there is none."""
+        with self._guard():
+            detail = queries.get_delivery(self.db, delivery_id)
+        if detail is None:
+            raise self._missing("delivery", delivery_id)
+        return detail
+
+    def search(self, text: str, limit: int = 100) -> list[DeliveryRow]:
+        """Deliveries whose lead's name, email or company matches ``text``, newest first.
+
+        Words match as prefixes in any order; punctuation (``jane@acme.com``,
+        ``O'Brien``) is safe. Text without letters or digits matches nothing.
+        """
+        return self.list_deliveries(text=text, limit=limit)
+
+    def list_events(
+        self,
+        email: str | None = None,
+        event: str | None = None,
+        since: When = None,
+        until: When = None,
+        text: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[EventRow]:
+        """Events matching every given filter, newest first by ``received_at``."""
+        with self._guard():
+            return queries.list_events(
+                self.db, email=email, event=event, since=since, until=until, text=text,
+                limit=limit, offset=offset,
+            )  # fmt: skip
+
+    def search_events(self, text: str, limit: int = 100) -> list[EventRow]:
+        """Events whose name, email or company matches ``text``, newest first."""
+        return self.list_events(text=text, limit=limit)
+
+    def get_event(self, event_id: int) -> EventRow:
+        """One event; :class:`NotFoundError` when there is none."""
+        with self._guard():
+            row = queries.get_event(self.db, event_id)
+        if row is None:
+            raise self._missing("event", event_id)
+        return row
+
+    # -- replay runs (see signaltui.store.runs) -----------------------------------------
+
+    def start_run(
+        self,
+        kind: str,
+        meta: dict[str, Any] | None = None,
+        *,
+        resume_key: str | None = None,
+        started_at: When = None,
+    ) -> int:
+        """Start a run (e.g. ``kind="replay-send"``) and return its id."""
+        started = times.normalize(started_at or self._now(), field="started_at")
+        with self._write():
+            return runs.insert_run(self.db, kind, meta or {}, resume_key, started)
+
+    def finish_run(self, run_id: int, summary: dict[str, Any], finished_at: When = None) -> None:
+        """Mark a run finished with its ``summary`` (counts, pass/fail…)."""
+        finished = times.normalize(finished_at or self._now(), field="finished_at")
+        with self._write():
+            found = runs.finish(self.db, run_id, summary, finished)
+        if not found:
+            raise self._missing("run", run_id)
+
+    def get_run(self, run_id: int) -> RunRow:
+        """One run; :class:`NotFoundError` when there is none."""
+        with self._guard():
+            row = runs.get(self.db, run_id)
+        if row is None:
+            raise self._missing("run", run_id)
+        return row
+
+    def find_run(self, resume_key: str) -> RunRow | None:
+        """The newest run under ``resume_key`` (finished or not), or ``None``."""
+        with self._guard():
+            return runs.latest(self.db, resume_key)
+
+    def delivered_exchange_keys(self, run: int | str) -> set[str]:
+        """Exchange keys already delivered in run ``run`` (an id) or under a resume key.
+
+        A resumed replay skips these; any other outcome is tried again.
+        """
+        with self._guard():
+            ids = runs.run_ids(self.db, run)
+            return queries.exchange_keys(self.db, ids, runs.DONE_OUTCOMES)
