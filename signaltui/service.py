@@ -1,0 +1,177 @@
+"""Plan → send → store: the one delivery path the CLI, the TUI and replay all use.
+
+Front ends never branch on the target: :class:`DeliverySession` turns a target into a
+base URL or an in-process transport once, and every delivery then takes the same path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from signaltui.config import Settings
+from signaltui.core.decision import Decision
+from signaltui.core.events import ResolvedEvent
+from signaltui.delivery.client import DeliveryClient
+from signaltui.delivery.outcomes import DeliveryResult, drop_hint
+from signaltui.delivery.tokenstore import FileTokenStore, MemoryTokenStore, TokenStore
+from signaltui.errors import DeliveryError
+from signaltui.targets import Target
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from signaltui.store import Store
+
+
+def utc_now() -> str:
+    """Now as ISO 8601 UTC with milliseconds, the store's timestamp format."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class SentDelivery:
+    """One delivery's result and where it was stored (ids are None without a store)."""
+
+    decision: Decision
+    result: DeliveryResult
+    event_id: int | None = None
+    delivery_id: int | None = None
+
+
+def dropped_result(decision: Decision, target: Target) -> DeliveryResult:
+    """The result of a delivery the core decided not to make."""
+    return DeliveryResult(
+        destination=decision.destination,
+        target=target.label,
+        outcome="dropped",
+        reason=decision.reason,
+        hint=drop_hint(decision.destination, decision.reason),
+    )
+
+
+class DeliverySession:
+    """Sends decided requests to one target and stores what happened.
+
+    Live sends need the destination's credentials and ``live_confirmed``; the mock and
+    URL targets fill unset credentials with placeholders the mocks accept (contract 5).
+    The in-process mock keeps its state for the whole session, as a real CRM would.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        target: Target,
+        *,
+        store: Store | None = None,
+        live_confirmed: bool = False,
+        mock_app: Starlette | None = None,
+        rate_limit: bool | None = None,
+        client_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.target = target
+        self.store = store
+        self._live_confirmed = live_confirmed
+        self.mock_app = mock_app
+        transport = None
+        if target.kind == "mock":
+            from signaltui.mock import create_app, mock_transport
+
+            if self.mock_app is None:
+                self.mock_app = create_app(settings.credentials)
+            transport = mock_transport(self.mock_app)
+        # The in-process mock is not a shared service: pacing it only slows people down.
+        pace = rate_limit if rate_limit is not None else target.kind != "mock"
+        delivery = settings.delivery
+        if not pace:
+            delivery = delivery.model_copy(update={"rate_limit_per_second": 0.0})
+        credentials = settings.credentials
+        if not target.is_live:
+            credentials = credentials.with_mock_placeholders()
+        token_store: TokenStore = (
+            FileTokenStore(settings.token_file) if target.is_live else MemoryTokenStore()
+        )
+        # The in-process mock keeps the real CRM URLs: only the transport differs, so a
+        # recording made against it verifies against today's plan unchanged.
+        base_url = target.base_url if target.kind == "url" else None
+        self._client = DeliveryClient(
+            delivery,
+            credentials,
+            transport=transport,
+            base_url=base_url,
+            token_store=token_store,
+            **(client_options or {}),
+        )
+
+    async def __aenter__(self) -> DeliverySession:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP connection pool."""
+        await self._client.aclose()
+
+    def check_live(self, decision: Decision) -> None:
+        """Refuse a live send without confirmation or without the destination's credentials."""
+        if not self.target.is_live or decision.action != "deliver":
+            return
+        if not self._live_confirmed:
+            raise DeliveryError(
+                "live sends need confirmation",
+                where="--target live",
+                hint="add --yes (or confirm in the app); live sends reach the real CRM",
+            )
+        if not self.settings.credentials.configured_for(decision.destination):  # type: ignore[arg-type]
+            raise DeliveryError(
+                f"no {decision.destination} credentials configured for a live send",
+                where="--target live",
+                hint=f"set the SIGNALTUI_{decision.destination.upper()}_* variables (see README)",
+            )
+
+    async def deliver(
+        self,
+        resolved: ResolvedEvent,
+        decision: Decision,
+        *,
+        mode: str = "send",
+        run_id: int | None = None,
+        replay_of: str | None = None,
+        exchange_key: str | None = None,
+        event_id: int | None = None,
+    ) -> SentDelivery:
+        """Send ``decision`` (or record its drop) and store event, delivery and attempts."""
+        self.check_live(decision)
+        started = utc_now()
+        if decision.action == "deliver" and decision.request is not None:
+            result = await self._client.deliver(
+                decision.request, decision.destination, target_label=self.target.label
+            )
+        else:
+            result = dropped_result(decision, self.target)
+        if self.store is None:
+            return SentDelivery(decision=decision, result=result)
+        if event_id is None:
+            event_id = self.store.record_event(
+                resolved.event.to_json(), resolved.merged_json(), started
+            )
+        delivery_id = self.store.record_delivery(
+            event_id,
+            decision.to_contract(),
+            result,
+            mode=mode,
+            run_id=run_id,
+            replay_of=replay_of,
+            exchange_key=exchange_key,
+            created_at=started,
+        )
+        return SentDelivery(decision, result, event_id, delivery_id)
