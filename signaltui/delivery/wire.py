@@ -1,0 +1,132 @@
+"""Turning an :class:`OutboundRequest` into bytes on the wire, and exchanges into records.
+
+Records are what the store and recordings keep, so every header passes through
+:func:`redact_headers` here, on the way in and on the way out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from signaltui.core.request import OutboundRequest, auth_headers, redact_headers
+from signaltui.delivery.outcomes import RecordedRequest, RecordedResponse, transport_hint
+
+
+class SendFailure(Exception):
+    """httpx could not complete the exchange; ``kind`` is ``timeout``, ``connection_error``,
+    ``transport_error`` or ``body_not_json``, and ``message`` says what happened."""
+
+    def __init__(self, kind: str, message: str, *, retryable: bool = False, hint: str = ""):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.retryable = retryable
+        self.hint = hint
+
+
+def _describe(what: str, exc: Exception) -> str:
+    detail = str(exc).strip()
+    return f"{what}: {type(exc).__name__}" + (f" ({detail})" if detail else "")
+
+
+async def send(
+    http: httpx.AsyncClient,
+    request: OutboundRequest,
+    headers: dict[str, str],
+    clock: Callable[[], float],
+) -> tuple[httpx.Response, float]:
+    """Send ``request`` with ``headers``: the response and its latency in ms.
+
+    Every httpx failure becomes a :class:`SendFailure` (timeouts and connection problems
+    retryable, anything else final), so no transport traceback escapes.
+    """
+    try:
+        content = encode_body(request.body)
+    except ValueError as exc:
+        message = f"body cannot be sent as JSON: {exc}"
+        raise SendFailure("body_not_json", message, hint="fix the mapping") from exc
+    started = clock()
+    try:
+        response = await http.request(request.method, request.url, headers=headers, content=content)
+    except httpx.TimeoutException as exc:
+        raise SendFailure("timeout", _describe("timeout", exc), retryable=True) from exc
+    except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
+        message = _describe("connection error", exc)
+        raise SendFailure("connection_error", message, retryable=True) from exc
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        message = _describe(f"cannot send to {request.url}", exc)
+        raise SendFailure(
+            "transport_error", message, hint=transport_hint("transport_error")
+        ) from exc
+    return response, (clock() - started) * 1000.0
+
+
+def encode_body(body: Any) -> bytes:
+    """The JSON body exactly as sent (compact, UTF-8, like ``httpx``'s ``json=``).
+
+    Raises ``ValueError`` for values JSON cannot carry (NaN, infinity, non-JSON types).
+    """
+    try:
+        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except TypeError as exc:
+        raise ValueError(str(exc)) from exc
+    return text.encode("utf-8")
+
+
+def wire_headers(request: OutboundRequest, auth: dict[str, str]) -> dict[str, str]:
+    """The request's headers plus auth, with a JSON Content-Type unless one is set."""
+    headers = {**request.headers, **auth}
+    if not any(name.lower() == "content-type" for name in headers):
+        headers["Content-Type"] = "application/json"
+    return headers
+
+
+def record_request(request: OutboundRequest, headers: dict[str, str] | None) -> RecordedRequest:
+    """The redacted record of ``request`` as sent with ``headers``.
+
+    ``headers=None`` means no credential could be obtained; the auth header is then shown
+    masked, as it would have been sent.
+    """
+    sent = (
+        headers if headers is not None else wire_headers(request, auth_headers(request.auth, None))
+    )
+    return RecordedRequest(
+        method=request.method,
+        url=request.url,
+        headers=redact_headers(sent),
+        body=request.body,
+    )
+
+
+def record_response(response: httpx.Response, latency_ms: float) -> RecordedResponse:
+    """The record of ``response``: redacted headers, JSON body when JSON, else text."""
+    return RecordedResponse(
+        status=response.status_code,
+        headers=redact_headers(dict(response.headers)),
+        body=decode_body(response),
+        latency_ms=round(latency_ms, 3),
+    )
+
+
+def decode_body(response: httpx.Response) -> Any:
+    """The body as parsed JSON when it is JSON, else text; ``None`` when empty."""
+    if not response.content:
+        return None
+    content_type = response.headers.get("content-type", "").lower()
+    if "json" in content_type:
+        try:
+            return response.json()
+        except ValueError:
+            pass  # a lying Content-Type: keep the text so nothing is lost
+    return response.text
+
+
+def iso_utc(epoch: float) -> str:
+    """``epoch`` as an ISO 8601 UTC timestamp with milliseconds and a ``Z``."""
+    moment = datetime.fromtimestamp(epoch, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
