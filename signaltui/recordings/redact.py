@@ -1,0 +1,141 @@
+"""Remove secrets from an exchange before it is written anywhere.
+
+Three layers, because one missed secret in a shared recording is a leaked credential:
+
+1. Header masking: request and response headers go through
+   :func:`signaltui.core.request.redact_headers`; headers whose *names* look secret
+   (``Proxy-Authorization``, ``X-Auth-Token``…) are masked too.
+2. Secret keys: values under keys such as ``access_token``, ``refresh_token``,
+   ``client_secret``, ``api_key`` or ``password`` are masked wherever they sit — in JSON
+   bodies (e.g. an Outreach token response), in form-encoded strings and URL queries.
+3. Known secrets: every occurrence of each configured secret string — raw, URL-encoded,
+   or base64-encoded as HTTP Basic carries it — is replaced by ``***`` in every string
+   of the exchange (keys included), however deeply nested.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable
+from typing import Any, TypeVar, overload
+from urllib.parse import quote, quote_plus
+
+from signaltui.core.request import MASK, redact_headers
+from signaltui.recordings.model import Exchange
+
+#: Body keys whose values are secret, compared lowercased without ``_``/``-``.
+SECRET_KEYS = frozenset(
+    {"accesstoken", "refreshtoken", "idtoken", "clientsecret", "apikey", "xapikey", "password"}
+)
+#: Fragments of header names that mark the value as secret.
+_SECRET_HEADER_PARTS = ("auth", "token", "secret", "apikey", "api-key", "password", "cookie")
+_KEY_NAMES = r"access_token|refresh_token|id_token|client_secret|api_?key|password"
+# key=value in a query string or a form body; "key": "value" inside a JSON string body.
+_FORM_PAIR = re.compile(rf"(?i)\b({_KEY_NAMES})=([^&\s#]*)")
+_JSON_PAIR = re.compile(rf'(?i)("(?:{_KEY_NAMES})"\s*:\s*)"(?:[^"\\]|\\.)*"')
+
+T = TypeVar("T")
+
+
+@overload
+def redact_exchange(exchange: Exchange, secrets: Iterable[str] = ()) -> Exchange: ...
+@overload
+def redact_exchange(exchange: dict[str, Any], secrets: Iterable[str] = ()) -> dict[str, Any]: ...
+def redact_exchange(
+    exchange: Exchange | dict[str, Any], secrets: Iterable[str] = ()
+) -> Exchange | dict[str, Any]:
+    """A redacted copy of ``exchange`` (same kind as given); the input is not changed.
+
+    ``secrets`` are the credential values in use (e.g. ``Credentials.secret_values()``).
+    """
+    if isinstance(exchange, Exchange):
+        data = redact_exchange(exchange.model_dump(mode="json"), secrets)
+        return Exchange.model_validate(data)
+    data = dict(exchange)
+    for part in ("request", "response"):
+        section = data.get(part)
+        if isinstance(section, dict) and isinstance(section.get("headers"), dict):
+            data[part] = {**section, "headers": _mask_headers(section["headers"])}
+    return scrub(data, secrets)
+
+
+def scrub(value: T, secrets: Iterable[str] = ()) -> T:
+    """``value`` with secret-keyed values masked and known secrets replaced, recursively."""
+    return _scrub(value, _variants(secrets))
+
+
+def _scrub(value: Any, needles: list[str]) -> Any:
+    if isinstance(value, str):
+        return _scrub_text(value, needles)
+    if isinstance(value, dict):
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            name = _scrub_text(key, needles) if isinstance(key, str) else key
+            if isinstance(key, str) and _is_secret_key(key) and item not in (None, ""):
+                out[name] = MASK
+            else:
+                out[name] = _scrub(item, needles)
+        return out
+    if isinstance(value, list | tuple):
+        return type(value)(_scrub(item, needles) for item in value)
+    return value
+
+
+def _scrub_text(text: str, needles: list[str]) -> str:
+    for needle in needles:
+        if needle in text:
+            text = text.replace(needle, MASK)
+    if "=" in text:
+        text = _FORM_PAIR.sub(lambda m: f"{m.group(1)}={MASK}" if m.group(2) else m.group(0), text)
+    if '"' in text:
+        text = _JSON_PAIR.sub(lambda m: f'{m.group(1)}"{MASK}"', text)
+    return text
+
+
+def _mask_headers(headers: dict[str, Any]) -> dict[str, Any]:
+    plain = {k: v for k, v in headers.items() if isinstance(k, str) and isinstance(v, str)}
+    masked = redact_headers(plain)
+    out: dict[str, Any] = {}
+    for name, value in headers.items():
+        value = masked.get(name, value)
+        if _is_secret_header(name) and value is not None and not _already_masked(value):
+            scheme, sep, _ = str(value).partition(" ")
+            keep_scheme = sep and scheme.lower() in ("basic", "bearer")
+            value = f"{scheme} {MASK}" if keep_scheme else MASK
+        out[name] = value
+    return out
+
+
+def _is_secret_header(name: Any) -> bool:
+    lowered = str(name).lower()
+    return any(part in lowered for part in _SECRET_HEADER_PARTS)
+
+
+def _already_masked(value: Any) -> bool:
+    return isinstance(value, str) and (value == MASK or value.endswith(f" {MASK}"))
+
+
+def _is_secret_key(key: str) -> bool:
+    return key.lower().replace("_", "").replace("-", "") in SECRET_KEYS
+
+
+def _variants(secrets: Iterable[str]) -> list[str]:
+    """Each secret in every form it can take in a request, longest first.
+
+    Longest first so a secret that contains another is masked whole, not in pieces.
+    """
+    found: set[str] = set()
+    for secret in secrets:
+        if not secret or not secret.strip() or secret == MASK:
+            continue
+        found.update(
+            {
+                secret,
+                quote(secret, safe=""),
+                quote_plus(secret),
+                base64.b64encode(f"{secret}:".encode()).decode("ascii"),
+                base64.b64encode(secret.encode()).decode("ascii"),
+            }
+        )
+    return sorted(found, key=len, reverse=True)
