@@ -1,0 +1,55 @@
+"""``signaltui mock serve``: all three mock CRMs on one loopback port (contract 5)."""
+
+from __future__ import annotations
+
+import click
+
+from signaltui.config import load_settings
+from signaltui.errors import SignaltuiError
+from signaltui.mock.faults import FAULT_PROFILES
+from signaltui.mock.server import run_server
+
+
+class _Failed(click.ClickException):
+    """A :class:`SignaltuiError` shown as one clean line with its contract exit code."""
+
+    exit_code = 2
+
+    def __init__(self, error: SignaltuiError) -> None:
+        super().__init__(error.render())
+
+
+_EPILOG = "\b\nFault profiles:\n" + "\n".join(
+    f"  {name:<13} {text}" for name, text in FAULT_PROFILES.items()
+)
+
+
+@click.command("serve", epilog=_EPILOG)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address.")
+@click.option("--port", default=8765, show_default=True, type=int, help="0 picks a free port.")
+@click.option(
+    "--faults",
+    type=click.Choice(list(FAULT_PROFILES)),
+    default="none",
+    show_default=True,
+    help="Misbehaviour to put on (profiles listed below).",
+)
+@click.option(
+    "--allow-remote", is_flag=True, help="Allow a non-loopback --host (the mocks have no TLS)."
+)
+def command(host: str, port: int, faults: str, allow_remote: bool) -> None:
+    """Serve mock Apollo, Outreach and Close APIs at their real paths on one base URL.
+
+    The mocks accept the credentials configured for signaltui (SIGNALTUI_* variables or
+    the config file); a credential left unconfigured accepts any non-empty value.
+    """
+
+    def announce(url: str) -> None:
+        click.echo(f"Mock CRMs (faults: {faults}) listening on {url}")
+        click.echo(f"  journal: {url}/__mock/requests   reset: POST {url}/__mock/reset")
+
+    try:
+        credentials = load_settings().credentials
+        run_server(host, port, faults, credentials, allow_remote=allow_remote, announce=announce)
+    except SignaltuiError as exc:
+        raise _Failed(exc) from exc
