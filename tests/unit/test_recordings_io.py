@@ -133,6 +133,7 @@ def test_exchange_from_result_and_keys() -> None:
         decision={"action": "deliver", "reason": None, "destination": "apollo"},
         exchange_id="k1",
     )
+    assert exchange.response is not None
     assert (exchange.outcome, exchange.hint, exchange.response.status) == (
         "rejected",
         "check the key",
