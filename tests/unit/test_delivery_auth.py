@@ -18,7 +18,12 @@ from pydantic import SecretStr
 from signaltui.config import Credentials, DeliverySettings
 from signaltui.core.request import OutboundRequest
 from signaltui.delivery.client import DeliveryClient
-from signaltui.delivery.tokenstore import FileTokenStore, MemoryTokenStore, StoredToken
+from signaltui.delivery.tokenstore import (
+    FileTokenStore,
+    MemoryTokenStore,
+    StoredToken,
+    TokenStore,
+)
 
 APOLLO_KEY = "apollo-secret-key-123"
 CLOSE_KEY = "api_close_secret_456"
@@ -125,16 +130,17 @@ class OAuthServer:
         return httpx.Response(201, json={"data": {"type": "prospect", "id": 1}})
 
 
-def make_client(server: OAuthServer, clock: FakeTime, store=None, **kwargs) -> DeliveryClient:
+def make_client(
+    server: OAuthServer, clock: FakeTime, store: TokenStore | None = None
+) -> DeliveryClient:
     return DeliveryClient(
         SETTINGS,
-        kwargs.pop("credentials", CREDS),
+        CREDS,
         transport=server.transport,
         token_store=store if store is not None else MemoryTokenStore(),
         sleep=clock.sleep,
         wall_clock=clock.time,
         rng=lambda: 0.0,
-        **kwargs,
     )
 
 
@@ -285,7 +291,9 @@ async def test_newly_configured_refresh_token_wins_over_stored(tmp_path: Path) -
     assert store.load(OUTREACH).refresh_token == "refresh-1"  # type: ignore[union-attr]
 
 
-async def test_failed_write_keeps_previous_file(tmp_path: Path, monkeypatch) -> None:
+async def test_failed_write_keeps_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "tokens.json"
     store = FileTokenStore(path)
     store.save(OUTREACH, StoredToken(seed="s", refresh_token="old"))
@@ -315,17 +323,17 @@ async def test_corrupt_token_file_is_a_clear_failure(tmp_path: Path) -> None:
 
 async def test_tokens_are_kept_apart_per_base_url() -> None:
     mock_base = "http://127.0.0.1:8765"
-    live, mock, clock = OAuthServer(), OAuthServer(base=mock_base), FakeTime()
+    live, mock = OAuthServer(), OAuthServer(base=mock_base)
     router = respx.MockRouter(assert_all_called=False)
     router.route(host="api.outreach.io").mock(side_effect=live.router.async_handler)
     router.route(host="127.0.0.1").mock(side_effect=mock.router.async_handler)
     store = MemoryTokenStore()
     transport = httpx.MockTransport(router.async_handler)
-    kwargs = {"transport": transport, "token_store": store, "wall_clock": clock.time}
-    async with DeliveryClient(SETTINGS, CREDS, base_url=mock_base, **kwargs) as client:
-        await client.deliver(OUTREACH_REQ, "outreach", target_label=mock_base)
-    async with DeliveryClient(SETTINGS, CREDS, **kwargs) as client:
-        await client.deliver(OUTREACH_REQ, "outreach", target_label="live")
+    for base_url in (mock_base, None):
+        async with DeliveryClient(
+            SETTINGS, CREDS, transport=transport, base_url=base_url, token_store=store
+        ) as client:
+            await client.deliver(OUTREACH_REQ, "outreach", target_label=base_url or "live")
     assert len(mock.exchanges) == 1 and len(live.exchanges) == 1
     assert mock.bearers == ["access-1"] and live.bearers == ["access-1"]
     assert set(store.entries) == {mock_base, OUTREACH}
