@@ -13,6 +13,9 @@ import click
 from signaltui import __version__
 from signaltui.cli.common import AppContext, run_guarded
 from signaltui.cli.preview import preview_command
+from signaltui.cli.recordings import recordings_group
+from signaltui.cli.replay import replay_command
+from signaltui.cli.send import send_command
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,6 +50,25 @@ def _open_tui(app_context: AppContext) -> None:
 
 
 main.add_command(preview_command)
+main.add_command(send_command)
+main.add_command(replay_command)
+main.add_command(recordings_group)
+
+
+@main.group("mock")
+def mock_group() -> None:
+    """Local mock CRMs (Apollo, Outreach, Close) on one loopback port."""
+
+
+def _register_lazy_groups() -> None:
+    from signaltui.mock.cli import command as serve_command
+    from signaltui.store.cli import events as events_group
+
+    mock_group.add_command(serve_command)
+    main.add_command(events_group)
+
+
+_register_lazy_groups()
 
 
 def entry() -> None:

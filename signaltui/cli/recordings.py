@@ -1,0 +1,111 @@
+"""``signaltui recordings export``: stored deliveries out as a recording (contract 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from signaltui.cli.common import app_context, run_guarded
+from signaltui.delivery.outcomes import OUTCOMES, DeliveryResult
+from signaltui.recordings import Exchange, RecordedDecision, RecordingWriter
+from signaltui.store import Store
+from signaltui.store.models import DeliveryDetail
+
+PAGE = 500
+
+
+def exchange_from_detail(detail: DeliveryDetail) -> Exchange:
+    """The recording line for one stored delivery; its id names the delivery it came from."""
+    decision = {
+        k: v
+        for k, v in detail.decision.items()
+        if k in ("action", "reason", "warnings", "trace", "detail")
+    }
+    decision.setdefault("action", detail.action)
+    return Exchange(
+        id=f"delivery-{detail.id}",
+        recorded_at=detail.created_at,
+        destination=detail.destination,
+        target=detail.target,
+        event=detail.event_row.merged or detail.event_row.raw,
+        decision=RecordedDecision.model_validate(decision),
+        request=detail.request,
+        response=detail.response,
+        outcome=DeliveryResult.model_validate(
+            {"destination": detail.destination, "target": detail.target, "outcome": detail.outcome}
+        ).outcome,
+        attempts=detail.attempt_count,
+        hint=detail.hint,
+    )
+
+
+def iter_details(store: Store, **filters: str | None) -> Iterator[DeliveryDetail]:
+    """Every matching stored delivery, oldest first, a page at a time."""
+    rows: list[int] = []
+    offset = 0
+    while page := store.list_deliveries(limit=PAGE, offset=offset, **filters):  # type: ignore[arg-type]
+        rows.extend(row.id for row in page)
+        offset += len(page)
+    for delivery_id in reversed(rows):
+        yield store.get_delivery(delivery_id)
+
+
+@click.group("recordings")
+def recordings_group() -> None:
+    """Recorded traffic: export stored deliveries for replay."""
+
+
+@recordings_group.command("export")
+@click.option(
+    "--outcome", type=click.Choice(OUTCOMES), help="Only deliveries that ended so (e.g. failed)."
+)
+@click.option(
+    "--destination", type=click.Choice(["apollo", "outreach", "close"]), help="Only this CRM."
+)
+@click.option("--email", help="Only this lead email.")
+@click.option("--event", "event_name", help="Only this event name.")
+@click.option("--since", help="From this ISO date/time on (UTC).")
+@click.option("--until", help="Before this ISO date/time (UTC).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def export_command(
+    ctx: click.Context,
+    outcome: str | None,
+    destination: str | None,
+    email: str | None,
+    event_name: str | None,
+    since: str | None,
+    until: str | None,
+    output: Path,
+) -> None:
+    """Write stored deliveries to OUTPUT as a recording; secrets are always redacted.
+
+    The file is replaced whole when the export finishes, so an interrupted export leaves
+    the previous file as it was.
+    """
+
+    def run() -> int:
+        settings = app_context(ctx).settings()
+        count = 0
+        secrets = settings.credentials.secret_values()
+        with (
+            Store.open(settings.db) as store,
+            RecordingWriter(output, secrets=secrets, atomic=True) as writer,
+        ):
+            for detail in iter_details(
+                store,
+                outcome=outcome,
+                destination=destination,
+                email=email,
+                event=event_name,
+                since=since,
+                until=until,
+            ):
+                writer.write(exchange_from_detail(detail))
+                count += 1
+        return count
+
+    count = run_guarded(run)
+    click.echo(f"exported {count} exchange(s) to {output}", err=True)

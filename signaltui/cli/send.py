@@ -1,0 +1,160 @@
+"""``signaltui send FILE``: map, send to a target, store, and print what happened."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from signaltui.cli.common import app_context, echo_json, parse_destinations, run_guarded
+from signaltui.cli.render import render_delivery
+from signaltui.config import Settings
+from signaltui.core.events import resolve_stream
+from signaltui.core.plan import plan_all
+from signaltui.core.request import Destination
+from signaltui.errors import DeliveryError
+from signaltui.inputs import read_events
+from signaltui.recordings import RecordingWriter, exchange_from_result
+from signaltui.service import DeliverySession, SentDelivery
+from signaltui.store import Store
+from signaltui.targets import Target, parse_target
+
+TARGET_HELP = (
+    "mock (in-process mock CRMs), live (the real APIs), or a base URL like http://127.0.0.1:8765."
+)
+
+
+def confirm_live(target: Target, yes: bool) -> bool:
+    """Whether a live send may go ahead: ``--yes``, or a person said so at a prompt."""
+    if not target.is_live or yes:
+        return True
+    if not sys.stdin.isatty():
+        raise DeliveryError(
+            "live sends need confirmation",
+            where="--target live",
+            hint="add --yes to send to the real CRMs from a script",
+        )
+    return click.confirm("Send to the LIVE CRM APIs?", default=False, err=True)
+
+
+def delivery_json(sent: SentDelivery) -> dict[str, Any]:
+    """One line of ``send --json``: decision, outcome, hint, request, response, ids."""
+    result = sent.result
+    return {
+        "destination": result.destination,
+        "event": sent.decision.event,
+        "target": result.target,
+        "action": sent.decision.action,
+        "outcome": result.outcome,
+        "reason": result.reason,
+        "hint": result.hint,
+        "warnings": sent.decision.warnings,
+        "request": result.request.model_dump() if result.request else None,
+        "response": result.response.model_dump() if result.response else None,
+        "attempts": len(result.attempts),
+        "event_id": sent.event_id,
+        "delivery_id": sent.delivery_id,
+    }
+
+
+async def send_file(
+    file: Path,
+    destinations: list[Destination],
+    settings: Settings,
+    target: Target,
+    *,
+    live_confirmed: bool,
+    record: Path | None,
+    as_json: bool,
+) -> bool:
+    """Send every event of ``file``; print each delivery; True when none failed."""
+    events = read_events(file)
+    all_ok = True
+    writer = (
+        RecordingWriter(record, secrets=settings.credentials.secret_values()) if record else None
+    )
+    with Store.open(settings.db) as store:
+        session = DeliverySession(settings, target, store=store, live_confirmed=live_confirmed)
+        async with session:
+            event_ids: dict[int, int] = {}
+            for resolved, decision in plan_all(
+                resolve_stream(events), destinations, settings.mapping_config
+            ):
+                # One stored event per input event, however many destinations it goes to.
+                sent = await session.deliver(
+                    resolved, decision, event_id=event_ids.get(id(resolved))
+                )
+                if sent.event_id is not None:
+                    event_ids[id(resolved)] = sent.event_id
+                all_ok = all_ok and sent.result.ok
+                # Identify calls are never deliveries: their traits ride on the track line.
+                if writer is not None and decision.reason != "identify_only":
+                    with writer:
+                        writer.write(
+                            exchange_from_result(
+                                sent.result, event=resolved.merged_json(), decision=decision
+                            )
+                        )
+                if as_json:
+                    echo_json(delivery_json(sent))
+                else:
+                    click.echo(render_delivery(sent))
+    return all_ok
+
+
+@click.command("send")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--destination",
+    "-d",
+    default="all",
+    show_default=True,
+    help="apollo, outreach, close, a comma list, or all.",
+)
+@click.option("--target", "-t", default="mock", show_default=True, help=TARGET_HELP)
+@click.option("--yes", is_flag=True, help="Confirm a live send without a prompt.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per delivery.")
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also append each exchange to this recording (JSONL, secrets redacted).",
+)
+@click.pass_context
+def send_command(
+    ctx: click.Context,
+    file: Path,
+    destination: str,
+    target: str,
+    yes: bool,
+    as_json: bool,
+    record: Path | None,
+) -> None:
+    """Map the events in FILE, send them to TARGET, store and print every outcome.
+
+    Exit 0 when everything was delivered or dropped by design, 1 when any delivery
+    failed, 2 for bad input. Live sends are never a default and need --yes or a prompt.
+    """
+    destinations = parse_destinations(destination)
+
+    def run() -> bool:
+        settings = app_context(ctx).settings()
+        parsed = parse_target(target)
+        if not confirm_live(parsed, yes):
+            raise DeliveryError("live send cancelled", hint="nothing was sent")
+        return asyncio.run(
+            send_file(
+                file,
+                destinations,
+                settings,
+                parsed,
+                live_confirmed=True,
+                record=record,
+                as_json=as_json,
+            )
+        )
+
+    if not run_guarded(run):
+        ctx.exit(1)

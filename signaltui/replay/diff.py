@@ -1,0 +1,76 @@
+"""Structural JSON differences with JSONPath-like locations (``body.contacts[0].name``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+_MISSING: Any = object()
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One changed value: where, what was recorded, what today's mapping makes.
+
+    ``old``/``new`` are :data:`ABSENT` when the key did not exist on that side.
+    """
+
+    path: str
+    old: Any
+    new: Any
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON form; an absent side is omitted rather than written as ``null``."""
+        data: dict[str, Any] = {"path": self.path}
+        if self.old is not ABSENT:
+            data["old"] = self.old
+        if self.new is not ABSENT:
+            data["new"] = self.new
+        return data
+
+    def describe(self) -> str:
+        """``path: old → new`` for people."""
+        return f"{self.path}: {_show(self.old)} → {_show(self.new)}"
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "(absent)"
+
+
+ABSENT: Any = _Absent()
+
+
+def _show(value: Any) -> str:
+    if value is ABSENT:
+        return "(absent)"
+    import json
+
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def diff_json(old: Any, new: Any, path: str) -> list[Difference]:
+    """Every difference between ``old`` and ``new``, depth first, keys in order."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        differences: list[Difference] = []
+        for key in list(old) + [k for k in new if k not in old]:
+            child = f"{path}.{key}" if _plain(key) else f'{path}["{key}"]'
+            differences += diff_json(old.get(key, ABSENT), new.get(key, ABSENT), child)
+        return differences
+    if isinstance(old, list) and isinstance(new, list):
+        differences = []
+        for index in range(max(len(old), len(new))):
+            left = old[index] if index < len(old) else ABSENT
+            right = new[index] if index < len(new) else ABSENT
+            differences += diff_json(left, right, f"{path}[{index}]")
+        return differences
+    if old is ABSENT and new is ABSENT:
+        return []
+    if type(old) is type(new) and old == new:
+        return []
+    return [Difference(path, old, new)]
+
+
+def _plain(key: str) -> bool:
+    return key.replace("_", "a").isalnum()

@@ -1,0 +1,118 @@
+"""Replay reports: the people's summary, ``--json`` and ``--junit``, written as they go.
+
+JSON and JUnit reports stream to disk so a replay of any size runs in constant memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import escape, quoteattr
+
+from signaltui.replay.results import ExchangeResult, ReplaySummary
+
+
+class JsonReport:
+    """``{"summary": {...}, "exchanges": [...]}`` written one exchange at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle, self._scratch = _open_beside(path)
+        self._handle.write('{"exchanges": [\n')
+        self._first = True
+
+    def add(self, result: ExchangeResult) -> None:
+        """Append one exchange."""
+        self._handle.write(("" if self._first else ",\n") + json.dumps(result.to_json()))
+        self._first = False
+
+    def close(self, summary: ReplaySummary) -> None:
+        """Write the summary and move the finished file into place."""
+        self._handle.write('\n], "summary": ' + json.dumps(summary.to_json()) + "}\n")
+        _finish(self._handle, self._scratch, self.path)
+
+
+class JUnitReport:
+    """One ``<testcase>`` per exchange; failures carry the differences or the hint."""
+
+    def __init__(self, path: Path, mode: str) -> None:
+        self.path = path
+        self.mode = mode
+        # Cases go to a scratch file first: the <testsuite> header needs the final counts.
+        self._cases = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed in close()
+
+    def add(self, result: ExchangeResult) -> None:
+        """Append one test case."""
+        name = quoteattr(f"{result.event} [{result.exchange_id}]")
+        classname = quoteattr(f"signaltui.replay.{self.mode}.{result.destination}")
+        self._cases.write(f"  <testcase classname={classname} name={name}>\n")
+        if result.status == "skip":
+            self._cases.write(f"    <skipped message={quoteattr(result.message or '')}/>\n")
+        elif result.status in ("fail", "error"):
+            tag = "failure" if result.status == "fail" else "error"
+            message = result.message or result.change
+            body = "\n".join(d.describe() for d in result.differences) or (result.hint or "")
+            self._cases.write(f"    <{tag} message={quoteattr(message)}>{escape(body)}</{tag}>\n")
+        self._cases.write(f"    <system-out>{escape(result.source)}</system-out>\n")
+        self._cases.write("  </testcase>\n")
+
+    def close(self, summary: ReplaySummary) -> None:
+        """Write the suite with its counts around the cases."""
+        handle, scratch = _open_beside(self.path)
+        handle.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        handle.write(
+            f'<testsuite name="signaltui replay {self.mode}" tests="{summary.total}" '
+            f'failures="{summary.counts["fail"]}" errors="{summary.counts["error"]}" '
+            f'skipped="{summary.counts["skip"]}">\n'
+        )
+        self._cases.seek(0)
+        for line in self._cases:
+            handle.write(line)
+        handle.write("</testsuite>\n")
+        self._cases.close()
+        _finish(handle, scratch, self.path)
+
+
+def _open_beside(path: Path) -> tuple[IO[str], str]:
+    """A scratch file next to ``path``, so the finished report is renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    return os.fdopen(fd, "w", encoding="utf-8"), scratch
+
+
+def _finish(handle: IO[str], scratch: str, path: Path) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
+    handle.close()
+    os.replace(scratch, path)
+
+
+def summary_table(summary: ReplaySummary) -> str:
+    """The per-destination table people read at the end of a replay."""
+    rows: list[tuple[Any, ...]] = [("destination", "total", "pass", "fail", "error", "skip")]
+    for destination, counts in sorted(summary.by_destination.items()):
+        total = sum(counts.values())
+        rows.append(
+            (destination, total, counts["pass"], counts["fail"], counts["error"], counts["skip"])
+        )
+    c = summary.counts
+    rows.append(("all", summary.total, c["pass"], c["fail"], c["error"], c["skip"]))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    if summary.changes:
+        lines.append(
+            "outcome changes: " + ", ".join(f"{k} x{v}" for k, v in sorted(summary.changes.items()))
+        )
+    if summary.resumed_skips:
+        lines.append(
+            f"resumed: {summary.resumed_skips} exchanges already delivered were not re-sent"
+        )
+    if summary.updated:
+        lines.append(f"updated: {summary.updated} recorded requests rewritten to today's mapping")
+    return "\n".join(lines)

@@ -1,0 +1,220 @@
+"""Run a replay over recording files: verify (no network) or send (through a session).
+
+Both modes stream: exchanges are read one line at a time and handed to ``on_result`` as
+soon as they are done, so memory stays flat whatever the size of the recordings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from signaltui.config import Settings
+from signaltui.recordings import Exchange, RecordingWriter, iter_exchanges, iter_paths
+from signaltui.replay.results import ExchangeResult, ReplaySummary
+from signaltui.replay.select import Selection
+from signaltui.replay.verify import compare, replan, updated_exchange
+from signaltui.service import DeliverySession
+from signaltui.targets import Target
+
+OnResult = Callable[[ExchangeResult], None]
+
+
+@dataclass
+class ReplayOptions:
+    """What to replay and how. ``fresh`` ignores an interrupted run instead of resuming it."""
+
+    selection: Selection = field(default_factory=Selection)
+    concurrency: int = 4
+    update: bool = False
+    fresh: bool = False
+
+
+def _exchanges(paths: Sequence[Path], selection: Selection) -> Iterator[tuple[str, Exchange]]:
+    for path in iter_paths(list(paths)):
+        for line, exchange in iter_exchanges(path):
+            if selection.takes(exchange):
+                yield f"{path}:{line}", exchange
+
+
+def _event_name(exchange: Exchange) -> str:
+    return str(exchange.event.get("event") or exchange.event.get("type") or "?")
+
+
+def _invalid_event(exchange: Exchange, source: str, error: ValidationError) -> ExchangeResult:
+    return ExchangeResult(
+        exchange.id,
+        exchange.destination,
+        _event_name(exchange),
+        "error",
+        source,
+        message=f"recorded event is not a valid event: {error.errors()[0]['msg']}",
+    )
+
+
+def verify_one(
+    exchange: Exchange, source: str, settings: Settings
+) -> tuple[ExchangeResult, Exchange | None]:
+    """Verify one exchange; also return the rewritten exchange when it differs."""
+    try:
+        _, decision = replan(exchange, settings.mapping_config)
+    except ValidationError as error:
+        return _invalid_event(exchange, source, error), None
+    differences = compare(exchange, decision)
+    result = ExchangeResult(
+        exchange.id,
+        exchange.destination,
+        _event_name(exchange),
+        "fail" if differences else "pass",
+        source,
+        differences=differences,
+        message=f"{len(differences)} difference(s)" if differences else None,
+    )
+    return result, updated_exchange(exchange, decision) if differences else None
+
+
+def run_verify(
+    paths: Sequence[Path], settings: Settings, options: ReplayOptions, on_result: OnResult
+) -> ReplaySummary:
+    """Compare every selected exchange with today's mapping. No network.
+
+    With ``options.update`` each file that differs is rewritten (atomically) with today's
+    requests; the differences are still reported.
+    """
+    summary = ReplaySummary(mode="verify")
+    for path in iter_paths(list(paths)):
+        rewritten: list[Exchange] | None = [] if options.update else None
+        changed = False
+        for line, exchange in iter_exchanges(path):
+            if not options.selection.takes(exchange):
+                if rewritten is not None:
+                    rewritten.append(exchange)
+                continue
+            result, updated = verify_one(exchange, f"{path}:{line}", settings)
+            summary.add(result)
+            on_result(result)
+            if rewritten is not None:
+                rewritten.append(updated or exchange)
+                changed = changed or updated is not None
+                summary.updated += updated is not None
+        if rewritten is not None and changed:
+            secrets = settings.credentials.secret_values()
+            with RecordingWriter(path, secrets=secrets, atomic=True) as writer:
+                for exchange in rewritten:
+                    writer.write(exchange)
+    return summary
+
+
+def resume_key(paths: Sequence[Path], target: Target, selection: Selection) -> str:
+    """The key an interrupted send replay is found again by: same files, target, filters."""
+    material = json.dumps(
+        [
+            sorted(str(p.resolve()) for p in paths),
+            target.label,
+            sorted(selection.destinations or []),
+            sorted(selection.events or []),
+            sorted(selection.outcomes or []),
+            selection.shard,
+        ]
+    )
+    return "replay-send:" + hashlib.sha256(material.encode()).hexdigest()[:24]
+
+
+async def run_send(
+    paths: Sequence[Path],
+    session: DeliverySession,
+    options: ReplayOptions,
+    on_result: OnResult,
+) -> ReplaySummary:
+    """Re-deliver every selected exchange through ``session`` and store each new outcome.
+
+    The event is re-mapped with today's core and config (the point of a re-send is that
+    config or credentials were fixed). Every delivery is stored as it finishes, under a
+    run; an unfinished run with the same files, target and filters is resumed, skipping
+    what it already delivered.
+    """
+    summary = ReplaySummary(mode="send")
+    store = session.store
+    run_id: int | None = None
+    done: set[str] = set()
+    if store is not None:
+        key = resume_key(paths, session.target, options.selection)
+        previous = None if options.fresh else store.find_run(key)
+        if previous is not None and previous.finished_at is None:
+            run_id = previous.id
+            done = store.delivered_exchange_keys(run_id)
+        else:
+            meta = {"paths": [str(p) for p in paths], "target": session.target.label}
+            run_id = store.start_run("replay-send", meta, resume_key=key)
+
+    async def handle(source: str, exchange: Exchange) -> None:
+        if exchange.id in done:
+            summary.resumed_skips += 1
+            result = ExchangeResult(
+                exchange.id,
+                exchange.destination,
+                _event_name(exchange),
+                "skip",
+                source,
+                message="already delivered by the interrupted run",
+            )
+        else:
+            result = await _send_one(session, exchange, source, run_id)
+        summary.add(result)
+        on_result(result)
+
+    queue: asyncio.Queue[tuple[str, Exchange] | None] = asyncio.Queue(options.concurrency * 2)
+
+    async def worker() -> None:
+        while (item := await queue.get()) is not None:
+            await handle(*item)
+
+    workers = [asyncio.create_task(worker()) for _ in range(max(1, options.concurrency))]
+    try:
+        for item in _exchanges(paths, options.selection):
+            await queue.put(item)
+        for _ in workers:
+            await queue.put(None)
+        await asyncio.gather(*workers)
+    finally:
+        for task in workers:
+            task.cancel()
+    if store is not None and run_id is not None:
+        store.finish_run(run_id, summary.to_json())
+    return summary
+
+
+async def _send_one(
+    session: DeliverySession, exchange: Exchange, source: str, run_id: int | None
+) -> ExchangeResult:
+    try:
+        resolved, decision = replan(exchange, session.settings.mapping_config)
+    except ValidationError as error:
+        return _invalid_event(exchange, source, error)
+    sent = await session.deliver(
+        resolved,
+        decision,
+        mode="replay-send",
+        run_id=run_id,
+        replay_of=exchange.id,
+        exchange_key=exchange.id,
+    )
+    result = sent.result
+    return ExchangeResult(
+        exchange.id,
+        exchange.destination,
+        _event_name(exchange),
+        "pass" if result.ok else "fail",
+        source,
+        outcome_before=exchange.outcome,
+        outcome_after=result.outcome,
+        hint=result.hint,
+        message=None if result.ok else (result.reason or result.outcome),
+        delivery_id=sent.delivery_id,
+    )
