@@ -127,9 +127,9 @@ class OutreachTokenManager:
         """
         async with self._lock:
             current = self._current(base_url)
-            replaced = current.access_token and current.access_token != rejected
-            if replaced and self._is_fresh(current):
-                return current.access_token  # type: ignore[return-value]
+            token = current.access_token
+            if token is not None and token != rejected and self._is_fresh(current):
+                return token  # another delivery already replaced it
             # Forget the rejected token first, so a failed exchange is not followed by
             # another request with it.
             current = replace(current, access_token=None, expires_at=None)

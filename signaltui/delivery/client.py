@@ -55,11 +55,13 @@ from signaltui.errors import DeliveryError
 class _Retry(Exception):
     """Internal: this attempt failed in a way worth retrying (``kind`` names it)."""
 
-    def __init__(self, kind: str, status: int | None = None, headers: Mapping[str, str] = {}):
+    def __init__(
+        self, kind: str, status: int | None = None, headers: Mapping[str, str] | None = None
+    ):
         super().__init__(kind)
         self.kind = kind
         self.status = status
-        self.headers = headers
+        self.headers: Mapping[str, str] = headers if headers is not None else {}
 
 
 class _Done(Exception):
@@ -80,6 +82,15 @@ class _Run:
     destination: str
     target: str
     attempts: list[AttemptRecord] = field(default_factory=list)
+
+    def finish(self) -> DeliveryResult:
+        """The result decided by the last response's status (it must have one)."""
+        response = self.attempts[-1].response
+        if response is None:  # pragma: no cover - callers only finish after a response
+            raise RuntimeError("finish() without a response")
+        outcome, hint = classify(self.destination, response.status)
+        reason = None if outcome == "delivered" else f"http_{response.status}"
+        return self.result(outcome, reason, hint)
 
     def result(self, outcome: Outcome, reason: str | None, hint: str | None) -> DeliveryResult:
         last = self.attempts[-1] if self.attempts else None
@@ -183,11 +194,7 @@ class DeliveryClient:
                     auth_retry_left = False
                     await self._refresh_after_401(run, bearer)
                     continue
-                status = run.attempts[-1].response.status  # type: ignore[union-attr]
-                outcome, hint = classify(destination, status)
-                return run.result(
-                    outcome, None if outcome == "delivered" else f"http_{status}", hint
-                )
+                return run.finish()
             except _Done as done:
                 return run.result(done.outcome, done.reason, done.hint)
             except _Retry as retry:
