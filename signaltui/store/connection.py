@@ -89,6 +89,8 @@ def connect_file(path: Path, busy_timeout: float) -> Database:
         db.execute("PRAGMA foreign_keys = ON")
         # WAL lets readers (the TUI list) carry on while a send writes.
         db.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL cannot corrupt the file; it only skips an fsync per commit.
+        db.execute("PRAGMA synchronous = NORMAL")
         return db
     except sqlite3.Error as exc:
         if conn is not None:

@@ -35,6 +35,12 @@ def body(value: Any) -> Any:
     return value
 
 
+def body_needs_redaction(body_json: str) -> bool:
+    """Whether a JSON text may hold a secret-named key (a cheap pre-check for bulk writes)."""
+    lowered = body_json.lower()
+    return any(f'"{key}"' in lowered for key in SECRET_KEYS)
+
+
 def url(value: str) -> str:
     """``value`` with secret-named query parameters masked; other URLs unchanged."""
     parts = urlsplit(value)

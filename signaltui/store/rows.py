@@ -41,9 +41,19 @@ def placeholders(columns: str) -> str:
     return ", ".join("?" for _ in columns.split(","))
 
 
+# One encoder reused: building a JSONEncoder per call is a large share of bulk-insert time.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def dumps(value: Any) -> str:
     """Compact JSON; odd values (datetimes, decimals) become strings rather than failing."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+    return _ENCODER.encode(value)
+
+
+def body_json(value: Any) -> str:
+    """A JSON body as text with secret-named keys masked; scans only when one may be there."""
+    text = dumps(value)
+    return dumps(redact.body(value)) if redact.body_needs_redaction(text) else text
 
 
 def loads(text: str | None) -> Any:
@@ -88,6 +98,7 @@ def event_values(
 ) -> tuple[Any, ...]:
     """The ``events`` row for one event, in :data:`EVENT_COLUMNS` order."""
     email, name, company = identity(merged)
+    raw = dumps(event)
     return (
         event_id,
         _text(merged.get("messageId", event.get("messageId"))),
@@ -99,8 +110,8 @@ def event_values(
         name,
         company,
         received_at,
-        dumps(event),
-        dumps(merged),
+        raw,
+        raw if merged is event else dumps(merged),
     )
 
 
@@ -115,10 +126,40 @@ def safe_decision(decision: dict[str, Any] | BaseModel | None) -> dict[str, Any]
 
 
 def _request_json(request: RecordedRequest | None) -> str | None:
-    return None if request is None else dumps(redact.request(request.model_dump(mode="json")))
+    if request is None:
+        return None
+    # Built by hand rather than model_dump(): this runs twice per delivery in bulk writes.
+    head = dumps(
+        {
+            "method": request.method,
+            "url": redact.url(request.url),
+            "headers": redact.headers(request.headers),
+        }
+    )
+    return head[:-1] + ',"body":' + body_json(request.body) + "}"
 
 
-def delivery_values(
+def attempt_values(delivery_id: int, attempt: AttemptRecord) -> tuple[Any, ...]:
+    """One ``attempts`` row, in :data:`ATTEMPT_COLUMNS` order."""
+    return (
+        delivery_id,
+        attempt.number,
+        attempt.started_at,
+        _request_json(attempt.request),
+        *_response_columns(attempt.response),
+        attempt.error,
+        attempt.wait_seconds,
+    )
+
+
+def _response_columns(response: RecordedResponse | None) -> tuple[Any, ...]:
+    if response is None:
+        return (None, None, None, None)
+    headers = dumps(redact.headers(response.headers))
+    return (response.status, headers, body_json(response.body), response.latency_ms)
+
+
+def delivery_rows(
     delivery_id: int,
     event_id: int,
     decision: dict[str, Any],
@@ -130,13 +171,17 @@ def delivery_values(
     exchange_key: str | None,
     created_at: str,
     finished_at: str,
-) -> tuple[Any, ...]:
-    """The ``deliveries`` row, in :data:`DELIVERY_COLUMNS` order (``decision`` already safe)."""
+) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """The ``deliveries`` row and its ``attempts`` rows (``decision`` already safe)."""
+    attempts = [attempt_values(delivery_id, a) for a in result.attempts]
     last = result.attempts[-1] if result.attempts else None
     request = result.request or (last.request if last else None)
     response = result.response or (last.response if last else None)
+    # The final exchange is usually the last attempt's: reuse its JSON, the costly part.
+    same_request = last is not None and request == last.request
+    same_response = last is not None and response == last.response
     default_action = "drop" if result.outcome == "dropped" else "deliver"
-    return (
+    delivery = (
         delivery_id,
         event_id,
         result.destination,
@@ -148,34 +193,15 @@ def delivery_values(
         result.outcome,
         result.hint,
         dumps(decision),
-        _request_json(request),
-        response.status if response else None,
-        dumps(redact.headers(response.headers)) if response else None,
-        dumps(redact.body(response.body)) if response else None,
-        response.latency_ms if response else None,
+        attempts[-1][3] if same_request else _request_json(request),
+        *(attempts[-1][4:8] if same_response else _response_columns(response)),
         len(result.attempts),
         created_at,
         finished_at,
         replay_of,
         exchange_key,
     )
-
-
-def attempt_values(delivery_id: int, attempt: AttemptRecord) -> tuple[Any, ...]:
-    """One ``attempts`` row, in :data:`ATTEMPT_COLUMNS` order."""
-    response = attempt.response
-    return (
-        delivery_id,
-        attempt.number,
-        attempt.started_at,
-        _request_json(attempt.request),
-        response.status if response else None,
-        dumps(redact.headers(response.headers)) if response else None,
-        dumps(redact.body(response.body)) if response else None,
-        response.latency_ms if response else None,
-        attempt.error,
-        attempt.wait_seconds,
-    )
+    return delivery, attempts
 
 
 def response_from(row: dict[str, Any], prefix: str = "response_") -> RecordedResponse | None:

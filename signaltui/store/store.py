@@ -93,13 +93,12 @@ class Store(StoreBase):
         started = result.attempts[0].started_at if result.attempts else None
         created = times.normalize(created_at or started or self._now(), field="created_at")
         finished = times.normalize(finished_at or self._now(), field="finished_at")
-        values = rows.delivery_values(
+        delivery, attempts = rows.delivery_rows(
             delivery_id, event_id, decision, result, mode=mode, run_id=run_id,
             replay_of=replay_of, exchange_key=exchange_key,
             created_at=created, finished_at=finished,
         )  # fmt: skip
-        self._insert("deliveries", rows.DELIVERY_COLUMNS, [values])
-        attempts = [rows.attempt_values(delivery_id, a) for a in result.attempts]
+        self._insert("deliveries", rows.DELIVERY_COLUMNS, [delivery])
         self._insert("attempts", rows.ATTEMPT_COLUMNS, attempts)
 
     def record_many(self, items: Iterable[StoreItem], *, batch_size: int = 5000) -> int:
@@ -133,12 +132,13 @@ class Store(StoreBase):
                     started = result.attempts[0].started_at if result.attempts else None
                     created = times.normalize(item.created_at or started or received)
                     finished = times.normalize(item.finished_at or created)
-                    deliveries.append(rows.delivery_values(
+                    delivery, tries = rows.delivery_rows(
                         delivery_id, event_id, rows.safe_decision(item.decision), result,
                         mode=item.mode, run_id=item.run_id, replay_of=item.replay_of,
                         exchange_key=item.exchange_key, created_at=created, finished_at=finished,
-                    ))  # fmt: skip
-                    attempts.extend(rows.attempt_values(delivery_id, a) for a in result.attempts)
+                    )  # fmt: skip
+                    deliveries.append(delivery)
+                    attempts.extend(tries)
                     delivery_id += 1
                 event_id += 1
             self._insert("events", rows.EVENT_COLUMNS, events)

@@ -6,12 +6,15 @@ comparison, so ``since``/``until`` filters are plain indexed string ranges.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from signaltui.errors import InputError
 
 Clock = Callable[[], datetime]
+
+_CANONICAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
 
 def system_clock() -> datetime:
@@ -34,6 +37,8 @@ def normalize(value: str | datetime, *, field: str = "timestamp") -> str:
     """
     if isinstance(value, datetime):
         return format_utc(value)
+    if _CANONICAL.fullmatch(value):
+        return value  # already in shape: the common case in bulk writes
     text = value.strip()
     try:
         parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
