@@ -25,5 +25,10 @@ def international(number: phonenumbers.PhoneNumber) -> str:
 
 
 def region(number: phonenumbers.PhoneNumber) -> str | None:
-    """The ISO region of ``number`` (``GB``), if known."""
-    return phonenumbers.region_code_for_number(number)
+    """The ISO region of ``number`` (``GB``); for numbers outside allocated ranges (test
+    numbers such as +44 7700 900xxx) the country code's main region."""
+    found = phonenumbers.region_code_for_number(number)
+    if found:
+        return str(found)
+    fallback = phonenumbers.region_code_for_country_code(number.country_code or 0)
+    return None if fallback == phonenumbers.UNKNOWN_REGION else str(fallback)
