@@ -40,8 +40,17 @@ def _reports_errors(func: F) -> F:
 
 
 def _store_path(ctx: click.Context) -> Path:
-    obj = ctx.obj if isinstance(ctx.obj, dict) else {}
-    db = obj.get("db")
+    """The store the top-level command chose, whatever shape it passed it in."""
+    obj = ctx.find_root().obj
+    if isinstance(obj, dict):
+        db = obj.get("db")
+        return Path(db) if db else load_settings().db
+    # The top-level group's context object (duck-typed so the store does not import the
+    # CLI package): its settings() honours --db, --config and SIGNALTUI_*.
+    settings = getattr(obj, "settings", None)
+    if callable(settings):
+        return Path(settings().db)
+    db = getattr(obj, "db", None)
     return Path(db) if db else load_settings().db
 
 

@@ -29,7 +29,7 @@ class Store(StoreBase):
     # -- writing ----------------------------------------------------------------------
 
     def record_event(
-        self, event: dict[str, Any], merged: dict[str, Any], received_at: str | None = None
+        self, event: dict[str, Any], merged: dict[str, Any], received_at: When = None
     ) -> int:
         """Store one event as received and as merged; return its id."""
         received = times.normalize(received_at or self._now(), field="received_at")
@@ -49,8 +49,8 @@ class Store(StoreBase):
         run_id: int | None = None,
         replay_of: str | None = None,
         exchange_key: str | None = None,
-        created_at: str | None = None,
-        finished_at: str | None = None,
+        created_at: When = None,
+        finished_at: When = None,
     ) -> int:
         """Store a delivery (any outcome, ``dropped`` too) and its attempts atomically.
 
@@ -85,8 +85,8 @@ class Store(StoreBase):
         run_id: int | None,
         replay_of: str | None,
         exchange_key: str | None,
-        created_at: str | None,
-        finished_at: str | None,
+        created_at: When,
+        finished_at: When,
     ) -> None:
         if not mode:
             raise InputError("a delivery needs a mode such as 'send'", where="record_delivery")

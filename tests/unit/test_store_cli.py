@@ -119,3 +119,18 @@ def test_bad_store_file_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = _run(junk, "list")
     assert code == 2
     assert "not a readable SQLite database" in err and str(junk) in err
+
+
+def test_store_path_from_an_app_context_object(db_path: Path) -> None:
+    class FakeSettings:
+        db = db_path
+
+    class FakeAppContext:
+        """Shaped like the top-level group's context object (settings() -> Settings)."""
+
+        def settings(self) -> FakeSettings:
+            return FakeSettings()
+
+    result = CliRunner().invoke(events, ["list", "--json"], obj=FakeAppContext())
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 2
