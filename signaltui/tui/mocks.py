@@ -1,0 +1,84 @@
+"""The mock CRMs the app runs: the in-process one and an optional loopback server."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Any
+
+from signaltui.config import Credentials
+from signaltui.core.request import redact_headers
+from signaltui.mock import create_app, get_mock_state
+from signaltui.mock.server import serve_in_thread
+
+
+class MockServer:
+    """A mock CRM server on 127.0.0.1 that can be started and stopped at will."""
+
+    def __init__(self, credentials: Credentials) -> None:
+        self.credentials = credentials
+        self.app: Any = None
+        self.url: str | None = None
+        self._running: AbstractContextManager[str] | None = None
+
+    @property
+    def running(self) -> bool:
+        """Whether the server is up."""
+        return self._running is not None
+
+    def start(self, profile: str = "none", port: int = 0) -> str:
+        """Start on ``port`` (0: any free one); returns the base URL. Blocks until up."""
+        if self._running is not None and self.url:
+            return self.url
+        self.app = create_app(self.credentials, profile)
+        running = serve_in_thread(self.app, port=port)
+        self.url = running.__enter__()
+        self._running = running
+        return self.url
+
+    def stop(self) -> None:
+        """Stop the server and join its thread."""
+        running, self._running = self._running, None
+        if running is not None:
+            running.__exit__(None, None, None)
+        self.url = None
+
+
+def fault_profile(app: Any) -> str:
+    """The active fault profile of a mock app."""
+    return str(get_mock_state(app).faults.profile)
+
+
+def switch_faults(app: Any, profile: str) -> None:
+    """Put ``profile`` on a mock app (InputError for an unknown name)."""
+    get_mock_state(app).faults.switch(profile)
+
+
+def reset_mock(app: Any) -> None:
+    """Clear a mock app's journal and stored records."""
+    get_mock_state(app).reset()
+
+
+def journal_rows(app: Any, limit: int = 200) -> list[tuple[str, ...]]:
+    """The newest journal entries of a mock app as table rows (secret headers masked)."""
+    rows: list[tuple[str, ...]] = []
+    for entry in get_mock_state(app).journal.entries()[-limit:]:
+        status = entry.get("status")
+        rows.append(
+            (
+                str(entry["seq"]),
+                str(entry.get("crm") or "-"),
+                str(entry["method"]),
+                str(entry["path"]),
+                "dropped" if status is None and entry.get("fault") else str(status or "…"),
+                str(entry.get("fault") or ""),
+            )
+        )
+    return rows
+
+
+def journal_entry(app: Any, seq: int) -> dict[str, Any] | None:
+    """One journal entry by sequence number, headers masked."""
+    for entry in get_mock_state(app).journal.entries():
+        if entry["seq"] == seq:
+            return {**entry, "headers": redact_headers(entry.get("headers") or {})}
+    return None

@@ -1,0 +1,107 @@
+"""Rich renderables for decisions, requests, responses and outcomes (no widgets here)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.syntax import Syntax
+from rich.text import Text
+
+from signaltui.config import Settings
+from signaltui.core.decision import DROP_REASONS, Decision
+from signaltui.core.events import Event, resolve_event
+from signaltui.core.plan import plan
+from signaltui.core.request import DESTINATIONS, redact_headers
+from signaltui.delivery.outcomes import DeliveryResult, RecordedRequest, RecordedResponse
+
+OUTCOME_STYLES = {
+    "delivered": "bold green",
+    "dropped": "bold yellow",
+    "rejected": "bold red",
+    "failed": "bold red",
+    "dead_lettered": "bold magenta",
+}
+
+
+def decide_all(event: Event, settings: Settings) -> dict[str, Decision]:
+    """The decision of every CRM for one composed event."""
+    resolved = resolve_event(event)
+    config = settings.mapping_config
+    return {destination: plan(resolved, destination, config) for destination in DESTINATIONS}
+
+
+def json_block(value: Any) -> Syntax:
+    """``value`` as highlighted, wrapped JSON."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return Syntax(text, "json", theme="ansi_dark", word_wrap=True, background_color="default")
+
+
+def verdict(decision: Decision) -> Text:
+    """``DELIVER`` or ``DROP reason`` with the detail and warnings underneath."""
+    text = Text()
+    if decision.action == "deliver":
+        text.append("DELIVER", "bold green")
+        text.append(f"  {decision.event} → {decision.destination}")
+    else:
+        text.append(f"DROP {decision.reason}", "bold yellow")
+        reason = DROP_REASONS.get(decision.reason or "", "")
+        text.append(f"  {decision.detail or reason}")
+    for warning in decision.warnings:
+        text.append(f"\n! {warning}", "yellow")
+    return text
+
+
+def request_view(request: dict[str, Any] | RecordedRequest | None) -> RenderableType:
+    """Method, URL, headers (secrets masked) and the highlighted JSON body."""
+    if request is None:
+        return Text("no request: nothing would be sent", "dim")
+    data = request.model_dump() if isinstance(request, RecordedRequest) else request
+    head = Text()
+    head.append(f"{data['method']} ", "bold")
+    head.append(str(data["url"]), "underline")
+    for name, value in redact_headers(dict(data.get("headers") or {})).items():
+        head.append(f"\n{name}: ", "bold cyan")
+        head.append(value)
+    return Group(head, json_block(data.get("body")))
+
+
+def response_view(response: RecordedResponse | None, error: str | None = None) -> RenderableType:
+    """Status, headers and body of a response (or the transport error instead)."""
+    if response is None:
+        return Text(error or "no response", "red" if error else "dim")
+    head = Text()
+    style = "bold green" if response.status < 400 else "bold red"
+    head.append(f"HTTP {response.status}", style)
+    head.append(f"  {response.latency_ms:.0f} ms", "dim")
+    for name, value in redact_headers(response.headers).items():
+        head.append(f"\n{name}: ", "bold cyan")
+        head.append(value)
+    return Group(head, json_block(response.body))
+
+
+def outcome_line(result: DeliveryResult) -> Text:
+    """``apollo · delivered (2 attempts)`` and the troubleshooting hint, if any."""
+    text = Text()
+    text.append(f"{result.destination} · ", "bold")
+    text.append(result.outcome, OUTCOME_STYLES.get(result.outcome, "bold"))
+    if result.reason:
+        text.append(f" · {result.reason}")
+    if result.attempts:
+        count = len(result.attempts)
+        text.append(f"  ({count} attempt{'s' if count != 1 else ''}, target {result.target})")
+    if result.hint:
+        text.append(f"\nhint: {result.hint}", "italic yellow")
+    return text
+
+
+def attempts_view(result: DeliveryResult) -> Text:
+    """One line per attempt: number, status or error, and the wait that followed."""
+    text = Text()
+    for attempt in result.attempts:
+        status = f"HTTP {attempt.response.status}" if attempt.response else attempt.error
+        wait = f", waited {attempt.wait_seconds:.1f}s" if attempt.wait_seconds else ""
+        text.append(f"#{attempt.number} {attempt.request.method} {attempt.request.url} → ")
+        text.append(f"{status}{wait}\n")
+    return text

@@ -1,0 +1,67 @@
+"""Helpers of the Replay tab that need no UI: path parsing, counting, result rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from signaltui.errors import InputError
+from signaltui.recordings import iter_paths
+from signaltui.replay import ExchangeResult
+
+STATUS_MARKS = {"pass": "✓ pass", "fail": "✗ fail", "skip": "- skip", "error": "! error"}
+
+
+def parse_paths(text: str) -> list[Path]:
+    """Space- or comma-separated recording files or folders; InputError when none exist."""
+    paths = [Path(part).expanduser() for part in text.replace(",", " ").split()]
+    if not paths:
+        raise InputError("no recording path given", where="Replay", hint="e.g. recordings/")
+    for path in paths:
+        if not path.exists():
+            raise InputError("path not found", where=str(path), hint="give a file or a folder")
+    return paths
+
+
+def count_exchanges(paths: list[Path]) -> int:
+    """How many exchanges (non-blank lines) the recordings hold, for the progress bar."""
+    total = 0
+    for path in iter_paths(paths):
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            total += sum(1 for line in handle if line.strip())
+    return total
+
+
+def result_row(result: ExchangeResult) -> tuple[str, ...]:
+    """A table row: status, CRM, event, outcome change (send) or differences (verify)."""
+    if result.outcome_after is not None:
+        what = result.change
+    elif result.differences:
+        what = f"{len(result.differences)} difference(s)"
+    else:
+        what = result.message or ""
+    return (
+        STATUS_MARKS.get(result.status, result.status),
+        result.destination,
+        result.event,
+        what,
+        result.source,
+    )
+
+
+def result_detail(result: ExchangeResult) -> str:
+    """Everything known about one result, differences first."""
+    lines = [
+        f"{result.exchange_id} · {result.destination} · {result.event} · {result.status}",
+        f"from {result.source}",
+    ]
+    if result.differences:
+        lines.append("")
+        lines.append("Differences (recorded → today):")
+        lines += [f"  {difference.describe()}" for difference in result.differences]
+    if result.outcome_after is not None:
+        lines.append(f"outcome: {result.change}")
+    if result.message:
+        lines.append(f"message: {result.message}")
+    if result.hint:
+        lines.append(f"hint: {result.hint}")
+    return "\n".join(lines)

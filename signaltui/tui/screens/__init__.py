@@ -1,0 +1,1 @@
+"""The tab panes of the main screen and the modal screens."""

@@ -1,0 +1,85 @@
+"""The Compose tab: the event as a form and as JSON, kept in sync."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Static, TextArea
+
+from signaltui.errors import SignaltuiError
+from signaltui.tui.compose_model import dump_event, event_to_form, form_to_event, parse_editor_text
+from signaltui.tui.widgets.event_form import EventForm
+
+
+class ComposePane(Vertical):
+    """Holds the composed event; posts :class:`ComposePane.EventEdited` on each change.
+
+    Valid JSON edits update the form; invalid ones show an inline error and leave the
+    last valid event in force.
+    """
+
+    class EventEdited(Message):
+        """The composed event changed (from the form, the editor or a loaded file)."""
+
+        def __init__(self, event: dict[str, Any]) -> None:
+            super().__init__()
+            self.event = event
+
+    def __init__(self, event: dict[str, Any], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.event = event
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="toolbar"):
+            yield Button("Open… ^o", id="open-event", compact=True)
+            yield Button("Save… ^s", id="save-event", compact=True)
+            yield Static("Edit the form or the JSON; each updates the other.", classes="tip")
+        with Horizontal():
+            yield EventForm(id="event-form")
+            with Vertical(id="json-side"):
+                yield Static("Event JSON", classes="section")
+                yield TextArea(language="json", id="event-json", soft_wrap=False)
+                yield Static(id="json-error")
+
+    def on_mount(self) -> None:
+        self.set_event(self.event)
+
+    def set_event(self, event: dict[str, Any], origin: str | None = None) -> None:
+        """Make ``event`` current; refresh the views it did not come from."""
+        self.event = event
+        if origin != "form":
+            self.query_one(EventForm).load(event_to_form(event))
+        if origin != "json":
+            self.query_one("#event-json", TextArea).load_text(dump_event(event))
+        self._error(None)
+        self.post_message(self.EventEdited(event))
+
+    def _error(self, message: str | None) -> None:
+        box = self.query_one("#json-error", Static)
+        box.update(message or "")
+        box.display = message is not None
+
+    def on_event_form_changed(self, message: EventForm.Changed) -> None:
+        message.stop()
+        # The form's current values, not the message's: a load may have come in between.
+        event = form_to_event(self.query_one(EventForm).values(), self.event)
+        if event != self.event:
+            self.set_event(event, origin="form")
+
+    def on_text_area_changed(self, message: TextArea.Changed) -> None:
+        message.stop()
+        # Read the editor's current text, not the message's: a later load may have
+        # replaced it already, and the newest text is what counts.
+        text = self.query_one("#event-json", TextArea).text
+        try:
+            data, _ = parse_editor_text(text)
+        except SignaltuiError as error:
+            self._error(f"⚠ {error.render()}")
+            return
+        if data != self.event:
+            self.set_event(data, origin="json")
+        else:
+            self._error(None)

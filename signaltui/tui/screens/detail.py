@@ -1,0 +1,71 @@
+"""One stored delivery in full: outcome and hint, request beside response, attempts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Static
+
+from signaltui.delivery.outcomes import DeliveryResult
+from signaltui.store import DeliveryDetail
+from signaltui.tui.render import attempts_view, outcome_line, request_view, response_view
+
+
+def _result(detail: DeliveryDetail) -> DeliveryResult:
+    return DeliveryResult(
+        destination=detail.destination,
+        target=detail.target,
+        outcome=detail.outcome,
+        reason=detail.reason,
+        hint=detail.hint,
+        request=detail.request,
+        response=detail.response,
+        attempts=detail.attempts,
+    )
+
+
+class DeliveryDetailScreen(ModalScreen[str | None]):
+    """Dismisses with ``"load"``, ``"resend"`` or ``None``."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss_with(None)", "Close"),
+        Binding("l", "dismiss_with('load')", "Load into composer"),
+        Binding("r", "dismiss_with('resend')", "Re-send"),
+    ]
+
+    def __init__(self, detail: DeliveryDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        detail = self.detail
+        result = _result(detail)
+        last = detail.attempts[-1] if detail.attempts else None
+        title = Text(
+            f"Delivery {detail.id} · {detail.event or '-'} · {detail.email or '-'}", "bold"
+        )
+        with Vertical(classes="dialog wide"):
+            yield Static(title)
+            yield Static(outcome_line(result), classes="outcome")
+            with VerticalScroll():
+                with Horizontal(classes="exchange-row"):
+                    yield Static(request_view(detail.request), classes="exchange")
+                    yield Static(
+                        response_view(detail.response, last.error if last else None),
+                        classes="exchange",
+                    )
+                yield Static(attempts_view(result), classes="attempts")
+            with Horizontal(classes="buttons"):
+                yield Button("Load into composer (l)", id="load", variant="primary")
+                yield Button("Re-send (r)", id="resend", variant="warning")
+                yield Button("Close (esc)", id="close")
+        yield Footer()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id if event.button.id in ("load", "resend") else None)
+
+    def action_dismiss_with(self, value: str | None) -> None:
+        self.dismiss(value)

@@ -1,0 +1,130 @@
+"""The History tab: stored deliveries with search and filters; enter opens one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Select, Static
+
+from signaltui.core.request import DESTINATIONS
+from signaltui.delivery.outcomes import OUTCOMES
+from signaltui.errors import SignaltuiError
+from signaltui.store import DeliveryRow
+from signaltui.tui.screens.detail import DeliveryDetailScreen
+
+if TYPE_CHECKING:
+    from signaltui.tui.app import SignalApp
+
+COLUMNS = ("id", "created (UTC)", "destination", "event", "email", "outcome", "HTTP", "target")
+
+
+def history_row(row: DeliveryRow) -> tuple[str, ...]:
+    """One table row for a stored delivery."""
+    when = row.created_at.replace("T", " ")[:19]
+    status = str(row.response_status) if row.response_status is not None else "-"
+    return (
+        str(row.id),
+        when,
+        row.destination,
+        row.event or "-",
+        row.email or "-",
+        row.outcome,
+        status,
+        row.target,
+    )
+
+
+class HistoryPane(Vertical):
+    """Lists what the store holds; filters apply as you type."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="toolbar"):
+            yield Input(placeholder="search name, email, company", id="history-search")
+            yield Input(placeholder="email", id="history-email")
+            yield Select([(d, d) for d in DESTINATIONS], prompt="any CRM", id="history-destination")
+            yield Select([(o, o) for o in OUTCOMES], prompt="any outcome", id="history-outcome")
+            yield Button("Refresh", id="history-refresh", compact=True)
+        table: DataTable[str] = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        table.add_columns(*COLUMNS)
+        yield table
+        yield Static(
+            "enter: open a delivery (request, response, attempts; load or re-send it)",
+            id="history-status",
+            classes="tip",
+        )
+
+    @property
+    def signal_app(self) -> SignalApp:
+        return cast("SignalApp", self.app)
+
+    def on_mount(self) -> None:
+        self.refresh_rows()
+
+    def _filter(self, widget_id: str) -> str | None:
+        value = self.query_one(widget_id, Select).value
+        return value if isinstance(value, str) else None
+
+    def refresh_rows(self) -> None:
+        """Query the store with the current search and filters."""
+        store = self.signal_app.store
+        table = self.query_one("#history-table", DataTable)
+        table.clear()
+        if store is None:
+            self.query_one("#history-status", Static).update("No store: history is off.")
+            return
+        search = self.query_one("#history-search", Input).value.strip()
+        email = self.query_one("#history-email", Input).value.strip()
+        try:
+            rows = store.list_deliveries(
+                email=email or None,
+                destination=self._filter("#history-destination"),
+                outcome=self._filter("#history-outcome"),
+                text=search or None,
+                limit=500,
+            )
+        except SignaltuiError as error:
+            self.app.notify(error.render(), title="History", severity="error")
+            return
+        for row in rows:
+            table.add_row(*history_row(row), key=str(row.id))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.refresh_rows()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.refresh_rows()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "history-refresh":
+            self.refresh_rows()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.open_delivery(int(event.row_key.value))
+
+    def open_delivery(self, delivery_id: int) -> None:
+        """Show one delivery; the dialog's choice (load / re-send) is carried out here."""
+        store = self.signal_app.store
+        if store is None:
+            return
+        try:
+            detail = store.get_delivery(delivery_id)
+        except SignaltuiError as error:
+            self.app.notify(error.render(), title="History", severity="error")
+            return
+        event = detail.event_row.merged or detail.event_row.raw
+
+        def chosen(action: str | None) -> None:
+            if action in ("load", "resend"):
+                self.signal_app.load_event(event)
+            if action == "load":
+                self.signal_app.action_show_tab("compose")
+                self.app.notify(f"Delivery {delivery_id}'s event is in the composer.")
+            elif action == "resend":
+                self.signal_app.resend(detail.destination)
+
+        self.app.push_screen(DeliveryDetailScreen(detail), chosen)

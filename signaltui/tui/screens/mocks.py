@@ -1,0 +1,151 @@
+"""The Mocks tab: the in-process mock and a loopback mock server, faults and journal."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Select, Static
+
+from signaltui.errors import SignaltuiError
+from signaltui.mock import FAULT_PROFILES
+from signaltui.tui.mocks import (
+    fault_profile,
+    journal_entry,
+    journal_rows,
+    reset_mock,
+    switch_faults,
+)
+
+if TYPE_CHECKING:
+    from signaltui.tui.app import SignalApp
+
+REFRESH_SECONDS = 1.0
+
+
+class MocksPane(Vertical):
+    """Start/stop the server, switch fault profiles, and watch what the mocks received."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="toolbar"):
+            yield Select(
+                [("in-process mock", "inproc"), ("mock server", "server")],
+                value="inproc",
+                allow_blank=False,
+                id="mock-which",
+            )
+            yield Select(
+                [(name, name) for name in FAULT_PROFILES],
+                value="none",
+                allow_blank=False,
+                id="mock-faults",
+            )
+            yield Button("Start server", id="mock-server-toggle", variant="success")
+            yield Button("Reset", id="mock-reset")
+        yield Static(id="mock-status")
+        with Horizontal():
+            table: DataTable[str] = DataTable(id="mock-journal", cursor_type="row")
+            table.add_columns("#", "CRM", "method", "path", "status", "fault")
+            yield table
+            with VerticalScroll(id="mock-entry-box"):
+                yield Static("Select a request to see it as received.", id="mock-entry")
+
+    @property
+    def signal_app(self) -> SignalApp:
+        return cast("SignalApp", self.app)
+
+    def on_mount(self) -> None:
+        self.show_status()
+        self.set_interval(REFRESH_SECONDS, self.refresh_journal)
+
+    def chosen_app(self) -> Any:
+        """The mock app the controls act on (``None``: the server is not running)."""
+        if self.query_one("#mock-which", Select).value == "server":
+            return self.signal_app.mock_server.app if self.signal_app.mock_server.running else None
+        return self.signal_app.mock_app
+
+    def show_status(self) -> None:
+        server = self.signal_app.mock_server
+        text = Text()
+        text.append("in-process mock ", "bold")
+        text.append(f"faults {fault_profile(self.signal_app.mock_app)}    ")
+        text.append("mock server ", "bold")
+        if server.running and server.url:
+            text.append(f"running at {server.url}, faults {fault_profile(server.app)}", "green")
+        else:
+            text.append("stopped", "dim")
+        profile = str(self.query_one("#mock-faults", Select).value)
+        text.append(f"\n{profile}: {FAULT_PROFILES.get(profile, '')}", "italic")
+        self.query_one("#mock-status", Static).update(text)
+        button = self.query_one("#mock-server-toggle", Button)
+        button.label = "Stop server" if server.running else "Start server"
+        button.variant = "error" if server.running else "success"
+
+    def refresh_journal(self) -> None:
+        """Reload the journal of the chosen mock (runs every second)."""
+        app = self.chosen_app()
+        rows = journal_rows(app) if app is not None else []
+        table = self.query_one("#mock-journal", DataTable)
+        if table.row_count == len(rows):
+            return  # nothing new; keep the cursor where the person left it
+        table.clear()
+        for row in rows:
+            table.add_row(*row, key=row[0])
+        if rows:
+            table.move_cursor(row=len(rows) - 1)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.select.id == "mock-which":
+            self.query_one("#mock-journal", DataTable).clear()
+            app = self.chosen_app()
+            if app is not None:
+                self.query_one("#mock-faults", Select).value = fault_profile(app)
+        elif event.select.id == "mock-faults":
+            app = self.chosen_app()
+            if app is not None:
+                try:
+                    switch_faults(app, str(event.value))
+                except SignaltuiError as error:
+                    self.app.notify(error.render(), title="Mocks", severity="error")
+        self.show_status()
+        self.refresh_journal()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "mock-server-toggle":
+            self._toggle_server(str(self.query_one("#mock-faults", Select).value))
+        elif event.button.id == "mock-reset" and (app := self.chosen_app()) is not None:
+            reset_mock(app)
+            self.query_one("#mock-journal", DataTable).clear()
+            self.app.notify("Mock journal and records cleared.")
+
+    @work(thread=True, exclusive=True, group="mock-server", exit_on_error=False)
+    def _toggle_server(self, profile: str) -> None:
+        server = self.signal_app.mock_server
+        try:
+            if server.running:
+                server.stop()
+                message = "Mock server stopped."
+            else:
+                url = server.start(profile)
+                self.app.call_from_thread(self.signal_app.mock_server_started, url)
+                message = f"Mock server running at {url} (the Send tab's URL target)."
+        except (SignaltuiError, OSError, RuntimeError) as error:
+            self.app.call_from_thread(
+                self.app.notify, f"Mock server: {error}", title="Mocks", severity="error"
+            )
+            return
+        self.app.call_from_thread(self.show_status)
+        self.app.call_from_thread(self.app.notify, message)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        app = self.chosen_app()
+        if app is None or event.row_key.value is None:
+            return
+        entry = journal_entry(app, int(event.row_key.value))
+        text = json.dumps(entry, indent=2, ensure_ascii=False) if entry else ""
+        self.query_one("#mock-entry", Static).update(Text(text))

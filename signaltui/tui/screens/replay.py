@@ -1,0 +1,140 @@
+"""The Replay tab: verify or re-send recording files with live progress and results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Input, ProgressBar, Select, Static
+
+from signaltui.errors import SignaltuiError
+from signaltui.replay import ExchangeResult, ReplayOptions, ReplaySummary, run_send, run_verify
+from signaltui.tui.replay_model import count_exchanges, parse_paths, result_detail, result_row
+from signaltui.tui.screens.modals import ConfirmScreen
+
+if TYPE_CHECKING:
+    from signaltui.tui.app import SignalApp
+
+
+class ReplayPane(Vertical):
+    """Runs :func:`run_verify` (in a thread) or :func:`run_send` (async) over recordings."""
+
+    def __init__(self, default_paths: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.default_paths = default_paths
+        self.results: dict[str, ExchangeResult] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="toolbar"):
+            yield Input(self.default_paths, placeholder="recordings/ or files", id="replay-paths")
+            yield Select(
+                [("verify (no network)", "verify"), ("send (Send tab target)", "send")],
+                value="verify",
+                allow_blank=False,
+                id="replay-mode",
+            )
+            yield Button("Run", id="replay-run", variant="primary")
+        yield ProgressBar(id="replay-progress", show_eta=False)
+        yield Static("Pick recordings and a mode, then Run.", id="replay-summary")
+        with Horizontal():
+            table: DataTable[str] = DataTable(id="replay-table", cursor_type="row")
+            table.add_columns("status", "CRM", "event", "result", "source")
+            yield table
+            with VerticalScroll(id="replay-detail-box"):
+                yield Static("Select a result to see its differences.", id="replay-detail")
+
+    @property
+    def signal_app(self) -> SignalApp:
+        return cast("SignalApp", self.app)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "replay-run":
+            self.start()
+
+    def start(self) -> None:
+        """Validate the inputs, then run the chosen mode in a worker."""
+        try:
+            paths = parse_paths(self.query_one("#replay-paths", Input).value)
+            total = count_exchanges(paths)
+        except SignaltuiError as error:
+            self.app.notify(error.render(), title="Replay", severity="error")
+            return
+        self.results.clear()
+        self.query_one("#replay-table", DataTable).clear()
+        self.query_one("#replay-progress", ProgressBar).update(total=total, progress=0)
+        if self.query_one("#replay-mode", Select).value == "verify":
+            self._verify(paths)
+            return
+        send_pane = self.app.query_one("#send")
+        try:
+            target = send_pane.target()  # type: ignore[attr-defined]
+        except SignaltuiError as error:
+            self.app.notify(error.render(), title="Replay", severity="error")
+            return
+        if not target.is_live:
+            self._send(paths, target, False)
+            return
+        question = f"Re-send {total} recorded exchange(s) to the LIVE CRM APIs?"
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._send(paths, target, True)
+
+        self.app.push_screen(ConfirmScreen(question, yes="Send live", danger=True), confirmed)
+
+    def add_result(self, result: ExchangeResult) -> None:
+        """One finished exchange: a table row and a progress step."""
+        key = f"{len(self.results)}"
+        self.results[key] = result
+        self.query_one("#replay-table", DataTable).add_row(*result_row(result), key=key)
+        self.query_one("#replay-progress", ProgressBar).advance(1)
+
+    def finish(self, summary: ReplaySummary) -> None:
+        data = summary.to_json()
+        verdict = "all passed" if summary.ok else "FAILURES"
+        self.query_one("#replay-summary", Static).update(
+            f"{summary.mode}: {data['total']} exchange(s) — {data['passed']} passed, "
+            f"{data['failed']} failed, {data['errors']} errors, {data['skipped']} skipped "
+            f"({verdict})"
+        )
+
+    def _failed(self, error: Exception) -> None:
+        text = error.render() if isinstance(error, SignaltuiError) else repr(error)
+        self.query_one("#replay-summary", Static).update(f"Replay stopped: {text}")
+        self.app.notify(text, title="Replay", severity="error", timeout=10)
+
+    @work(thread=True, exclusive=True, group="replay", exit_on_error=False)
+    def _verify(self, paths: list[Path]) -> None:
+        settings = self.signal_app.settings
+
+        def on_result(result: ExchangeResult) -> None:
+            self.app.call_from_thread(self.add_result, result)
+
+        try:
+            summary = run_verify(paths, settings, ReplayOptions(), on_result)
+        except Exception as error:  # SignaltuiError mostly; never let a thread kill the app
+            self.app.call_from_thread(self._failed, error)
+            return
+        self.app.call_from_thread(self.finish, summary)
+
+    @work(exclusive=True, group="replay", exit_on_error=False)
+    async def _send(self, paths: list[Path], target: object, live: bool) -> None:
+        session = self.signal_app.sessions.session(target, live_confirmed=live)  # type: ignore[arg-type]
+        try:
+            summary = await run_send(paths, session, ReplayOptions(), self.add_result)
+        except Exception as error:
+            self._failed(error)
+            return
+        finally:
+            if live:
+                await session.aclose()
+        self.finish(summary)
+        self.signal_app.history_changed()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        result = self.results.get(str(event.row_key.value))
+        if result is not None:
+            self.query_one("#replay-detail", Static).update(result_detail(result))

@@ -1,0 +1,53 @@
+"""One CRM's decision: verdict, warnings, the exact request and the field trace."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from signaltui.core.decision import Decision
+from signaltui.tui.curl import to_curl
+from signaltui.tui.render import request_view, verdict
+
+
+class DecisionView(Vertical):
+    """Shows a :class:`Decision`; :meth:`curl` gives its masked curl command."""
+
+    def __init__(self, destination: str) -> None:
+        super().__init__(id=f"decision-{destination}", classes="decision-view")
+        self.destination = destination
+        self.decision: Decision | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="verdict")
+        with Horizontal():
+            with VerticalScroll(classes="request-pane"):
+                yield Static(classes="request")
+                yield Static(classes="curl")
+            table: DataTable[str] = DataTable(
+                classes="trace", cursor_type="row", zebra_stripes=True
+            )
+            table.add_columns("field", "source", "rule / why omitted")
+            yield table
+
+    def show(self, decision: Decision) -> None:
+        """Render ``decision``; a shown curl command is cleared as it may be stale."""
+        self.decision = decision
+        self.query_one(".verdict", Static).update(verdict(decision))
+        self.query_one(".request", Static).update(request_view(decision.request_contract()))
+        self.query_one(".curl", Static).update("")
+        table = self.query_one(".trace", DataTable)
+        table.clear()
+        for entry in decision.trace:
+            rule = f"✗ omitted: {entry.rule}" if entry.omitted else entry.rule
+            table.add_row(entry.field, entry.source, rule)
+
+    def curl(self) -> str | None:
+        """The masked ``curl`` for the shown request (also displayed), or ``None``."""
+        contract = self.decision.request_contract() if self.decision else None
+        if contract is None:
+            return None
+        command = to_curl(contract)
+        self.query_one(".curl", Static).update("\n" + command)
+        return command

@@ -1,0 +1,136 @@
+"""The composer's form: traits, event, properties, consent and page URL."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Checkbox, Input, Select, Static
+
+from signaltui.tui.compose_model import (
+    CONSENT_CATEGORIES,
+    KNOWN_EVENTS,
+    PROPERTY_FIELDS,
+    TRAIT_FIELDS,
+    Form,
+)
+
+
+def _input_id(key: str) -> str:
+    return "f-" + key.replace(".", "-")
+
+
+class EventForm(VerticalScroll):
+    """Edits a :data:`Form`; posts :class:`EventForm.Changed` only for real edits.
+
+    Loading values programmatically fires the widgets' own change messages later; those
+    are recognised (the values equal the last loaded ones) and not re-posted, which keeps
+    the form and the JSON editor from echoing each other.
+    """
+
+    class Changed(Message):
+        """The person changed the form; ``form`` holds every value."""
+
+        def __init__(self, form: Form) -> None:
+            super().__init__()
+            self.form = form
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._last: Form = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Event", classes="section")
+        with Grid(classes="form-grid"):
+            yield Static("Type")
+            yield Select(
+                [("track", "track"), ("identify", "identify")],
+                allow_blank=False,
+                value="track",
+                id="f-type",
+                compact=True,
+            )
+            yield Static("Known event")
+            yield Select(
+                [(name, name) for name in KNOWN_EVENTS],
+                prompt="(other: type below)",
+                id="f-event-pick",
+                compact=True,
+            )
+            yield Static("Event name")
+            yield Input(id="f-event", placeholder="e.g. Demo Requested", compact=True)
+        yield Static("Traits (identify)", classes="section")
+        with Grid(classes="form-grid"):
+            for name, label in TRAIT_FIELDS:
+                yield Static(label)
+                yield Input(id=_input_id(f"trait.{name}"), compact=True)
+        yield Static("Properties", classes="section")
+        with Grid(classes="form-grid"):
+            for name, label, _ in PROPERTY_FIELDS:
+                yield Static(label)
+                yield Input(id=_input_id(f"prop.{name}"), compact=True)
+            yield Static("Page URL")
+            yield Input(id="f-page_url", compact=True)
+        yield Static("Consent (context.consent)", classes="section")
+        with Horizontal(classes="consent-row"):
+            for category in CONSENT_CATEGORIES:
+                yield Checkbox(category, id=_input_id(f"consent.{category}"), compact=True)
+
+    def values(self) -> Form:
+        """Every field's current value."""
+        form: Form = {
+            "type": str(self.query_one("#f-type", Select).value),
+            "event": self.query_one("#f-event", Input).value,
+            "page_url": self.query_one("#f-page_url", Input).value,
+        }
+        for name, _ in TRAIT_FIELDS:
+            form[f"trait.{name}"] = self.query_one(f"#{_input_id('trait.' + name)}", Input).value
+        for name, _, _ in PROPERTY_FIELDS:
+            form[f"prop.{name}"] = self.query_one(f"#{_input_id('prop.' + name)}", Input).value
+        for category in CONSENT_CATEGORIES:
+            box = self.query_one(f"#{_input_id('consent.' + category)}", Checkbox)
+            form[f"consent.{category}"] = box.value
+        return form
+
+    def load(self, form: Form) -> None:
+        """Show ``form`` without reporting it as an edit."""
+        self._last = dict(form)
+        for key, value in form.items():
+            if key == "type":
+                self.query_one("#f-type", Select).value = str(value)
+            elif isinstance(value, bool):
+                self.query_one(f"#{_input_id(key)}", Checkbox).value = value
+            else:
+                self.query_one(f"#{_input_id(key)}", Input).value = value
+        self._sync_pick(str(form.get("event", "")))
+
+    def _sync_pick(self, name: str) -> None:
+        pick = self.query_one("#f-event-pick", Select)
+        if name in KNOWN_EVENTS:
+            pick.value = name
+        else:
+            pick.clear()
+
+    def _report(self) -> None:
+        if not self._last:
+            return  # widgets announcing their initial values before the first load
+        values = self.values()
+        if values != self._last:
+            self._last = values
+            self.post_message(self.Changed(values))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.input.id == "f-event":
+            self._sync_pick(event.value)
+        self._report()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self._report()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.select.id == "f-event-pick" and isinstance(event.value, str):
+            self.query_one("#f-event", Input).value = event.value
+        self._report()
