@@ -146,6 +146,7 @@ class SignalApp(App[None]):
 
     def on_send_pane_sent(self, message: SendPane.Sent) -> None:
         self.history_changed()
+        self.query_one(MocksPane).refresh_journal()
 
     def mock_server_started(self, url: str) -> None:
         """Aim the Send tab's URL target at the new server."""

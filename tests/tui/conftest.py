@@ -1,0 +1,88 @@
+"""Fixtures for the TUI tests: an app on a temp store with no user config or env.
+
+``SIGNALTUI_*`` variables are cleared and ``SIGNALTUI_CONFIG`` points at an empty file,
+so neither the developer's credentials nor their config file can leak into a test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from signaltui.config import Settings, load_settings
+from signaltui.tui.app import SignalApp
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = ROOT / "fixtures" / "expected"
+
+#: The Apollo spec's example lead, as the form is filled in.
+APOLLO_FORM = {
+    "trait.firstName": "Tim",
+    "trait.lastName": "Zheng",
+    "trait.email": "tim@apollo.io",
+    "trait.company": "Apollo",
+    "trait.title": "Head of Growth",
+    "trait.phone": "+15553031234",
+    "trait.website": "https://www.apollo.io/",
+    "prop.lead_source": "Website demo form",
+}
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for name in list(os.environ):
+        if name.startswith("SIGNALTUI_"):
+            monkeypatch.delenv(name)
+    config = tmp_path / "empty.toml"
+    config.write_text("")
+    monkeypatch.setenv("SIGNALTUI_CONFIG", str(config))
+    return load_settings(db=tmp_path / "t.db")
+
+
+@pytest.fixture
+def make_app(settings: Settings, tmp_path: Path) -> Callable[..., SignalApp]:
+    def make(event: dict[str, Any] | None = None, **kwargs: Any) -> SignalApp:
+        kwargs.setdefault("recordings", "recordings/")
+        # No debounce wait in tests: the preview still goes through the timer path.
+        kwargs.setdefault("preview_delay", 0.01)
+        return SignalApp(settings, event=event, **kwargs)
+
+    return make
+
+
+def expected(destination: str) -> Any:
+    """The spec's expected body for ``destination``."""
+    return json.loads((EXPECTED / f"{destination}.json").read_text())
+
+
+async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
+    """Fill an Input, typing the last keys of ``text`` as a person would.
+
+    Only the tail is typed key by key (a full path typed key by key is slow); the keys
+    still travel the real path: focus, key events, Input.Changed, the form's report.
+    """
+    widget = pilot.app.screen.query_one(selector, Input)
+    widget.focus()
+    await pilot.pause()  # focusing selects all text; let that happen before filling in
+    widget.value = text[:-3]
+    widget.cursor_position = len(widget.value)
+    await pilot.press(*[("space" if ch == " " else ch) for ch in text[-3:]])
+
+
+async def wait_until(pilot: Pilot[Any], check: Callable[[], bool], tries: int = 100) -> None:
+    """Let the app run until ``check()`` holds (fails the test if it never does)."""
+    for _ in range(tries):
+        if check():
+            return
+        await pilot.pause(0.05)
+    assert check(), "condition never became true"
+
+
+Runner = Callable[[Pilot[Any]], Awaitable[None]]

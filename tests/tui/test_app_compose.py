@@ -1,0 +1,140 @@
+"""Compose and preview: form, JSON editor, their sync, and the per-CRM preview."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Checkbox, Input, Static, TextArea
+
+from signaltui.tui.compose_model import blank_event
+from signaltui.tui.screens.modals import PathDialog
+from signaltui.tui.widgets.decision_view import DecisionView
+from tests.tui.conftest import APOLLO_FORM, expected, type_into, wait_until
+
+
+def _input_id(key: str) -> str:
+    return "#f-" + key.replace(".", "-")
+
+
+async def test_apollo_spec_example_previews_the_spec_payload(make_app) -> None:
+    app = make_app(blank_event())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, "#f-event", "Demo Requested")
+        for key, value in APOLLO_FORM.items():
+            await type_into(pilot, _input_id(key), value)
+        await pilot.click("#f-consent-marketing")
+        await wait_until(pilot, lambda: app.event["context"]["consent"].get("marketing") is True)
+        view = app.query_one("#decision-apollo", DecisionView)
+        await wait_until(
+            pilot,
+            lambda: view.decision is not None
+            and view.decision.request is not None
+            and view.decision.request.body == expected("apollo"),
+        )
+        assert view.decision is not None
+        contract = view.decision.request_contract()
+        assert contract is not None
+        assert contract["url"] == "https://api.apollo.io/api/v1/contacts"
+        assert contract["headers"]["X-Api-Key"] == "***"
+        # the trace names where each field came from
+        trace = {entry.field: entry.source for entry in view.decision.trace}
+        assert trace["mobile_phone"] == "traits.phone"
+        # the other CRMs are previewed too
+        assert app.query_one("#decision-outreach", DecisionView).decision is not None
+
+
+async def test_form_edits_rewrite_the_json(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, "#f-trait-city", "Paris")
+        editor = app.query_one("#event-json", TextArea)
+        await wait_until(pilot, lambda: json.loads(editor.text)["traits"].get("city") == "Paris")
+        assert app.event["traits"]["city"] == "Paris"
+
+
+async def test_json_edits_update_the_form_and_keep_unknown_keys(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        event = dict(app.event)
+        event["traits"] = {"first_name": "Ada", "email": "ada@example.com"}
+        event["custom"] = {"kept": True}
+        app.query_one("#event-json", TextArea).load_text(json.dumps(event))
+        first = app.query_one("#f-trait-firstName", Input)
+        await wait_until(pilot, lambda: first.value == "Ada")
+        await type_into(pilot, "#f-trait-lastName", "Lovelace")
+        await wait_until(pilot, lambda: app.event["traits"].get("lastName") == "Lovelace")
+        # the snake_case spelling the JSON used is kept, and so is the unknown key
+        assert app.event["traits"]["first_name"] == "Ada"
+        assert app.event["custom"] == {"kept": True}
+
+
+async def test_invalid_json_shows_an_inline_error_and_keeps_the_event(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = app.event
+        app.query_one("#event-json", TextArea).load_text('{"type": "track", "event": ')
+        error = app.query_one("#json-error", Static)
+        await wait_until(pilot, lambda: error.display and "invalid JSON" in str(error.content))
+        assert "line 1" in str(error.content)
+        assert app.event == before
+        # the form still shows the last valid event
+        assert app.query_one("#f-trait-firstName", Input).value == "Jane"
+
+
+async def test_consent_toggle_drops_the_event(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        box = app.query_one("#f-consent-marketing", Checkbox)
+        assert box.value is True
+        await pilot.click("#f-consent-marketing")
+        view = app.query_one("#decision-close", DecisionView)
+        await wait_until(
+            pilot, lambda: view.decision is not None and view.decision.action == "drop"
+        )
+        assert view.decision is not None
+        assert view.decision.reason == "consent_not_granted"
+        assert app.event["context"]["consent"]["marketing"] is False
+
+
+async def test_copy_as_curl_masks_secrets(make_app, monkeypatch) -> None:
+    monkeypatch.setenv("SIGNALTUI_APOLLO_API_KEY", "not-this-one")
+    app = make_app()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.query_one(DecisionView).decision is not None)
+        await pilot.press("ctrl+y")
+        assert copied and copied[0].startswith("curl -X POST https://api.apollo.io/api/v1/contacts")
+        assert "X-Api-Key: ***" in copied[0]
+        assert "not-this-one" not in copied[0]
+
+
+async def test_open_and_save_event_files(make_app, tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[2] / "fixtures/events/apollo-demo-requested.jsonl"
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, PathDialog)
+        await type_into(pilot, "#path-input", str(source))
+        await pilot.press("enter")
+        first = app.query_one("#f-trait-firstName", Input)
+        await wait_until(pilot, lambda: first.value == "Tim")
+        # the identify's traits were merged into the loaded track event
+        assert app.event["event"] == "Demo Requested"
+        target = tmp_path / "saved.json"
+        await pilot.press("ctrl+s")
+        await type_into(pilot, "#path-input", str(target))
+        await pilot.press("enter")
+        await wait_until(pilot, target.exists)
+        assert json.loads(target.read_text())["traits"]["firstName"] == "Tim"
+
+
+async def test_opening_a_missing_file_notifies_instead_of_crashing(make_app, tmp_path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+o")
+        await type_into(pilot, "#path-input", str(tmp_path / "nope.json"))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any(n.severity == "error" for n in app._notifications))
+        assert app.query_one("#f-trait-firstName", Input).value == "Jane"
