@@ -28,9 +28,11 @@ async def test_apollo_spec_example_previews_the_spec_payload(make_app) -> None:
         view = app.query_one("#decision-apollo", DecisionView)
         await wait_until(
             pilot,
-            lambda: view.decision is not None
-            and view.decision.request is not None
-            and view.decision.request.body == expected("apollo"),
+            lambda: (
+                view.decision is not None
+                and view.decision.request is not None
+                and view.decision.request.body == expected("apollo")
+            ),
         )
         assert view.decision is not None
         contract = view.decision.request_contract()

@@ -37,7 +37,7 @@ class ReplayPane(Vertical):
                 id="replay-mode",
             )
             yield Button("Run", id="replay-run", variant="primary")
-        yield ProgressBar(id="replay-progress", show_eta=False)
+        yield ProgressBar(total=1, id="replay-progress", show_eta=False)  # 0% until a run
         yield Static("Pick recordings and a mode, then Run.", id="replay-summary")
         with Horizontal():
             table: DataTable[str] = DataTable(id="replay-table", cursor_type="row")

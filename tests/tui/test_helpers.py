@@ -1,0 +1,150 @@
+"""The TUI's UI-free helpers: form <-> event, curl, settings edits, replay rows."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+
+from signaltui.config import Settings
+from signaltui.errors import ConfigError, InputError
+from signaltui.replay import Difference, ExchangeResult
+from signaltui.tui.compose_model import (
+    KNOWN_EVENTS,
+    event_to_form,
+    form_to_event,
+    parse_editor_text,
+)
+from signaltui.tui.curl import to_curl
+from signaltui.tui.replay_model import parse_paths, result_detail, result_row
+from signaltui.tui.samples import BUILTIN_SAMPLE, load_event_file, sample_event
+from signaltui.tui.settings_model import apply_edits, credential_status, parse_categories
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_known_events_are_the_union_of_the_crms_mapped_events() -> None:
+    assert "Demo Requested" in KNOWN_EVENTS
+    assert "Lead Generated" in KNOWN_EVENTS  # Apollo only
+    assert "Form Submitted" in KNOWN_EVENTS  # Outreach only
+    assert list(KNOWN_EVENTS) == sorted(set(KNOWN_EVENTS))
+
+
+def test_form_round_trip_leaves_the_event_unchanged() -> None:
+    event = {
+        "type": "track",
+        "event": "Signed Up",
+        "traits": {"first_name": "Ada", "company": {"name": "Engines", "id": 7}, "age": 36},
+        "properties": {"signupMethod": "google", "plan": "pro"},
+        "context": {"consent": {"marketing": "yes"}, "ip": "127.0.0.1"},
+        "extra": [1, 2],
+    }
+    form = event_to_form(event)
+    assert form["trait.firstName"] == "Ada"
+    assert form["trait.company"] == "Engines"
+    assert form["prop.signup_method"] == "google"
+    assert form["consent.marketing"] is False  # only true grants
+    assert form_to_event(form, event) == event
+
+
+def test_form_edits_keep_spelling_and_remove_cleared_fields() -> None:
+    event = {
+        "type": "track",
+        "event": "Signed Up",
+        "traits": {"first_name": "Ada", "email": "a@x.io", "company": {"name": "E"}},
+    }
+    form = event_to_form(event)
+    form["trait.firstName"] = "Augusta"
+    form["trait.email"] = ""
+    form["trait.company"] = "Engines Ltd"
+    form["consent.marketing"] = True
+    form["page_url"] = "https://x.io/p"
+    updated = form_to_event(form, event)
+    assert updated["traits"] == {"first_name": "Augusta", "company": {"name": "Engines Ltd"}}
+    assert updated["context"] == {"consent": {"marketing": True}, "page": {"url": "https://x.io/p"}}
+    # unticking a granted consent records the refusal rather than deleting it
+    form["consent.marketing"] = False
+    assert form_to_event(form, updated)["context"]["consent"]["marketing"] is False
+
+
+def test_identify_without_event_name_has_no_event_key() -> None:
+    form = event_to_form({"type": "identify", "traits": {}})
+    assert "event" not in form_to_event(form, {"type": "identify", "traits": {}})
+
+
+def test_editor_text_errors_say_where() -> None:
+    with pytest.raises(InputError, match="line 2"):
+        parse_editor_text('{\n  "type": }')
+    with pytest.raises(InputError, match="event"):
+        parse_editor_text('{"type": "track"}')
+    data, event = parse_editor_text('{"type": "identify"}')
+    assert data == {"type": "identify"} and event.type == "identify"
+
+
+def test_curl_is_shell_quoted_and_keeps_the_mask() -> None:
+    command = to_curl(
+        {
+            "method": "POST",
+            "url": "https://api.close.com/api/v1/lead/",
+            "headers": {"Authorization": "Basic ***"},
+            "body": {"name": "O'Brien Ltd"},
+        }
+    )
+    words = shlex.split(command.replace("\\\n", " "))
+    assert words[:4] == ["curl", "-X", "POST", "https://api.close.com/api/v1/lead/"]
+    assert words[4:6] == ["-H", "Authorization: Basic ***"]
+    assert words[6:] == ["--data-raw", '{"name": "O\'Brien Ltd"}']
+
+
+def test_samples_prefer_fixtures_and_merge_streams(tmp_path: Path) -> None:
+    assert sample_event(None) == BUILTIN_SAMPLE
+    assert sample_event(tmp_path) == BUILTIN_SAMPLE
+    assert sample_event(ROOT / "fixtures")["traits"]["city"] == "London"
+    loaded = load_event_file(ROOT / "fixtures/events/close-lead-submitted.jsonl")
+    assert loaded["event"] == "Lead Submitted"
+    assert loaded["traits"]["email"] == "jane.doe@acme.com"  # from the identify
+
+
+def test_settings_edits_apply_and_validate(settings: Settings) -> None:
+    assert credential_status(settings) == [("apollo", False), ("outreach", False), ("close", False)]
+    assert parse_categories(" marketing, ,sales ") == ["marketing", "sales"]
+    updated = apply_edits(
+        settings,
+        default_region="gb",
+        apollo_dedupe=False,
+        close_lead_status_id="stat_1",
+        consent={"apollo": "marketing", "outreach": "", "close": "marketing, sales"},
+    )
+    mapping = updated.mapping_config
+    assert (mapping.default_region, mapping.apollo_dedupe) == ("GB", False)
+    assert mapping.close_lead_status_id == "stat_1"
+    assert mapping.consent_categories("close") == ["marketing", "sales"]
+    assert settings.mapping_config.default_region == "US"  # the original is untouched
+    with pytest.raises(ConfigError, match="default_region"):
+        apply_edits(
+            settings, default_region="XYZ", apollo_dedupe=True, close_lead_status_id="", consent={}
+        )
+
+
+def test_replay_rows_and_details(tmp_path: Path) -> None:
+    result = ExchangeResult(
+        "ex-1",
+        "apollo",
+        "Demo Requested",
+        "fail",
+        "r.jsonl:1",
+        differences=[Difference("body.title", "Old", "New")],
+    )
+    assert result_row(result) == (
+        "✗ fail",
+        "apollo",
+        "Demo Requested",
+        "1 difference(s)",
+        "r.jsonl:1",
+    )
+    assert "body.title" in result_detail(result)
+    with pytest.raises(InputError, match="not found"):
+        parse_paths(str(tmp_path / "missing"))
+    with pytest.raises(InputError):
+        parse_paths("  ")
