@@ -31,6 +31,13 @@ from signaltui.tui.screens.settings import SettingsPane
 from signaltui.tui.sessions import SessionPool
 
 TABS = ("compose", "preview", "send", "history", "replay", "mocks", "settings")
+#: Where the focus lands when a tab is opened by its key, so arrows work at once.
+TAB_FOCUS = {
+    "preview": "#preview-tabs Tabs",
+    "send": "#target-kind",
+    "history": "#history-table",
+    "replay": "#replay-paths",
+}
 
 
 class SignalApp(App[None]):
@@ -165,6 +172,8 @@ class SignalApp(App[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#main-tabs", TabbedContent).active = f"tab-{tab}"
+        if tab in TAB_FOCUS:
+            self.query_one(TAB_FOCUS[tab]).focus()
 
     def action_open_event(self) -> None:
         def opened(path: str | None) -> None:
