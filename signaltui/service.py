@@ -91,8 +91,11 @@ class DeliverySession:
         credentials = settings.credentials
         if not target.is_live:
             credentials = credentials.with_mock_placeholders()
+        # Tokens are cached per base URL. A mock server rotates refresh tokens like the
+        # real API, so the next process must find the rotated one: only the in-process
+        # mock (which lives and dies with this session) keeps tokens in memory.
         token_store: TokenStore = (
-            FileTokenStore(settings.token_file) if target.is_live else MemoryTokenStore()
+            MemoryTokenStore() if target.kind == "mock" else FileTokenStore(settings.token_file)
         )
         # The in-process mock keeps the real CRM URLs: only the transport differs, so a
         # recording made against it verifies against today's plan unchanged.

@@ -175,15 +175,21 @@ async def run_send(
         while (item := await queue.get()) is not None:
             await handle(*item)
 
-    workers = [asyncio.create_task(worker()) for _ in range(max(1, options.concurrency))]
-    try:
+    async def produce() -> None:
         for item in _exchanges(paths, options.selection):
             await queue.put(item)
-        for _ in workers:
+        for _ in range(workers):
             await queue.put(None)
-        await asyncio.gather(*workers)
+
+    workers = max(1, options.concurrency)
+    tasks = [asyncio.create_task(produce())]
+    tasks += [asyncio.create_task(worker()) for _ in range(workers)]
+    try:
+        # gather re-raises the first failure (an interrupt inside a worker included)
+        # at once, so the producer never waits on a queue nobody reads any more.
+        await asyncio.gather(*tasks)
     finally:
-        for task in workers:
+        for task in tasks:
             task.cancel()
     if store is not None and run_id is not None:
         store.finish_run(run_id, summary.to_json())
