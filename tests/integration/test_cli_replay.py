@@ -86,7 +86,9 @@ def test_shards_partition_without_overlap_or_loss(tmp_path):
     seen = []
     for index in (1, 2, 3):
         report = tmp_path / f"shard{index}.json"
-        assert invoke("replay", RECORDINGS, "--shard", f"{index}/3", "--json", report).exit_code == 0
+        assert (
+            invoke("replay", RECORDINGS, "--shard", f"{index}/3", "--json", report).exit_code == 0
+        )
         seen.append({x["id"] for x in json.loads(report.read_text())["exchanges"]})
     everything = tmp_path / "all.json"
     invoke("replay", RECORDINGS, "--json", everything)

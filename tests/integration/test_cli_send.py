@@ -24,7 +24,9 @@ def json_lines(output):
 
 
 def test_send_to_in_process_mock_delivers_and_stores(isolated_signaltui_env):
-    result = invoke("send", str(EVENTS / "outreach-demo-requested.jsonl"), "-d", "outreach", "--json")
+    result = invoke(
+        "send", str(EVENTS / "outreach-demo-requested.jsonl"), "-d", "outreach", "--json"
+    )
     assert result.exit_code == 0, result.output
     identify, track = json_lines(result.output)
     assert identify["outcome"] == "dropped" and identify["reason"] == "identify_only"
@@ -73,7 +75,9 @@ def test_live_without_yes_is_refused_without_a_terminal():
 
 
 def test_live_with_yes_but_no_credentials_is_refused_before_any_request():
-    result = invoke("send", str(EVENTS / "demo-requested.json"), "-d", "close", "-t", "live", "--yes")
+    result = invoke(
+        "send", str(EVENTS / "demo-requested.json"), "-d", "close", "-t", "live", "--yes"
+    )
     assert result.exit_code == 2
     assert "no close credentials configured" in result.output
 
@@ -89,7 +93,9 @@ def test_configured_wrong_key_gets_the_mocks_401(monkeypatch):
     monkeypatch.setenv("SIGNALTUI_APOLLO_API_KEY", "key-the-client-sends")
     strict = create_app(credentials=Credentials(apollo_api_key="the-only-valid-key"))
     with serve_in_thread(strict) as url:
-        result = invoke("send", str(EVENTS / "demo-requested.json"), "-d", "apollo", "-t", url, "--json")
+        result = invoke(
+            "send", str(EVENTS / "demo-requested.json"), "-d", "apollo", "-t", url, "--json"
+        )
     line = json_lines(result.output)[0]
     assert result.exit_code == 1
     assert (line["outcome"], line["response"]["status"]) == ("rejected", 401)

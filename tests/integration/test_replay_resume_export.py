@@ -86,9 +86,21 @@ def test_no_secret_survives_send_replay_and_export(isolated_signaltui_env, monke
     runner = CliRunner()
     outputs = []
     for args in (
-        ["send", str(FIXTURES / "events" / "demo-requested.json"), "--json",
-         "--record", str(tmp_path / "sent.jsonl")],
-        ["replay", str(tmp_path / "sent.jsonl"), "--mode", "send", "--json", str(tmp_path / "r.json")],
+        [
+            "send",
+            str(FIXTURES / "events" / "demo-requested.json"),
+            "--json",
+            "--record",
+            str(tmp_path / "sent.jsonl"),
+        ],
+        [
+            "replay",
+            str(tmp_path / "sent.jsonl"),
+            "--mode",
+            "send",
+            "--json",
+            str(tmp_path / "r.json"),
+        ],
         ["recordings", "export", "-o", str(tmp_path / "export.jsonl")],
         ["events", "list", "--json"],
     ):
