@@ -1,0 +1,144 @@
+"""The delivery client against the mock CRMs, over real loopback HTTP and in process."""
+
+from contextlib import asynccontextmanager
+
+import pytest
+
+from signaltui.config import Credentials, DeliverySettings
+from signaltui.core.config import MappingConfig
+from signaltui.delivery.client import DeliveryClient
+from signaltui.mock import create_app, get_mock_state, mock_transport
+from signaltui.mock.server import serve_in_thread
+from tests.helpers import decide, track
+
+CREDENTIALS = Credentials().with_mock_placeholders()
+
+
+class Sleeps(list):
+    """A sleeper that records waits instead of waiting."""
+
+    async def __call__(self, seconds):
+        self.append(seconds)
+
+
+@asynccontextmanager
+async def client_for(app, mode, sleeps, **settings):
+    options = {"rate_limit_per_second": 0, "backoff_base": 0.5, **settings}
+    delivery = DeliverySettings(**options)
+    if mode == "loopback":
+        with serve_in_thread(app) as url:
+            async with DeliveryClient(delivery, CREDENTIALS, base_url=url, sleep=sleeps) as client:
+                yield client
+    else:
+        transport = mock_transport(app)
+        async with DeliveryClient(delivery, CREDENTIALS, transport=transport, sleep=sleeps) as c:
+            yield c
+
+
+MODES = pytest.mark.parametrize("mode", ["loopback", "in_process"])
+
+
+def request_for(destination, config=None, **event):
+    return decide(track(**event), destination, config).request
+
+
+@MODES
+async def test_each_auth_scheme_is_accepted(mode):
+    app, sleeps = create_app(), Sleeps()
+    async with client_for(app, mode, sleeps) as client:
+        for destination, status in (("apollo", 200), ("outreach", 201), ("close", 200)):
+            result = await client.deliver(request_for(destination), destination, target_label=mode)
+            assert (result.outcome, result.response.status) == ("delivered", status)
+    headers = {e["crm"]: e["headers"] for e in get_mock_state(app).journal.entries()}
+    assert headers["apollo"]["x-api-key"] == "mock-apollo-key"
+    assert headers["close"]["authorization"].startswith("Basic ")
+    assert headers["outreach"]["authorization"].startswith("Bearer ")
+
+
+@MODES
+async def test_outreach_token_expiry_refreshes_and_rotates(mode):
+    app, sleeps = create_app(faults="token-expiry"), Sleeps()
+    async with client_for(app, mode, sleeps) as client:
+        for email in ("a@acme.com", "b@acme.com", "c@acme.com"):
+            event = track()
+            event["traits"]["email"] = email
+            request = decide(event, "outreach").request
+            result = await client.deliver(request, "outreach", target_label=mode)
+            assert result.outcome == "delivered"
+    exchanges = [
+        e for e in get_mock_state(app).journal.entries("outreach") if e["path"] == "/oauth/token"
+    ]
+    refresh_tokens = [e["body"]["refresh_token"] for e in exchanges]
+    assert len(refresh_tokens) >= 3
+    # Every exchange used the token the previous one returned: rotation was followed.
+    assert len(set(refresh_tokens)) == len(refresh_tokens)
+    assert all(e["status"] == 200 for e in exchanges)
+
+
+@MODES
+async def test_rate_limited_answers_are_retried_after_retry_after(mode):
+    app, sleeps = create_app(faults="rate-limited"), Sleeps()
+    async with client_for(app, mode, sleeps) as client:
+        result = await client.deliver(request_for("apollo"), "apollo", target_label=mode)
+    assert result.outcome == "delivered"
+    assert [a.response.status for a in result.attempts] == [429, 200]
+    retry_after = float(result.attempts[0].response.headers["retry-after"])
+    assert sleeps == [retry_after]
+
+
+@MODES
+@pytest.mark.parametrize(("attempts", "outcome"), [(2, "dead_lettered"), (3, "delivered")])
+async def test_flaky_server_dead_letters_or_recovers(mode, attempts, outcome):
+    app, sleeps = create_app(faults="flaky"), Sleeps()
+    async with client_for(app, mode, sleeps, max_attempts=attempts) as client:
+        result = await client.deliver(request_for("close"), "close", target_label=mode)
+    assert result.outcome == outcome
+    assert len(result.attempts) == attempts
+    assert result.attempts[0].response.status == 503
+    assert result.attempts[1].response is None and result.attempts[1].error
+    if outcome == "dead_lettered":
+        assert result.reason and "2 attempts" in result.reason
+
+
+@MODES
+async def test_duplicate_and_dedupe_behaviour_per_crm(mode):
+    app, sleeps = create_app(), Sleeps()
+    async with client_for(app, mode, sleeps) as client:
+
+        async def twice(destination, config=None):
+            request = request_for(destination, config)
+            return [await client.deliver(request, destination, target_label=mode) for _ in "12"]
+
+        deduped = await twice("apollo")
+        assert (
+            deduped[0].response.body["contact"]["id"] == deduped[1].response.body["contact"]["id"]
+        )
+        assert deduped[1].response.body["contact"]["dedupe_result"]["found_existing"] is True
+        event = track()
+        event["traits"]["email"] = "other@acme.com"
+        plain = decide(event, "apollo", MappingConfig(apollo_dedupe=False)).request
+        first, second = [await client.deliver(plain, "apollo", target_label=mode) for _ in "12"]
+        assert first.response.body["contact"]["id"] != second.response.body["contact"]["id"]
+
+        outreach = await twice("outreach")
+        assert [r.outcome for r in outreach] == ["delivered", "rejected"]
+        assert "email hash has already been taken" in str(outreach[1].response.body)
+
+        close = await twice("close")
+        assert close[0].response.body["id"] != close[1].response.body["id"]
+        assert close[0].response.body["id"].startswith("lead_")
+
+
+@MODES
+async def test_final_statuses_are_not_retried(mode):
+    app, sleeps = create_app(), Sleeps()
+    async with client_for(app, mode, sleeps) as client:
+        event = track()
+        del event["traits"]["lastName"]
+        apollo = await client.deliver(decide(event, "apollo").request, "apollo", target_label=mode)
+        stripped = request_for("outreach").model_copy(update={"headers": {}})
+        outreach = await client.deliver(stripped, "outreach", target_label=mode)
+    assert (apollo.outcome, apollo.response.status, len(apollo.attempts)) == ("rejected", 422, 1)
+    assert (outreach.outcome, outreach.response.status) == ("rejected", 415)
+    assert "Content-Type" in outreach.hint or "content type" in outreach.hint.lower()
+    assert sleeps == []
