@@ -12,7 +12,8 @@ import click
 from signaltui.cli.common import app_context, run_guarded
 from signaltui.cli.send import TARGET_HELP, confirm_live
 from signaltui.config import Settings
-from signaltui.errors import DeliveryError
+from signaltui.errors import DeliveryError, SignaltuiError
+from signaltui.recordings import iter_paths
 from signaltui.replay import ExchangeResult, ReplayOptions, ReplaySummary, run_send, run_verify
 from signaltui.replay.report import JsonReport, JUnitReport, summary_table
 from signaltui.replay.select import Selection, parse_shard
@@ -24,9 +25,10 @@ from signaltui.targets import Target, parse_target
 class Printer:
     """Prints failures as they happen and a live counter on a terminal."""
 
-    def __init__(self, quiet: bool) -> None:
+    def __init__(self, quiet: bool, total: int | None = None) -> None:
         self.quiet = quiet
         self.live = sys.stderr.isatty() and not quiet
+        self.total = total
         self.seen = 0
         self.failed = 0
 
@@ -42,7 +44,15 @@ class Printer:
                 f"✓ {result.destination} {result.event} [{result.exchange_id}] {result.change}"
             )
         if self.live:
-            click.echo(f"\r  {self.seen} exchanges, {self.failed} failing", nl=False, err=True)
+            click.echo("\r" + self.bar(), nl=False, err=True)
+
+    def bar(self, width: int = 30) -> str:
+        """``[#######-------]  45/120 exchanges, 2 failing`` (no bar without a total)."""
+        counts = f"{self.seen} exchanges, {self.failed} failing"
+        if not self.total:
+            return f"  {counts}"
+        done = min(width, width * self.seen // self.total)
+        return f"[{'#' * done}{'-' * (width - done)}] {self.seen}/{self.total}: {counts}"
 
     def _clear(self) -> None:
         if self.live:
@@ -66,6 +76,18 @@ class Printer:
 
     def close(self) -> None:
         self._clear()
+
+
+def count_lines(paths: tuple[Path, ...]) -> int | None:
+    """Non-blank lines in the recordings (an upper bound before filters), or None."""
+    try:
+        total = 0
+        for path in iter_paths(list(paths)):
+            with path.open("rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        return total
+    except (OSError, SignaltuiError):
+        return None  # the replay itself reports the problem properly
 
 
 def _set(values: tuple[str, ...]) -> frozenset[str] | None:
@@ -136,7 +158,9 @@ def replay_command(
         options = ReplayOptions(
             selection=selection, concurrency=concurrency, update=update, fresh=fresh
         )
-        printer = Printer(quiet)
+        # Counting lines first is a cheap streaming pass; only a terminal shows the bar.
+        total = count_lines(paths) if sys.stderr.isatty() and not quiet else None
+        printer = Printer(quiet, total)
         reports = [
             r
             for r in (

@@ -138,3 +138,13 @@ def test_send_mode_reports_rejections_with_exit_1():
     result = invoke("replay", RECORDINGS / "apollo.jsonl", "--mode", "send", "-o", "rejected")
     assert result.exit_code == 1
     assert "rejected → rejected" in result.output and "hint:" in result.output
+
+
+def test_progress_bar_counts_against_the_total():
+    from signaltui.cli.replay import Printer, count_lines
+
+    total = count_lines((RECORDINGS,))
+    assert total == 9
+    printer = Printer(quiet=True, total=total)
+    printer.seen, printer.failed = 3, 1
+    assert printer.bar(width=9) == "[###------] 3/9: 3 exchanges, 1 failing"
