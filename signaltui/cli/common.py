@@ -73,3 +73,13 @@ def echo_json(data: Any) -> None:
     import json
 
     click.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+#: ``--destination/-d`` as preview and send take it (parsed by :func:`parse_destinations`).
+destination_option = click.option(
+    "--destination",
+    "-d",
+    default="all",
+    show_default=True,
+    help="apollo, outreach, close, a comma list, or all.",
+)

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from signaltui.cli.common import app_context, echo_json, parse_destinations, run_guarded
+from signaltui.cli.common import (
+    app_context,
+    destination_option,
+    echo_json,
+    parse_destinations,
+    run_guarded,
+)
 from signaltui.cli.render import render_decision
 from signaltui.config import Credentials
 from signaltui.core.events import resolve_stream
@@ -26,13 +32,7 @@ def preview_secret(destination: str, credentials: Credentials) -> str | None:
 
 @click.command("preview")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option(
-    "--destination",
-    "-d",
-    default="all",
-    show_default=True,
-    help="apollo, outreach, close, a comma list, or all.",
-)
+@destination_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per (event, destination).")
 @click.option("--show-secrets", is_flag=True, help="Show configured credentials unmasked.")
 @click.pass_context

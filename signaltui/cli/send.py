@@ -9,7 +9,13 @@ from typing import Any
 
 import click
 
-from signaltui.cli.common import app_context, echo_json, parse_destinations, run_guarded
+from signaltui.cli.common import (
+    app_context,
+    destination_option,
+    echo_json,
+    parse_destinations,
+    run_guarded,
+)
 from signaltui.cli.render import render_delivery
 from signaltui.config import Settings
 from signaltui.core.events import resolve_stream
@@ -107,13 +113,7 @@ async def send_file(
 
 @click.command("send")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option(
-    "--destination",
-    "-d",
-    default="all",
-    show_default=True,
-    help="apollo, outreach, close, a comma list, or all.",
-)
+@destination_option
 @click.option("--target", "-t", default="mock", show_default=True, help=TARGET_HELP)
 @click.option("--yes", is_flag=True, help="Confirm a live send without a prompt.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per delivery.")
