@@ -1,0 +1,60 @@
+"""Shared helpers for the benchmark scripts: argument parsing, timing, printing.
+
+Timings use ``time.perf_counter``; every figure comes from a measured run (a warm-up
+first, then the best or the median of several), never from a constant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+def parse_args(description: str) -> argparse.Namespace:
+    """``--quick`` (a small size for a fast check) and ``--repeat`` (runs per figure)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="small size, for a fast check")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure")
+    return parser.parse_args()
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    """Seconds one call of ``fn`` takes."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def best_of(fn: Callable[[], Any], repeat: int = 3, *, warmup: bool = True) -> float:
+    """The fastest of ``repeat`` timed calls (after one untimed warm-up call).
+
+    The minimum is the figure least disturbed by other work on a shared machine.
+    """
+    if warmup:
+        fn()
+    return min(timed(fn) for _ in range(repeat))
+
+
+def median_ms(fn: Callable[[], Any], runs: int = 7) -> float:
+    """Median milliseconds of ``runs`` calls, after one warm-up call."""
+    fn()
+    return statistics.median(timed(fn) for _ in range(runs)) * 1000
+
+
+def machine() -> str:
+    """A one-line description of this machine and interpreter."""
+    import os
+
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def verdict(ok: bool) -> str:
+    """``PASS`` or ``MISS`` for a target."""
+    return "PASS" if ok else "MISS"

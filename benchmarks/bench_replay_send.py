@@ -1,0 +1,199 @@
+"""Replay send throughput against the mock server on loopback, vs a bare httpx loop.
+
+Both sides post the same Close leads (Close has no dedupe, so every request is a fresh
+201) to the same server in the same run, with the same concurrency. The bare side gets
+its requests precomputed (URL, headers with auth, JSON bytes), so the ratio is what
+signaltui adds per delivery: parsing the recording, re-planning, auth, retry
+bookkeeping and attempt records. The mock is reset before every run.
+
+Two servers are measured: the shipped ``serve_in_thread`` and the same uvicorn set-up on
+a socket created with ``IPPROTO_TCP``. The shipped one binds with protocol 0, so asyncio
+does not set TCP_NODELAY on its connections and every keep-alive response waits ~40 ms
+for a delayed ACK (Nagle); both sides are then stalled alike and the ratio says nothing
+about signaltui. The second server shows the real per-delivery overhead.
+
+Run: ``.venv/bin/python benchmarks/bench_replay_send.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from _common import machine, parse_args, verdict
+
+from signaltui.config import MOCK_PLACEHOLDERS, load_settings
+from signaltui.core.request import auth_headers
+from signaltui.delivery.wire import encode_body, wire_headers
+from signaltui.mock import create_app
+from signaltui.mock.server import serve_in_thread
+from signaltui.recordings import iter_exchanges, new_exchange_id
+from signaltui.replay import ReplayOptions, run_send
+from signaltui.replay.results import ExchangeResult
+from signaltui.replay.verify import replan
+from signaltui.service import DeliverySession
+from signaltui.targets import Target
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_RATIO = 1.5
+CONCURRENCY = ReplayOptions().concurrency
+
+Request = tuple[str, str, dict[str, str], bytes]
+
+
+def write_close_recording(path: Path, count: int) -> None:
+    """``count`` copies of the shipped Close exchanges, each with a new id."""
+    seeds = [ex for _, ex in iter_exchanges(ROOT / "recordings" / "close.jsonl")]
+    seeds = [ex for ex in seeds if ex.decision.action == "deliver"]
+    if not seeds:
+        raise SystemExit("recordings/close.jsonl has no delivered Close exchange")
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(count):
+            line = seeds[n % len(seeds)].model_dump(mode="json")
+            line["id"] = new_exchange_id()
+            handle.write(json.dumps(line) + "\n")
+
+
+def precompute(path: Path, base_url: str, settings: Any) -> list[Request]:
+    """The exact requests a replay sends for ``path``, ready for a bare client."""
+    requests = []
+    secret = MOCK_PLACEHOLDERS["close_api_key"]
+    for _, exchange in iter_exchanges(path):
+        _, decision = replan(exchange, settings.mapping_config)
+        assert decision.request is not None
+        request = decision.request.with_base_url(base_url)
+        headers = wire_headers(request, auth_headers(request.auth, secret))
+        requests.append((request.method, request.url, headers, encode_body(request.body)))
+    return requests
+
+
+async def bare_loop(requests: list[Request]) -> int:
+    """Post every request with ``CONCURRENCY`` workers; returns how many got a 2xx."""
+    pending = iter(requests)
+    ok = 0
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal ok
+        for method, url, headers, content in pending:
+            response = await client.request(method, url, headers=headers, content=content)
+            ok += response.is_success
+
+    async with httpx.AsyncClient(trust_env=False) as client:
+        await asyncio.gather(*(worker(client) for _ in range(CONCURRENCY)))
+    return ok
+
+
+async def replay_send(path: Path, base_url: str, settings: Any) -> int:
+    """One ``run_send`` of ``path`` (no store, no rate limit); returns how many passed."""
+    passed = 0
+
+    def count(result: ExchangeResult) -> None:
+        nonlocal passed
+        passed += result.status == "pass"
+
+    target = Target("url", base_url)
+    async with DeliverySession(settings, target, store=None, rate_limit=False) as session:
+        await run_send([path], session, ReplayOptions(concurrency=CONCURRENCY), count)
+    return passed
+
+
+def reset(base_url: str) -> None:
+    """Forget everything the mock received (POST /__mock/reset)."""
+    httpx.post(base_url + "/__mock/reset", trust_env=False).raise_for_status()
+
+
+def timed_run(base_url: str, run: Any, expected: int) -> float:
+    """Seconds for one run after a mock reset; refuses a run where requests failed."""
+    reset(base_url)
+    start = time.perf_counter()
+    done = asyncio.run(run())
+    elapsed = time.perf_counter() - start
+    if done != expected:
+        raise SystemExit(f"only {done} of {expected} requests succeeded; figures unusable")
+    return elapsed
+
+
+@contextmanager
+def nodelay_server(app: Any) -> Iterator[str]:
+    """The mock app under uvicorn (h11, as shipped) on a TCP_NODELAY loopback socket."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(app, http="h11", lifespan="off", access_log=False, log_config=None)
+    config.log_level = "warning"
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    try:
+        host, port = sock.getsockname()[:2]
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def measure(
+    server: AbstractContextManager[str], path: Path, count: int, settings: Any, repeat: int
+) -> dict[str, float]:
+    """Best seconds of ``replay`` and ``bare`` against one server, runs interleaved."""
+    with server as base_url:
+        requests = precompute(path, base_url, settings)
+        sides = {
+            "replay": lambda: replay_send(path, base_url, settings),
+            "bare": lambda: bare_loop(requests),
+        }
+        best = {name: float("inf") for name in sides}
+        for run in sides.values():  # warm-up of both sides
+            timed_run(base_url, run, count)
+        for _ in range(repeat):  # interleaved, so drift hits both sides alike
+            for name, run in sides.items():
+                best[name] = min(best[name], timed_run(base_url, run, count))
+    return best
+
+
+def main() -> None:
+    args = parse_args(__doc__.splitlines()[0])
+    count = 300 if args.quick else 1_000
+    print(f"machine: {machine()}")
+    print(f"{count:,} Close leads, concurrency {CONCURRENCY}, mock server on 127.0.0.1")
+    ratios = {}
+    with tempfile.TemporaryDirectory(prefix="signaltui-bench-") as tmp:
+        folder = Path(tmp)
+        settings = load_settings(db=folder / "unused.db", token_file=folder / "token.json")
+        path = folder / "close-send.jsonl"
+        write_close_recording(path, count)
+        servers: dict[str, AbstractContextManager[str]] = {
+            "shipped serve_in_thread": serve_in_thread(create_app()),
+            "TCP_NODELAY socket": nodelay_server(create_app()),
+        }
+        for label, server in servers.items():
+            best = measure(server, path, count, settings, args.repeat)
+            ratios[label] = best["replay"] / best["bare"]
+            print(
+                f"[{label}] replay send {count / best['replay']:,.0f}/s "
+                f"({best['replay']:.2f} s), bare httpx {count / best['bare']:,.0f}/s "
+                f"({best['bare']:.2f} s), best of {args.repeat}, "
+                f"ratio {ratios[label]:.2f}x"
+            )
+    shipped, nodelay = ratios.values()
+    print(
+        f"RESULT replay/bare time {nodelay:.2f}x on a TCP_NODELAY server (target <= "
+        f"{TARGET_RATIO}x: {verdict(nodelay <= TARGET_RATIO)}); {shipped:.2f}x on the "
+        f"shipped serve_in_thread (~40 ms Nagle stall per request on both sides)"
+    )
+
+
+if __name__ == "__main__":
+    main()

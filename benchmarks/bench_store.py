@@ -1,0 +1,98 @@
+"""Store bulk insert and history queries on a large file-backed store.
+
+Inserts 1,000,000 sample deliveries (``--quick``: 100,000) with ``record_many`` into a
+temporary SQLite file, batch by batch. Each batch of items is built before the clock
+starts, so rows/s is the store's own work (row building, SQL, commit). Then times the
+history queries the TUI and CLI run, each the median of several runs.
+
+Run: ``.venv/bin/python benchmarks/bench_store.py [--quick]``
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from _common import machine, parse_args, verdict
+
+from signaltui.store import Store
+from signaltui.store.samples import sample_item
+
+TARGET_ROWS = 20_000
+TARGET_MS = 50.0
+BATCH = 5_000
+QUERY_RUNS = 9
+
+
+def insert(store: Store, count: int) -> tuple[float, float]:
+    """Seconds spent in record_many, and seconds spent building the sample items."""
+    in_store = building = 0.0
+    for start in range(0, count, BATCH):
+        began = time.perf_counter()
+        items = [sample_item(n) for n in range(start, min(start + BATCH, count))]
+        building += time.perf_counter() - began
+        began = time.perf_counter()
+        stored = store.record_many(items, batch_size=BATCH)
+        in_store += time.perf_counter() - began
+        assert stored == len(items)
+    return in_store, building
+
+
+def median_ms(query: Callable[[], list[Any]]) -> tuple[float, int]:
+    """Median milliseconds of ``QUERY_RUNS`` runs (after a warm-up) and the row count."""
+    rows = len(query())
+    times = []
+    for _ in range(QUERY_RUNS):
+        began = time.perf_counter()
+        query()
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times), rows
+
+
+def main() -> None:
+    args = parse_args(__doc__.splitlines()[0])
+    count = 100_000 if args.quick else 1_000_000
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory(prefix="signaltui-bench-") as tmp:
+        path = Path(tmp) / "bench.db"
+        with Store.open(path) as store:
+            in_store, building = insert(store, count)
+            rate = count / in_store
+            size_mib = path.stat().st_size / 2**20
+            print(
+                f"inserted {count:,} deliveries in {in_store:.1f} s -> {rate:,.0f} rows/s "
+                f"(building the sample items took another {building:.1f} s; "
+                f"file {size_mib:,.0f} MiB)"
+            )
+            probe = count // 2 + 1
+            queries: dict[str, Callable[[], list[Any]]] = {
+                "latest 100 for one email": lambda: store.list_deliveries(
+                    email=f"lead{probe}@example{probe % 100}.com", limit=100
+                ),
+                "latest 100 by outcome": lambda: store.list_deliveries(
+                    outcome="rejected", limit=100
+                ),
+                "full-text, one lead": lambda: store.search(f"Lead{probe}"),
+                "full-text, common word": lambda: store.search("acme"),
+            }
+            results = {}
+            for label, query in queries.items():
+                ms, rows = median_ms(query)
+                results[label] = ms
+                print(f"{label:<24} {ms:8.2f} ms median of {QUERY_RUNS} ({rows} rows)")
+    slowest = max(results, key=lambda label: results[label])
+    print(
+        f"RESULT insert {rate:,.0f} rows/s (target >= {TARGET_ROWS:,}: "
+        f"{verdict(rate >= TARGET_ROWS)}); queries "
+        + ", ".join(f"{label} {ms:.1f} ms" for label, ms in results.items())
+        + f"; slowest {results[slowest]:.1f} ms (target < {TARGET_MS:.0f} ms: "
+        f"{verdict(results[slowest] < TARGET_MS)})"
+    )
+
+
+if __name__ == "__main__":
+    main()
