@@ -53,7 +53,9 @@ def check_host(host: str, allow_remote: bool = False) -> str:
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # Name the protocol explicitly: asyncio only turns on TCP_NODELAY for sockets whose
+    # proto is IPPROTO_TCP, and without it every keep-alive answer waits ~40 ms (Nagle).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

@@ -113,10 +113,23 @@ def _v2_indexes_and_search(db: Database) -> None:
     db.table("events").enable_fts(["name", "email", "company"], create_triggers=True)
 
 
+def _v3_history_order_indexes(db: Database) -> None:
+    """Filtered history lists read newest first: index each filter with ``created_at``.
+
+    Without these, "latest 100 failed" sorts every row with that outcome.
+    """
+    for column in ("outcome", "destination"):
+        db.table("deliveries").create_index([column, "created_at"], if_not_exists=True)
+
+
 Migration = Callable[[Database], None]
 
 #: Migration ``n`` (1-based) upgrades a database from version ``n - 1`` to ``n``.
-MIGRATIONS: list[Migration] = [_v1_base_tables, _v2_indexes_and_search]
+MIGRATIONS: list[Migration] = [
+    _v1_base_tables,
+    _v2_indexes_and_search,
+    _v3_history_order_indexes,
+]
 LATEST_VERSION = len(MIGRATIONS)
 
 _OUR_TABLES = {"events", "deliveries", "attempts", "runs"}
