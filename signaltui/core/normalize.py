@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -46,13 +47,23 @@ def normalize_phone(value: Any, default_region: str) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
+    e164, error = _to_e164(text, default_region)
+    if error is not None:
+        raise PhoneError(error)
+    return e164
+
+
+@lru_cache(maxsize=4096)
+def _to_e164(text: str, region: str) -> tuple[str | None, str | None]:
+    """``(e164, None)`` or ``(None, why)``; memoised because one event is planned for
+    every CRM and parsing dominates the cost of planning."""
     try:
-        parsed = phonenumbers.parse(text, default_region)
+        parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise PhoneError(f"cannot parse phone {text!r}: {exc}") from exc
+        return None, f"cannot parse phone {text!r}: {exc}"
     if not phonenumbers.is_possible_number(parsed):
-        raise PhoneError(f"phone {text!r} is not a possible number in region {default_region}")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return None, f"phone {text!r} is not a possible number in region {region}"
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None
 
 
 def company_name(value: Any) -> str | None:
