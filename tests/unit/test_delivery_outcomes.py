@@ -17,8 +17,8 @@ from signaltui.delivery.outcomes import (
 )
 from signaltui.delivery.ratelimit import RateLimiter, TokenBucket
 from signaltui.delivery.retry import backoff_wait, next_wait, parse_retry_after, server_wait
-from signaltui.delivery.targets import resolve_target
 from signaltui.errors import InputError
+from signaltui.targets import parse_target as resolve_target
 
 NOW = 1_700_000_000.0
 
