@@ -60,6 +60,9 @@ def app(make_app, settings):
 async def _settle(pilot: Pilot[Any]) -> None:
     await pilot.pause(0.2)
     await pilot.app.workers.wait_for_complete()
+    # A blinking cursor is captured at a random phase; a steady one is the same every run.
+    for widget in pilot.app.query("Input, TextArea"):
+        widget.cursor_blink = False  # type: ignore[attr-defined]
     await pilot.pause()
 
 
