@@ -118,12 +118,13 @@ def _bearer_ok(state: MockState, request: Request) -> bool:
     auth = request.headers.get("authorization", "")
     if not auth.startswith("Bearer "):
         return False
-    record = state.outreach_access.get(auth[7:].strip())
+    token = auth[7:].strip()
+    record = state.outreach_access.get(token)
     if record is None:
         return False
     if state.now() - record["issued_at"] >= state.settings.outreach_token_ttl:
         return False
-    if state.faults.single_use_tokens and record["uses"] >= 1:
+    if state.faults.token_expired(token, record["uses"]):
         return False
     record["uses"] += 1
     return True
