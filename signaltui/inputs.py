@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from signaltui.core.events import Event, parse_event
 from signaltui.errors import InputError
+
+#: A JSON ``\\uD800``-``\\uDFFF`` escape: the only way a lone surrogate gets into parsed text.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_JSON_HINT = "a file holds one JSON event object or one object per line (JSON Lines)"
 
 
 def read_events(path: Path) -> list[Event]:
@@ -28,12 +33,43 @@ def parse_events_text(text: str, *, source: str) -> list[Event]:
     if not text.strip():
         raise InputError("no events: the input is empty", where=source, hint="add an event")
     try:
-        whole: Any = json.loads(text)
+        whole: Any = _loads(text, where=source)
     except json.JSONDecodeError as whole_error:
         return _parse_lines(text, source, whole_error)
+    escapes = bool(_SURROGATE_ESCAPE.search(text))
     if isinstance(whole, list):
-        return [parse_event(item, where=f"{source}[{i}]") for i, item in enumerate(whole)]
-    return [parse_event(whole, where=f"{source}:1")]
+        return [_event(item, f"{source}[{i}]", escapes) for i, item in enumerate(whole)]
+    return [_event(whole, f"{source}:1", escapes)]
+
+
+def _loads(text: str, *, where: str) -> Any:
+    """``json.loads`` whose other failures (not syntax) are an :class:`InputError` too."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except (ValueError, RecursionError) as exc:
+        # Integers over Python's 4300-digit limit, or nesting deeper than the stack.
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise InputError(f"unusable JSON value: {reason}", where=where, hint=_JSON_HINT) from exc
+
+
+def _event(data: Any, where: str, escapes: bool) -> Event:
+    """``parse_event``, after refusing lone surrogates (they cannot be printed or stored).
+
+    ``escapes`` says whether the source text had any surrogate escape at all, so the
+    check costs nothing for ordinary input.
+    """
+    if escapes:
+        try:
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(
+                f"text holds an unpaired UTF-16 surrogate escape ({exc.object[exc.start]!a})",
+                where=where,
+                hint="escapes \\ud800-\\udfff must come in valid pairs; fix or remove it",
+            ) from exc
+    return parse_event(data, where=where)
 
 
 def _parse_lines(text: str, source: str, whole_error: json.JSONDecodeError) -> list[Event]:
@@ -42,7 +78,7 @@ def _parse_lines(text: str, source: str, whole_error: json.JSONDecodeError) -> l
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = _loads(line, where=f"{source}:{number}")
         except json.JSONDecodeError as exc:
             # A pretty-printed single object fails on its first line; the whole-text
             # error then points at the real spot.
@@ -51,7 +87,8 @@ def _parse_lines(text: str, source: str, whole_error: json.JSONDecodeError) -> l
             raise InputError(
                 f"invalid JSON: {error.msg} (column {error.colno})",
                 where=f"{source}:{where_line}",
-                hint="a file holds one JSON event object or one object per line (JSON Lines)",
+                hint=_JSON_HINT,
             ) from exc
-        events.append(parse_event(data, where=f"{source}:{number}"))
+        escapes = bool(_SURROGATE_ESCAPE.search(line))
+        events.append(_event(data, f"{source}:{number}", escapes))
     return events
