@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
 
-
-class ConsentDecision(BaseModel):
+@dataclass(slots=True)
+class ConsentDecision:
     """Whether consent allows delivery, and which gating categories were missing."""
-
-    model_config = ConfigDict(frozen=True)
 
     granted: bool
     missing: tuple[str, ...] = ()

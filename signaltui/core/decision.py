@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from signaltui.core.request import OutboundRequest, auth_headers
 
@@ -19,25 +18,34 @@ DROP_REASONS: dict[str, str] = {
 }
 
 
-class TraceEntry(BaseModel):
-    """Why one outbound field is there (or, with ``omitted``, why it is not)."""
+@dataclass(slots=True)
+class TraceEntry:
+    """Why one outbound field is there (or, with ``omitted``, why it is not).
 
-    model_config = ConfigDict(frozen=True)
+    A plain slotted dataclass, not a pydantic model: a dozen are built per planned
+    request, and validation would only re-check values the core itself produced.
+    """
 
     field: str
     source: str
     rule: str
     omitted: bool = False
 
+    def to_contract(self) -> dict[str, Any]:
+        """The contract 2 trace object; ``omitted`` appears only when true."""
+        data: dict[str, Any] = {"field": self.field, "source": self.source, "rule": self.rule}
+        if self.omitted:
+            data["omitted"] = True
+        return data
 
-class Decision(BaseModel):
+
+@dataclass(frozen=True, slots=True)
+class Decision:
     """What the core decided for one (event, destination).
 
     ``request`` is set when ``action`` is ``deliver``. Its auth is a scheme, not a
     secret: :meth:`to_contract` renders the header masked unless a secret is passed.
     """
-
-    model_config = ConfigDict(frozen=True)
 
     destination: str
     event: str
@@ -45,8 +53,8 @@ class Decision(BaseModel):
     reason: str | None = None
     detail: str | None = None
     request: OutboundRequest | None = None
-    warnings: list[str] = Field(default_factory=list)
-    trace: list[TraceEntry] = Field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    trace: list[TraceEntry] = field(default_factory=list)
 
     def request_contract(self, secret: str | None = None) -> dict[str, Any] | None:
         """The request object of contract 2: auth header masked unless ``secret`` given."""
@@ -70,5 +78,5 @@ class Decision(BaseModel):
             "detail": self.detail,
             "request": self.request_contract(secret),
             "warnings": list(self.warnings),
-            "trace": [entry.model_dump(exclude_defaults=True) for entry in self.trace],
+            "trace": [entry.to_contract() for entry in self.trace],
         }

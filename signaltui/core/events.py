@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from signaltui.core.normalize import clean_text
 from signaltui.errors import InputError
 
 #: snake_case spellings accepted for camelCase traits (contract 1). The camelCase name is
@@ -88,10 +91,13 @@ class Event(BaseModel):
         return self.model_dump(mode="json", exclude_none=True)
 
 
-class Trait(BaseModel):
-    """A trait value and where it came from, for the field trace."""
+@dataclass(slots=True)
+class Trait:
+    """A trait value and where it came from, for the field trace.
 
-    model_config = ConfigDict(frozen=True)
+    A slotted dataclass: every trait of every event becomes one, and the values were
+    already validated as part of their :class:`Event`.
+    """
 
     value: Any
     source: str
@@ -131,17 +137,40 @@ def parse_event(data: Any, *, where: str) -> Event:
         ) from exc
 
 
-class ResolvedEvent(BaseModel):
-    """A track or identify with the traits it ends up carrying after the stream merge."""
+@dataclass(frozen=True)
+class ResolvedEvent:
+    """A track or identify with the traits it ends up carrying after the stream merge.
 
-    model_config = ConfigDict(frozen=True)
+    One resolved event is planned for every destination, so what the blueprints read
+    over and over (clean trait text, consent) is worked out once and kept here.
+    """
 
     event: Event
     traits: dict[str, Trait]
+    _texts: dict[str, tuple[str | None, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def trait(self, name: str) -> Trait | None:
         """The merged trait ``name`` (canonical spelling), if any."""
         return self.traits.get(name)
+
+    def text(self, name: str) -> tuple[str | None, str]:
+        """Trait ``name`` as clean text with its source (``traits.<name>`` when absent)."""
+        cached = self._texts.get(name)
+        if cached is None:
+            trait = self.traits.get(name)
+            if trait is None:
+                cached = (None, f"traits.{name}")
+            else:
+                cached = (clean_text(trait.value), trait.source)
+            self._texts[name] = cached
+        return cached
+
+    @cached_property
+    def consent(self) -> dict[str, bool]:
+        """The event's consent categories (see :meth:`Event.consent`), read once."""
+        return self.event.consent()
 
     def merged_json(self) -> dict[str, Any]:
         """The event JSON with its merged traits (what recordings keep, contract 3)."""

@@ -29,10 +29,7 @@ class FieldBuilder:
     # -- reading -----------------------------------------------------------------------
     def text_trait(self, name: str) -> tuple[str | None, str]:
         """A trait as clean text, with its source path (``traits.<name>`` when absent)."""
-        trait = self.resolved.trait(name)
-        if trait is None:
-            return None, f"traits.{name}"
-        return clean_text(trait.value), trait.source
+        return self.resolved.text(name)
 
     def company(self) -> tuple[str | None, str]:
         """``company`` as a string, or from ``company.name``."""

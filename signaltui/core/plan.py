@@ -38,7 +38,7 @@ def plan(resolved: ResolvedEvent, destination: Destination, config: MappingConfi
     if not blueprint.maps(name):
         mapped = ", ".join(blueprint.mapped_events)
         return drop("event_not_mapped", f"{name!r} is not mapped for {destination} ({mapped})")
-    consent = decide_consent(event.consent(), config.consent_categories(destination))
+    consent = decide_consent(resolved.consent, config.consent_categories(destination))
     if not consent.granted:
         missing = ", ".join(consent.missing)
         return drop(

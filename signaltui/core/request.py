@@ -8,9 +8,9 @@ and the delivery layer can mint an Outreach access token at send time.
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from urllib.parse import urlsplit
 
 Destination = Literal["apollo", "outreach", "close"]
 DESTINATIONS: tuple[Destination, ...] = ("apollo", "outreach", "close")
@@ -22,26 +22,27 @@ MASK = "***"
 SECRET_HEADER_NAMES = frozenset({"authorization", "x-api-key", "cookie", "set-cookie"})
 
 
-class OutboundRequest(BaseModel):
-    """Exactly what goes on the wire, minus the credential itself."""
+@dataclass(frozen=True, slots=True)
+class OutboundRequest:
+    """Exactly what goes on the wire, minus the credential itself.
 
-    model_config = ConfigDict(frozen=True)
+    A dataclass rather than a pydantic model: the core builds one per planned delivery
+    from values it produced itself, so validating them again would be pure cost.
+    """
 
     method: str
     url: str
-    headers: dict[str, str] = Field(default_factory=dict)
     auth: AuthScheme
     body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
 
     def path(self) -> str:
         """The URL path (``/api/v1/contacts``), for rebasing onto another target."""
-        from urllib.parse import urlsplit
-
         return urlsplit(self.url).path
 
     def with_base_url(self, base_url: str) -> OutboundRequest:
         """The same request aimed at ``base_url`` (a mock or custom target)."""
-        return self.model_copy(update={"url": base_url.rstrip("/") + self.path()})
+        return replace(self, url=base_url.rstrip("/") + self.path())
 
 
 def auth_headers(scheme: AuthScheme, secret: str | None) -> dict[str, str]:

@@ -15,6 +15,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from signaltui.core.decision import Decision
 from signaltui.core.request import Destination
 from signaltui.delivery.outcomes import DeliveryResult, Outcome, RecordedRequest, RecordedResponse
 
@@ -85,7 +86,7 @@ def exchange_from_result(
     result: DeliveryResult,
     *,
     event: Mapping[str, Any],
-    decision: BaseModel | Mapping[str, Any],
+    decision: Decision | Mapping[str, Any],
     exchange_id: str | None = None,
     recorded_at: str | None = None,
 ) -> Exchange:
@@ -94,11 +95,7 @@ def exchange_from_result(
     ``decision`` may be the core's ``Decision`` (its contract 2 form is used) or a mapping
     with at least ``action``. The result is not yet redacted: writers redact on write.
     """
-    if isinstance(decision, BaseModel):
-        contract = getattr(decision, "to_contract", None)
-        raw: Mapping[str, Any] = contract() if callable(contract) else decision.model_dump()
-    else:
-        raw = decision
+    raw: Mapping[str, Any] = decision.to_contract() if isinstance(decision, Decision) else decision
     kept = {k: v for k, v in raw.items() if k in ("action", "reason", "warnings", "trace")}
     if raw.get("detail") is not None:
         kept["detail"] = raw["detail"]

@@ -1,6 +1,7 @@
 """The delivery client against the mock CRMs, over real loopback HTTP and in process."""
 
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 import pytest
 
@@ -136,7 +137,7 @@ async def test_final_statuses_are_not_retried(mode):
         event = track()
         del event["traits"]["lastName"]
         apollo = await client.deliver(decide(event, "apollo").request, "apollo", target_label=mode)
-        stripped = request_for("outreach").model_copy(update={"headers": {}})
+        stripped = replace(request_for("outreach"), headers={})
         outreach = await client.deliver(stripped, "outreach", target_label=mode)
     assert (apollo.outcome, apollo.response.status, len(apollo.attempts)) == ("rejected", 422, 1)
     assert (outreach.outcome, outreach.response.status) == ("rejected", 415)

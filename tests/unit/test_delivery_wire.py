@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -97,7 +98,7 @@ async def test_unsendable_url_fails_cleanly() -> None:
     h = Harness()
     h.router.route(scheme="ftp").mock(side_effect=httpx.UnsupportedProtocol("no ftp"))
     async with h.client() as client:
-        bad = REQUESTS["apollo"].model_copy(update={"url": "ftp://example.invalid/x"})
+        bad = replace(REQUESTS["apollo"], url="ftp://example.invalid/x")
         result = await client.deliver(bad, "apollo", target_label="live")
     assert result.outcome == "failed"
     assert result.reason == "transport_error"

@@ -37,7 +37,7 @@ def build_contact(fields: FieldBuilder) -> BuiltBody:
     fields.put(body, "website_url", website, website_source, "trim")
 
     labels: list[str] = []
-    if fields.resolved.event.consent().get("marketing") is True:
+    if fields.resolved.consent.get("marketing") is True:
         labels.append(OPT_IN_LABEL)
         fields.trace.append(
             _label_entry("context.consent.marketing", "opt-in label when marketing consent")
