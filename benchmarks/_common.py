@@ -39,6 +39,23 @@ def best_of(fn: Callable[[], Any], repeat: int = 3, *, warmup: bool = True) -> f
     return min(timed(fn) for _ in range(repeat))
 
 
+def best_of_pair(
+    first: Callable[[], Any], second: Callable[[], Any], repeat: int = 3
+) -> tuple[float, float]:
+    """The fastest timed call of each of two functions, their runs interleaved.
+
+    Alternating the two means a burst of load from elsewhere on a shared machine hits
+    both sides alike, so their ratio stays meaningful. One warm-up call each first.
+    """
+    first()
+    second()
+    times_first, times_second = [], []
+    for _ in range(repeat):
+        times_first.append(timed(first))
+        times_second.append(timed(second))
+    return min(times_first), min(times_second)
+
+
 def median_ms(fn: Callable[[], Any], runs: int = 7) -> float:
     """Median milliseconds of ``runs`` calls, after one warm-up call."""
     fn()

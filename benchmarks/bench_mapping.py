@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 import phonenumbers
-from _common import best_of, machine, parse_args, verdict
+from _common import best_of_pair, machine, parse_args, verdict
 
 from signaltui.core.config import MappingConfig
 from signaltui.core.events import Event, resolve_stream
@@ -125,8 +125,11 @@ def main() -> None:
     inputs = bare_inputs(raw, config)
     requests = sum(len(bodies) for _, bodies in inputs)
 
-    core_s = best_of(lambda: run_core(raw, config), args.repeat)
-    bare_s = best_of(lambda: run_bare(inputs, config.default_region), args.repeat)
+    core_s, bare_s = best_of_pair(
+        lambda: run_core(raw, config),
+        lambda: run_bare(inputs, config.default_region),
+        args.repeat,
+    )
     core_rate = count / core_s
     bare_rate = count / bare_s
     ratio = core_s / bare_s

@@ -66,11 +66,12 @@ class Event(BaseModel):
 
     def own_traits(self) -> dict[str, Trait]:
         """Traits carried by this event: ``context.traits`` overlaid by ``traits``."""
+        own = canonical_traits(self.traits, "traits")
         context_traits = self.context.get("traits")
-        merged = canonical_traits(
-            context_traits if isinstance(context_traits, dict) else {}, "context.traits"
-        )
-        merged.update(canonical_traits(self.traits, "traits"))
+        if not context_traits or not isinstance(context_traits, dict):
+            return own
+        merged = canonical_traits(context_traits, "context.traits")
+        merged.update(own)
         return merged
 
     def consent(self) -> dict[str, bool]:
@@ -113,7 +114,7 @@ def canonical_traits(traits: dict[str, Any], prefix: str) -> dict[str, Trait]:
         canonical = TRAIT_ALIASES.get(key, key)
         if canonical != key and canonical in traits:
             continue
-        result[canonical] = Trait(value=value, source=f"{prefix}.{key}")
+        result[canonical] = Trait(value, f"{prefix}.{key}")
     return result
 
 
@@ -206,12 +207,12 @@ class TraitMemory:
         # trace reads "identify msg-1: traits.email" rather than a bare path.
         label = f"{event.type} {event.messageId}" if event.messageId else event.type
         stored = {**merged}
-        stored.update(
-            {n: Trait(value=t.value, source=f"{label}: {t.source}") for n, t in own.items()}
-        )
+        for name, trait in own.items():
+            stored[name] = Trait(trait.value, f"{label}: {trait.source}")
+        # One dict shared by all of the person's keys: it is replaced, never mutated.
         for key in keys:
-            self._traits[key] = dict(stored)
-        return ResolvedEvent(event=event, traits=merged)
+            self._traits[key] = stored
+        return ResolvedEvent(event, merged)
 
 
 def resolve_stream(events: Iterable[Event]) -> Iterator[ResolvedEvent]:

@@ -18,19 +18,21 @@ from signaltui.core.normalize import (
 
 
 class FieldBuilder:
-    """Reads traits and properties of one resolved event, normalising and tracing each."""
+    """Reads traits and properties of one resolved event, normalising and tracing each.
+
+    ``text_trait(name)`` gives a trait as clean text with its source path
+    (``traits.<name>`` when absent); see :meth:`ResolvedEvent.text`.
+    """
 
     def __init__(self, resolved: ResolvedEvent, config: MappingConfig) -> None:
         self.resolved = resolved
         self.config = config
         self.trace: list[TraceEntry] = []
         self.warnings: list[str] = []
+        # Bound once: blueprints read a dozen traits per request through this.
+        self.text_trait = resolved.text
 
     # -- reading -----------------------------------------------------------------------
-    def text_trait(self, name: str) -> tuple[str | None, str]:
-        """A trait as clean text, with its source path (``traits.<name>`` when absent)."""
-        return self.resolved.text(name)
-
     def company(self) -> tuple[str | None, str]:
         """``company`` as a string, or from ``company.name``."""
         trait = self.resolved.trait("company")
@@ -116,8 +118,8 @@ class FieldBuilder:
         if value is None or value == []:
             return
         body[field] = value
-        self.trace.append(TraceEntry(field=trace_as or field, source=source, rule=rule))
+        self.trace.append(TraceEntry(trace_as or field, source, rule))
 
     def omit(self, field: str, source: str, why: str) -> None:
         """Trace a field that was deliberately left out."""
-        self.trace.append(TraceEntry(field=field, source=source, rule=why, omitted=True))
+        self.trace.append(TraceEntry(field, source, why, True))

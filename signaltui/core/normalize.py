@@ -13,6 +13,9 @@ def clean_text(value: Any) -> str | None:
 
     Numbers are accepted and turned into text (a form may send a numeric title or zip).
     """
+    if type(value) is str:  # the common case first: this runs for every field read
+        text = " ".join(value.split())
+        return text or None
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):

@@ -22,49 +22,39 @@ def plan(resolved: ResolvedEvent, destination: Destination, config: MappingConfi
     blueprint = BLUEPRINTS[destination]
     event = resolved.event
     name = event.name
-
-    def drop(reason: str, detail: str, warnings: list[str] | None = None) -> Decision:
-        return Decision(
-            destination=destination,
-            event=name,
-            action="drop",
-            reason=reason,
-            detail=detail,
-            warnings=warnings or [],
-        )
-
     if event.type == "identify":
-        return drop("identify_only", DROP_REASONS["identify_only"])
-    if not blueprint.maps(name):
+        return _drop(destination, name, "identify_only", DROP_REASONS["identify_only"])
+    if name not in blueprint.mapped_events:
         mapped = ", ".join(blueprint.mapped_events)
-        return drop("event_not_mapped", f"{name!r} is not mapped for {destination} ({mapped})")
+        detail = f"{name!r} is not mapped for {destination} ({mapped})"
+        return _drop(destination, name, "event_not_mapped", detail)
     consent = decide_consent(resolved.consent, config.consent_categories(destination))
     if not consent.granted:
         missing = ", ".join(consent.missing)
-        return drop(
-            "consent_not_granted",
-            f"consent not granted for: {missing} (context.consent.{consent.missing[0]})",
-        )
+        detail = f"consent not granted for: {missing} (context.consent.{consent.missing[0]})"
+        return _drop(destination, name, "consent_not_granted", detail)
     fields = FieldBuilder(resolved, config)
     built = blueprint.build(fields)
     if built.body is None:
         reason = built.drop_reason or "missing_email"
-        return drop(reason, built.drop_detail or DROP_REASONS[reason], fields.warnings)
+        detail = built.drop_detail or DROP_REASONS[reason]
+        return _drop(destination, name, reason, detail, fields.warnings)
     request = OutboundRequest(
-        method=blueprint.method,
-        url=config.base_url(destination) + blueprint.path,
-        headers=dict(blueprint.headers),
-        auth=blueprint.auth,
-        body=built.body,
+        blueprint.method,
+        config.base_url(destination) + blueprint.path,
+        blueprint.auth,
+        built.body,
+        dict(blueprint.headers),
     )
     return Decision(
-        destination=destination,
-        event=name,
-        action="deliver",
-        request=request,
-        warnings=fields.warnings,
-        trace=fields.trace,
+        destination, name, "deliver", request=request, warnings=fields.warnings, trace=fields.trace
     )
+
+
+def _drop(
+    destination: str, name: str, reason: str, detail: str, warnings: list[str] | None = None
+) -> Decision:
+    return Decision(destination, name, "drop", reason, detail, warnings=warnings or [])
 
 
 def plan_all(
