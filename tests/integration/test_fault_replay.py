@@ -14,6 +14,7 @@ import os
 import re
 import sqlite3
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ RESOURCE_PATHS = {"/api/v1/contacts", "/api/v2/prospects", "/api/v1/lead/"}
 #: A dead letter names the last failure and the attempts made (one more than the budget
 #: when an Outreach 401 refresh happened on the way).
 DEAD_LETTER_REASON = re.compile(
-    rf"^(http_429|http_503|[a-z_]+) after ({MAX_ATTEMPTS}|{MAX_ATTEMPTS + 1}) attempts$"
+    rf"^(http_429|http_503|[a-z0-9_]+) after ({MAX_ATTEMPTS}|{MAX_ATTEMPTS + 1}) attempts$"
 )
 
 
@@ -58,7 +59,7 @@ def _templates() -> list[Exchange]:
     return chosen
 
 
-def _write_recording(path: Path, count: int) -> dict[str, str]:
+def write_recording(path: Path, count: int) -> dict[str, str]:
     """``count`` exchanges cycling through the templates, each with its own id and email.
 
     Distinct emails keep CRM-side dedupe (Apollo's run_dedupe, Outreach's unique email)
@@ -79,7 +80,7 @@ def _write_recording(path: Path, count: int) -> dict[str, str]:
     return emails
 
 
-def _created_email(entry: dict[str, Any]) -> str:
+def created_email(entry: dict[str, Any]) -> str:
     """The lead email of a create request as the mock received it."""
     body = entry["body"]
     if entry["path"] == "/api/v1/contacts":
@@ -133,7 +134,7 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
     """
     tmp_path = tmp_path_factory.mktemp("fault-replay")
     recording = tmp_path / "fault.jsonl"
-    emails = _write_recording(recording, COUNT)
+    emails = write_recording(recording, COUNT)
     with pytest.MonkeyPatch.context() as env:
         for name in [n for n in os.environ if n.startswith("SIGNALTUI_")]:
             env.delenv(name)
@@ -194,7 +195,7 @@ def test_no_lead_is_created_twice_and_every_delivery_reached_the_crm_once(
 ) -> None:
     journal, results, emails = replayed.journal, replayed.results, replayed.emails
     creates = Counter(
-        _created_email(entry)
+        created_email(entry)
         for entry in journal
         if entry["method"] == "POST"
         and entry["path"] in RESOURCE_PATHS
@@ -220,7 +221,7 @@ def test_the_mixed_profile_really_put_on_every_fault(replayed: Evidence) -> None
 def test_attempts_stay_within_the_budget(replayed: Evidence) -> None:
     settings = replayed.settings
     assert settings.delivery.max_attempts == MAX_ATTEMPTS
-    with sqlite3.connect(f"file:{settings.db}?mode=ro", uri=True) as conn:
+    with closing(sqlite3.connect(f"file:{settings.db}?mode=ro", uri=True)) as conn:
         outcome = dict(conn.execute("SELECT id, outcome FROM deliveries").fetchall())
         counted = dict(conn.execute("SELECT id, attempt_count FROM deliveries").fetchall())
         attempts: dict[int, list[tuple[int | None, float | None]]] = {}
