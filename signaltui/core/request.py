@@ -8,7 +8,7 @@ and the delivery layer can mint an Outreach access token at send time.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -42,7 +42,8 @@ class OutboundRequest:
 
     def with_base_url(self, base_url: str) -> OutboundRequest:
         """The same request aimed at ``base_url`` (a mock or custom target)."""
-        return replace(self, url=base_url.rstrip("/") + self.path())
+        url = base_url.rstrip("/") + self.path()
+        return OutboundRequest(self.method, url, self.auth, self.body, self.headers)
 
 
 def auth_headers(scheme: AuthScheme, secret: str | None) -> dict[str, str]:

@@ -1,0 +1,58 @@
+"""diff_json: the structural differences replay verify reports."""
+
+from __future__ import annotations
+
+from signaltui.replay.diff import ABSENT, Difference, diff_json
+
+BODY = {
+    "name": "Acme Inc",
+    "contacts": [{"name": "Jane Doe", "emails": [{"email": "jane@acme.com"}]}],
+    "run_dedupe": True,
+}
+
+
+def copy_of(value: object) -> object:
+    import json
+
+    return json.loads(json.dumps(value))
+
+
+def test_identical_values_have_no_differences() -> None:
+    assert diff_json(BODY, copy_of(BODY), "body") == []
+
+
+def test_a_nested_change_is_reported_at_its_path() -> None:
+    changed = copy_of(BODY)
+    changed["contacts"][0]["emails"][0]["email"] = "j@acme.com"  # type: ignore[index]
+    assert diff_json(BODY, changed, "body") == [
+        Difference("body.contacts[0].emails[0].email", "jane@acme.com", "j@acme.com")
+    ]
+
+
+def test_bool_int_and_float_are_different_json_values() -> None:
+    # Python calls True == 1 == 1.0 equal; on the wire they are different values.
+    as_int = {**BODY, "run_dedupe": 1}
+    assert diff_json(BODY, as_int, "body") == [Difference("body.run_dedupe", True, 1)]
+    assert diff_json({"n": 1}, {"n": 1.0}, "b") == [Difference("b.n", 1, 1.0)]
+    assert diff_json([1, True], [True, 1], "b") == [
+        Difference("b[0]", 1, True),
+        Difference("b[1]", True, 1),
+    ]
+
+
+def test_added_and_removed_keys_and_items_are_absent_on_one_side() -> None:
+    assert diff_json({"a": 1}, {"b": 1}, "x") == [
+        Difference("x.a", 1, ABSENT),
+        Difference("x.b", ABSENT, 1),
+    ]
+    assert diff_json([1], [1, 2], "x") == [Difference("x[1]", ABSENT, 2)]
+
+
+def test_key_order_alone_is_not_a_difference() -> None:
+    assert diff_json({"a": 1, "b": 2}, {"b": 2, "a": 1}, "x") == []
+
+
+def test_odd_keys_are_quoted_in_the_path() -> None:
+    assert diff_json({"custom.cf_1": "a"}, {"custom.cf_1": "b"}, "body") == [
+        Difference('body["custom.cf_1"]', "a", "b")
+    ]
