@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from signaltui.core.config import MappingConfig
@@ -174,6 +174,12 @@ def _read_config_file(path: Path, explicit: bool) -> dict[str, Any]:
         raise ConfigError(
             f"cannot read config file: {exc}", where=str(path), hint="fix the TOML syntax"
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"the config file is not UTF-8 text ({exc.reason} at byte {exc.start})",
+            where=str(path),
+            hint="save it as UTF-8 TOML, or point --config / SIGNALTUI_CONFIG elsewhere",
+        ) from exc
 
 
 def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:
@@ -185,16 +191,35 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
     explicit = config_path is not None or bool(env_path)
     path = config_path or (Path(env_path) if env_path else default_config_path())
     values = _read_config_file(path, explicit)
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    given = {k: v for k, v in overrides.items() if v is not None}
     try:
-        settings = Settings(**values)
+        settings = Settings(**values, **given)
         settings.mapping_config  # noqa: B018 - validates the shortcuts too
+        if given:
+            # Command-line values (e.g. --db) beat SIGNALTUI_* variables, which would
+            # otherwise win over every init value, the config file's included.
+            update = {name: _coerce(name, value) for name, value in given.items()}
+            settings = settings.model_copy(update=update)
     except ValidationError as exc:
         first = exc.errors()[0]
-        location = ".".join(str(part) for part in first["loc"]) or "settings"
+        parts = [str(part) for part in first["loc"]] or ["settings"]
+        location = ".".join(parts)
+        variable = "SIGNALTUI_" + "__".join(parts).upper()
+        top = f"SIGNALTUI_{parts[0].upper()}"
+        from_env = any(n == top or n.startswith(top + "__") for n in map(str.upper, os.environ))
         raise ConfigError(
             f"invalid setting {location}: {first['msg']}",
-            where=str(path) if path.exists() else "environment",
-            hint=f"set {location} in the config file or SIGNALTUI_{location.upper()}",
+            where=f"environment ({variable})" if from_env else _where(path),
+            hint=f"fix {location} in the config file or the {variable} variable",
         ) from exc
     return settings
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """``value`` validated as the type of setting ``name`` (a ``ValidationError`` if not)."""
+    annotation = Settings.model_fields[name].annotation
+    return TypeAdapter(annotation if annotation is not None else Any).validate_python(value)
+
+
+def _where(path: Path) -> str:
+    return str(path) if path.exists() else "settings"

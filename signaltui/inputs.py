@@ -18,7 +18,8 @@ _JSON_HINT = "a file holds one JSON event object or one object per line (JSON Li
 def read_events(path: Path) -> list[Event]:
     """Every event in ``path``, in order. Errors name the file and line, never a traceback."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: editors on Windows start files with a BOM, which json.loads refuses.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
         raise InputError("file not found", where=str(path), hint="check the path") from exc
     except (OSError, UnicodeDecodeError) as exc:

@@ -13,6 +13,7 @@ skipped. Problems with the file itself (missing, unreadable) always raise.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from signaltui.errors import InputError, RecordingError
 from signaltui.recordings.model import CURRENT_VERSION, Exchange
 from signaltui.recordings.upgrade import detect_version, upgrade
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _LINE_HINT = "each line must be one complete JSON object; fix or delete this line"
 
 
@@ -95,6 +97,13 @@ def parse_line(raw: bytes | str, *, where: str, first: bool = False) -> Exchange
         raise RecordingError(
             f"invalid JSON: {exc.msg} (column {exc.colno})", where=where, hint=_LINE_HINT
         ) from exc
+    except (ValueError, RecursionError) as exc:
+        # Integers over Python's 4300-digit limit, or nesting deeper than the stack.
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise RecordingError(
+            f"unusable JSON value: {reason}", where=where, hint=_LINE_HINT
+        ) from exc
+    _refuse_lone_surrogates(data, text, where)
     if not isinstance(data, dict):
         raise RecordingError(
             f"expected a JSON object, got {_json_type(data)}", where=where, hint=_LINE_HINT
@@ -109,6 +118,20 @@ def parse_line(raw: bytes | str, *, where: str, first: bool = False) -> Exchange
             f"not a valid exchange{_from(original)}: {_summarise(exc)}",
             where=where,
             hint="compare the line with contract 3 (docs: recordings format v1)",
+        ) from exc
+
+
+def _refuse_lone_surrogates(data: Any, text: str, where: str) -> None:
+    """A ``\\ud800``-style escape without its pair cannot be printed or stored: refuse it."""
+    if not _SURROGATE_ESCAPE.search(text):
+        return
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RecordingError(
+            f"text holds an unpaired UTF-16 surrogate escape ({exc.object[exc.start]!a})",
+            where=where,
+            hint=_LINE_HINT,
         ) from exc
 
 
