@@ -19,7 +19,12 @@ def clean_text(value: Any) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        value = str(value)
+        try:
+            value = str(value)
+        except ValueError:
+            # Python refuses to print integers of more than 4,300 digits; no CRM field
+            # wants one either, so it counts as no usable text.
+            return None
     if not isinstance(value, str):
         return None
     text = " ".join(value.split())

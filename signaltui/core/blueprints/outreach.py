@@ -9,6 +9,9 @@ from signaltui.core.fields import FieldBuilder
 
 JSON_API = "application/vnd.api+json"
 
+#: Outreach's limit for the short string attributes signaltui sends (names, title, address).
+MAX_STRING = 255
+
 #: The Lead Capture preset: event -> the tag that says what kind of lead it was.
 EVENT_TAGS = {
     "Lead Submitted": "lead",
@@ -31,11 +34,12 @@ def build_prospect(fields: FieldBuilder) -> BuiltBody:
     fields.put(attributes, "emails", [email], fields.text_trait("email")[1], "trim + lowercase")
     first, first_source = fields.text_trait("firstName")
     last, last_source = fields.text_trait("lastName")
-    fields.put(attributes, "firstName", first, first_source, "trim")
-    fields.put(attributes, "lastName", last, last_source, "trim")
+    fields.put(attributes, "firstName", _fit(fields, "firstName", first), first_source, "trim")
+    fields.put(attributes, "lastName", _fit(fields, "lastName", last), last_source, "trim")
     name, name_source, name_rule = fields.person_name()
     fields.put(attributes, "name", name, name_source, name_rule)
     title, title_source = fields.text_trait("title")
+    title = _fit(fields, "title", title)
     fields.put(attributes, "title", title, title_source, "trim")
     fields.put(attributes, "occupation", title, title_source, "job title, copied from title")
     company, company_source = fields.company()
@@ -48,7 +52,7 @@ def build_prospect(fields: FieldBuilder) -> BuiltBody:
         ("country", "addressCountry"),
     ):
         value, source = fields.address_part(part)
-        fields.put(attributes, attribute, value, source, "trim")
+        fields.put(attributes, attribute, _fit(fields, attribute, value), source, "trim")
     event_name = fields.resolved.event.name
     fields.put(
         attributes,
@@ -58,6 +62,21 @@ def build_prospect(fields: FieldBuilder) -> BuiltBody:
         f"Lead Capture preset tag for {event_name!r}",
     )
     return BuiltBody(body={"data": {"type": "prospect", "attributes": attributes}})
+
+
+def _fit(fields: FieldBuilder, attribute: str, value: str | None) -> str | None:
+    """``value`` cut to Outreach's length limit for ``attribute``, with a warning if cut.
+
+    Outreach answers 422 to the whole prospect when one of these strings is too long;
+    delivering a shortened title beats losing the lead, and the warning says so.
+    """
+    if value is None or len(value) <= MAX_STRING:
+        return value
+    fields.warnings.append(
+        f"{attribute} has {len(value)} characters; Outreach allows {MAX_STRING}, "
+        f"so it was cut to the first {MAX_STRING}"
+    )
+    return value[:MAX_STRING]
 
 
 OUTREACH = Blueprint(
