@@ -31,6 +31,11 @@ OUTREACH_ATTRIBUTES = {
     "mobilePhones", "workPhones", "homePhones", "otherPhones", "voipPhones", "addressCity",
     "addressState", "addressCountry", "tags", "source", "externalId",
 }  # fmt: skip
+#: String attributes Outreach caps at 255 characters (crm-api-facts.md, vendor OpenAPI).
+OUTREACH_MAX_255 = {
+    "firstName", "lastName", "title", "occupation", "addressCity", "addressState",
+    "addressCountry",
+}  # fmt: skip
 CLOSE_LEAD_FIELDS = {"name", "url", "description", "status_id", "status", "contacts", "addresses"}
 CLOSE_CONTACT_FIELDS = {"name", "title", "emails", "phones", "urls"}
 
@@ -125,6 +130,8 @@ def outreach_problems(request: dict[str, Any], warnings: list[str]) -> list[str]
     for key, value in attributes.items():
         if key not in ("emails", "mobilePhones", "tags") and not is_clean_text(value):
             problems.append(f"{key} {value!r} is not trimmed non-empty text")
+        elif key in OUTREACH_MAX_255 and len(value) > 255:
+            problems.append(f"{key} is {len(value)} characters; Outreach allows 255")
     return problems
 
 

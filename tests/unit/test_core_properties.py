@@ -220,7 +220,7 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
-# -- known gaps, pinned with the smallest input; turn on when fixed ------------------------
+# -- core bugs these properties found, pinned with the smallest input ----------------------
 
 
 def test_core_huge_integer_trait_is_not_a_crash():
