@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import Footer, Header, TabbedContent
 
 from signaltui.config import Settings
 from signaltui.core.events import parse_event
@@ -29,14 +30,21 @@ from signaltui.tui.screens.replay import ReplayPane
 from signaltui.tui.screens.send import SendPane
 from signaltui.tui.screens.settings import SettingsPane
 from signaltui.tui.sessions import SessionPool
+from signaltui.tui.tabs import TAB_FOCUS, TABS, LazyTabs, holder_id
 
-TABS = ("compose", "preview", "send", "history", "replay", "mocks", "settings")
-#: Where the focus lands when a tab is opened by its key, so arrows work at once.
-TAB_FOCUS = {
-    "preview": "#preview-tabs Tabs",
-    "send": "#target-kind",
-    "history": "#history-table",
-    "replay": "#replay-paths",
+__all__ = ["TABS", "SignalApp"]
+
+P = TypeVar("P", bound=Widget)
+
+#: The tab each pane class lives on.
+PANE_TABS: dict[type[Widget], str] = {
+    ComposePane: "compose",
+    PreviewPane: "preview",
+    SendPane: "send",
+    HistoryPane: "history",
+    ReplayPane: "replay",
+    MocksPane: "mocks",
+    SettingsPane: "settings",
 }
 
 
@@ -85,23 +93,45 @@ class SignalApp(App[None]):
         self.mock_server = MockServer(settings.credentials)
         self.sessions = SessionPool(settings, store, self.mock_app)
         self._preview_timer: Timer | None = None
+        factories: dict[str, Callable[[], Widget]] = {
+            "compose": lambda: ComposePane(self.event, id="compose"),
+            "preview": lambda: PreviewPane(id="preview"),
+            "send": lambda: SendPane(id="send"),
+            "history": lambda: HistoryPane(id="history"),
+            "replay": lambda: ReplayPane(self.recordings, id="replay"),
+            "mocks": lambda: MocksPane(id="mocks"),
+            "settings": lambda: SettingsPane(id="settings"),
+        }
+        self.tabs = LazyTabs(self, factories)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="main-tabs"):
-            panes = (
-                ComposePane(self.event, id="compose"),
-                PreviewPane(id="preview"),
-                SendPane(id="send"),
-                HistoryPane(id="history"),
-                ReplayPane(self.recordings, id="replay"),
-                MocksPane(id="mocks"),
-                SettingsPane(id="settings"),
-            )
-            for n, (tab, pane) in enumerate(zip(TABS, panes, strict=True), start=2):
-                with TabPane(f"F{n} {tab.capitalize()}", id=f"tab-{tab}"):
-                    yield pane
+            yield from self.tabs.holders()
         yield Footer()
+
+    async def on_tabbed_content_tab_activated(self, message: TabbedContent.TabActivated) -> None:
+        # Opened by a click or the tab bar's arrow keys rather than show_tab: build it
+        # now, and hold the app's queue until it is mounted (a quit must not cut a
+        # mount in half).
+        pane_id = message.pane.id or ""
+        if message.tabbed_content.id == "main-tabs" and pane_id.startswith("tab-"):
+            await self.tabs.ensure(pane_id.removeprefix("tab-"))
+
+    def built_pane(self, kind: type[P]) -> P | None:
+        """The pane of class ``kind`` if its tab is built and mounted, else ``None``.
+
+        A pane mounted later reads the app's state then, so updates can skip it now.
+        """
+        for pane in self.query(kind):
+            if pane.is_mounted:
+                return pane
+        return None
+
+    async def pane(self, kind: type[P]) -> P:
+        """The pane of class ``kind``, building its tab first if needed."""
+        await self.tabs.ensure(PANE_TABS[kind])
+        return self.query_one(kind)
 
     def on_mount(self) -> None:
         if self._store_error:
@@ -110,7 +140,6 @@ class SignalApp(App[None]):
                 severity="error",
                 timeout=15,
             )
-        self.refresh_preview()
 
     async def on_unmount(self) -> None:
         await self.sessions.reset()
@@ -128,8 +157,13 @@ class SignalApp(App[None]):
         self._preview_timer = self.set_timer(self.preview_delay, self.refresh_preview)
 
     def refresh_preview(self) -> None:
-        """Re-plan the current event for every CRM and show it."""
-        preview = self.query_one(PreviewPane)
+        """Re-plan the current event for every CRM and show it (if the tab is built)."""
+        preview = self.built_pane(PreviewPane)
+        if preview is not None:
+            self.show_preview(preview)
+
+    def show_preview(self, preview: PreviewPane) -> None:
+        """Plan the current event for every CRM into ``preview``."""
         try:
             event = parse_event(self.event, where="composer")
         except SignaltuiError as error:
@@ -142,22 +176,28 @@ class SignalApp(App[None]):
         self.event = event  # at once: a re-send right after must send this event
         self.query_one(ComposePane).set_event(event)
 
-    def resend(self, destination: str) -> None:
+    async def resend(self, destination: str) -> None:
         """Send the composer's event to one CRM at the Send tab's target."""
-        self.action_show_tab("send")
-        self.query_one(SendPane).start_send([destination])
+        await self.action_show_tab("send")
+        (await self.pane(SendPane)).start_send([destination])
 
     def history_changed(self) -> None:
         """New deliveries were stored."""
-        self.query_one(HistoryPane).refresh_rows()
+        if (history := self.built_pane(HistoryPane)) is not None:
+            history.refresh_rows()
 
     def on_send_pane_sent(self, message: SendPane.Sent) -> None:
         self.history_changed()
-        self.query_one(MocksPane).refresh_journal()
+        if (mocks := self.built_pane(MocksPane)) is not None:
+            mocks.refresh_journal()
 
     def mock_server_started(self, url: str) -> None:
-        """Aim the Send tab's URL target at the new server."""
-        self.query_one(SendPane).use_url(url)
+        """Aim the Send tab's URL target at the new server (building the tab if need be)."""
+
+        async def aim() -> None:
+            (await self.pane(SendPane)).use_url(url)
+
+        self.call_next(aim)
 
     def apply_settings(self, settings: Settings) -> None:
         """Use ``settings`` from now on: new sessions and a re-planned preview."""
@@ -170,8 +210,10 @@ class SignalApp(App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
-    def action_show_tab(self, tab: str) -> None:
-        self.query_one("#main-tabs", TabbedContent).active = f"tab-{tab}"
+    async def action_show_tab(self, tab: str) -> None:
+        # Built before it is shown, so a first visit never flashes an empty tab.
+        await self.tabs.ensure(tab)
+        self.query_one("#main-tabs", TabbedContent).active = holder_id(tab)
         if tab in TAB_FOCUS:
             self.query_one(TAB_FOCUS[tab]).focus()
 
@@ -199,18 +241,18 @@ class SignalApp(App[None]):
 
         self.push_screen(PathDialog("Save the event as", "event.json"), chosen)
 
-    def action_copy_curl(self) -> None:
-        command = self.query_one(PreviewPane).active_view().curl()
+    async def action_copy_curl(self) -> None:
+        command = (await self.pane(PreviewPane)).active_view().curl()
         if command is None:
             self.notify("Nothing to copy: this CRM drops the event.", severity="warning")
             return
         self.copy_to_clipboard(command)
-        self.action_show_tab("preview")
+        await self.action_show_tab("preview")
         self.notify("Copied the request as curl (secrets masked).")
 
-    def action_send(self) -> None:
-        self.action_show_tab("send")
-        self.query_one(SendPane).start_send()
+    async def action_send(self) -> None:
+        await self.action_show_tab("send")
+        (await self.pane(SendPane)).start_send()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

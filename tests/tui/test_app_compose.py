@@ -25,6 +25,7 @@ async def test_apollo_spec_example_previews_the_spec_payload(make_app) -> None:
             await type_into(pilot, _input_id(key), value)
         await pilot.click("#f-consent-marketing")
         await wait_until(pilot, lambda: app.event["context"]["consent"].get("marketing") is True)
+        await pilot.press("f3")  # the Preview tab is built when first opened
         view = app.query_one("#decision-apollo", DecisionView)
         await wait_until(
             pilot,
@@ -89,6 +90,8 @@ async def test_consent_toggle_drops_the_event(make_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         box = app.query_one("#f-consent-marketing", Checkbox)
         assert box.value is True
+        await pilot.press("f3")  # the preview, built now, follows later edits too
+        await pilot.press("f2")
         await pilot.click("#f-consent-marketing")
         view = app.query_one("#decision-close", DecisionView)
         await wait_until(
@@ -105,8 +108,8 @@ async def test_copy_as_curl_masks_secrets(make_app, monkeypatch) -> None:
     copied: list[str] = []
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app.query_one(DecisionView).decision is not None)
-        await pilot.press("ctrl+y")
+        await pilot.press("ctrl+y")  # builds the (never opened) Preview tab first
+        assert app.query_one(DecisionView).decision is not None
         assert copied and copied[0].startswith("curl -X POST https://api.apollo.io/api/v1/contacts")
         assert "X-Api-Key: ***" in copied[0]
         assert "not-this-one" not in copied[0]

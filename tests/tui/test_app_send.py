@@ -27,6 +27,7 @@ def _apollo_event(**traits: str) -> dict:
 async def _select_destination(pilot, destination: str) -> None:
     from textual.widgets import Select
 
+    await pilot.press("f4")  # the Send tab is built when first opened
     pilot.app.query_one("#send-destination", Select).value = destination
     await pilot.pause()
 
@@ -43,6 +44,7 @@ async def test_send_to_the_in_process_mock_delivers_and_stores(make_app, setting
         outcomes = [str(w.content) for w in app.query(".outcome").results(Static)]
         assert any("apollo · delivered" in text for text in outcomes)
         # the History tab lists the stored deliveries
+        await pilot.press("f5")
         table = app.query_one("#history-table", DataTable)
         await wait_until(pilot, lambda: table.row_count == 3)
     with Store.open(settings.db) as store:
@@ -127,6 +129,7 @@ async def test_live_target_shows_a_banner_and_needs_confirmation(make_app, setti
 async def test_bad_url_target_is_a_notification(make_app) -> None:
     app = make_app(_apollo_event())
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f4")
         app.query_one("#target-url", RadioButton).value = True
         await type_into(pilot, "#target-url-input", "ftp://nowhere")
         await pilot.press("ctrl+r")

@@ -66,12 +66,13 @@ async def test_replay_send_resends_through_the_mock(make_app, tmp_path, settings
     write_recording(recording)
     app = make_app(recordings=str(recording))
     async with app.run_test(size=(120, 40)) as pilot:
-        app.query_one("#replay-mode", Select).value = "send"
         await pilot.press("f6")
+        app.query_one("#replay-mode", Select).value = "send"
         await pilot.click("#replay-run")
         summary = app.query_one("#replay-summary", Static)
         await wait_until(pilot, lambda: "send: 2 exchange(s)" in str(summary.content))
         assert "2 passed" in str(summary.content)
+        await pilot.press("f5")
         history = app.query_one("#history-table", DataTable)
         await wait_until(pilot, lambda: history.row_count == 2)
 
@@ -89,12 +90,15 @@ async def test_mocks_server_faults_and_journal(make_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         # the in-process mock's journal fills as events are sent
         await pilot.press("ctrl+r")
+        await wait_until(
+            pilot, lambda: "Sent to mock" in str(app.query_one("#send-status").content)
+        )
+        await pilot.press("f7")  # built now: it shows what arrived before it existed
         journal = app.query_one("#mock-journal", DataTable)
         await wait_until(pilot, lambda: journal.row_count == 4)
         assert journal.get_row_at(0)[1:4] == ["apollo", "POST", "/api/v1/contacts"]
 
         # switch the in-process mock to rate-limited
-        await pilot.press("f7")
         app.query_one("#mock-faults", Select).value = "rate-limited"
         await wait_until(
             pilot,
@@ -122,6 +126,7 @@ async def test_settings_apply_changes_the_preview(make_app) -> None:
         app.query_one("#set-dedupe", Checkbox).value = False
         await type_into(pilot, "#set-consent-apollo", "marketing, sales")
         await pilot.click("#settings-apply")
+        await pilot.press("f3")
         view = app.query_one("#decision-apollo", DecisionView)
         await wait_until(
             pilot, lambda: view.decision is not None and view.decision.action == "drop"
@@ -129,6 +134,7 @@ async def test_settings_apply_changes_the_preview(make_app) -> None:
         assert view.decision is not None
         assert view.decision.reason == "consent_not_granted"
         # an invalid region is refused with a notification, the settings stay
+        await pilot.press("f8")
         await type_into(pilot, "#set-region", "Narnia")
         await pilot.click("#settings-apply")
         await wait_until(pilot, lambda: any(n.severity == "error" for n in app._notifications))

@@ -118,13 +118,13 @@ class HistoryPane(Vertical):
             return
         event = detail.event_row.merged or detail.event_row.raw
 
-        def chosen(action: str | None) -> None:
+        async def chosen(action: str | None) -> None:
             if action in ("load", "resend"):
                 self.signal_app.load_event(event)
             if action == "load":
-                self.signal_app.action_show_tab("compose")
+                await self.signal_app.action_show_tab("compose")
                 self.app.notify(f"Delivery {delivery_id}'s event is in the composer.")
             elif action == "resend":
-                self.signal_app.resend(detail.destination)
+                await self.signal_app.resend(detail.destination)
 
         self.app.push_screen(DeliveryDetailScreen(detail), chosen)

@@ -60,6 +60,7 @@ class MocksPane(Vertical):
 
     def on_mount(self) -> None:
         self.show_status()
+        self.refresh_journal()  # built lazily: requests may have arrived already
         self.set_interval(REFRESH_SECONDS, self.refresh_journal)
 
     def chosen_app(self) -> Any:

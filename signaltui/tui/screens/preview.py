@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static, TabbedContent, TabPane
@@ -9,6 +11,9 @@ from textual.widgets import Static, TabbedContent, TabPane
 from signaltui.core.decision import Decision
 from signaltui.core.request import DESTINATIONS
 from signaltui.tui.widgets.decision_view import DecisionView
+
+if TYPE_CHECKING:
+    from signaltui.tui.app import SignalApp
 
 
 class PreviewPane(Vertical):
@@ -20,6 +25,10 @@ class PreviewPane(Vertical):
             for destination in DESTINATIONS:
                 with TabPane(destination.capitalize(), id=f"preview-{destination}"):
                     yield DecisionView(destination)
+
+    def on_mount(self) -> None:
+        # Built after the composer (lazily): plan the event as it stands now.
+        cast("SignalApp", self.app).show_preview(self)
 
     def show(self, decisions: dict[str, Decision]) -> None:
         """Render one decision per CRM."""

@@ -14,6 +14,7 @@ from signaltui.errors import SignaltuiError
 from signaltui.replay import ExchangeResult, ReplayOptions, ReplaySummary, run_send, run_verify
 from signaltui.tui.replay_model import count_exchanges, parse_paths, result_detail, result_row
 from signaltui.tui.screens.modals import ConfirmScreen
+from signaltui.tui.screens.send import SendPane
 
 if TYPE_CHECKING:
     from signaltui.tui.app import SignalApp
@@ -50,11 +51,11 @@ class ReplayPane(Vertical):
     def signal_app(self) -> SignalApp:
         return cast("SignalApp", self.app)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "replay-run":
-            self.start()
+            await self.start()
 
-    def start(self) -> None:
+    async def start(self) -> None:
         """Validate the inputs, then run the chosen mode in a worker."""
         try:
             paths = parse_paths(self.query_one("#replay-paths", Input).value)
@@ -68,9 +69,9 @@ class ReplayPane(Vertical):
         if self.query_one("#replay-mode", Select).value == "verify":
             self._verify(paths)
             return
-        send_pane = self.app.query_one("#send")
+        send_pane = await self.signal_app.pane(SendPane)  # its target, even if never opened
         try:
-            target = send_pane.target()  # type: ignore[attr-defined]
+            target = send_pane.target()
         except SignaltuiError as error:
             self.app.notify(error.render(), title="Replay", severity="error")
             return
