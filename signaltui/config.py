@@ -84,7 +84,13 @@ CREDENTIAL_NAMES: dict[Destination, tuple[str, ...]] = {
 class DeliverySettings(BaseModel):
     """How the delivery client retries and paces requests."""
 
-    max_attempts: int = Field(3, ge=1, le=20, description="Attempts per delivery, first included.")
+    max_attempts: int = Field(
+        3,
+        ge=1,
+        le=20,
+        description="Attempts per delivery, first included "
+        "(an Outreach token refresh adds one re-send on top).",
+    )
     backoff_base: float = Field(0.5, ge=0, description="First retry delay in seconds (doubles).")
     backoff_max: float = Field(30.0, ge=0, description="Longest delay between two attempts.")
     timeout: float = Field(10.0, gt=0, description="Per-request timeout in seconds.")

@@ -8,8 +8,11 @@ Attempt rules:
 - 429, 5xx, timeouts, dropped or refused connections, and transient failures of the
   Outreach token endpoint: retried after a wait (see :mod:`signaltui.delivery.retry`);
   after ``max_attempts`` such failures the delivery is ``dead_lettered``.
-- An Outreach 401: the access token is refreshed once and the request re-sent. That extra
-  attempt is recorded but does not use up the retry budget; a second 401 is final.
+- An Outreach 401: the access token is refreshed and the request re-sent. The first such
+  re-send is recorded but does not use up the retry budget, so a delivery makes at most
+  ``max_attempts + 1`` requests. A 401 to a token just minted by a refresh is final; a
+  token that dies again later in the delivery (between retries) is refreshed again at
+  the cost of one attempt from the budget.
 - Any other 4xx: ``rejected``. 1xx/3xx, unusable URLs, refused credentials: ``failed``.
 
 Nothing here raises for a delivery problem: every outcome is a :class:`DeliveryResult`
@@ -184,20 +187,30 @@ class DeliveryClient:
             request = request.with_base_url(self._base_url)
         run = _Run(request, destination, target_label)
         failures = 0
-        auth_retry_left = True
+        refreshes = 0
+        # A 401 straight after a refresh means the brand-new token was refused: final.
+        just_refreshed = False
         while True:
             await self._limiter.acquire(destination)
             try:
                 bearer = await self._attempt(run)
-                if bearer is not None and auth_retry_left:
-                    # Outreach answered 401 to this token: refresh once, then send again.
-                    auth_retry_left = False
+                if bearer is not None and not just_refreshed:
+                    # Outreach answered 401 to a token that was in use: refresh, send
+                    # again. The first refresh is free; a token dying again later in
+                    # the same delivery (between retries) spends one attempt.
+                    if refreshes:
+                        failures += 1
+                        if failures >= self.settings.max_attempts:
+                            return run.finish()
+                    refreshes += 1
+                    just_refreshed = True
                     await self._refresh_after_401(run, bearer)
                     continue
                 return run.finish()
             except _Done as done:
                 return run.result(done.outcome, done.reason, done.hint)
             except _Retry as retry:
+                just_refreshed = False
                 failures += 1
                 if failures >= self.settings.max_attempts:
                     reason = f"{retry.kind} after {len(run.attempts)} attempts"

@@ -193,6 +193,28 @@ async def test_401_after_refresh_is_final_not_a_loop() -> None:
     assert "refresh token" in (result.hint or "")
 
 
+async def test_token_dying_again_between_retries_is_refreshed_again() -> None:
+    # 401 (stale token) -> refresh -> 503 -> that new token dies too -> 401 -> refresh -> 201
+    server, clock = OAuthServer(), FakeTime()
+    script = iter(["revoke", "503", "revoke", "ok"])
+
+    def prospect(request: httpx.Request) -> httpx.Response:
+        step = next(script)
+        if step == "revoke":
+            server.valid_access.clear()
+        if step == "503":
+            return httpx.Response(503, json={"error": "maintenance"})
+        return server.prospect(request)
+
+    server.router.post(f"{OUTREACH}/api/v2/prospects").mock(side_effect=prospect)
+    async with make_client(server, clock) as client:
+        result = await client.deliver(OUTREACH_REQ, "outreach", target_label="live")
+    assert result.outcome == "delivered"
+    assert [a.response.status for a in result.attempts if a.response] == [401, 503, 401, 201]
+    assert len(server.exchanges) == 3  # first token, then two refreshes
+    assert len(result.attempts) <= SETTINGS.max_attempts + 1
+
+
 async def test_invalid_grant_fails_with_reauthorise_hint() -> None:
     server, clock = OAuthServer(), FakeTime()
     server.valid_refresh.clear()
