@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -140,6 +141,12 @@ async def run_send(
     what it already delivered.
     """
     summary = ReplaySummary(mode="send")
+    # Read up to the first selected exchange before a run is recorded, so a missing or
+    # unreadable recording fails without leaving an empty unfinished run behind.
+    exchanges = _exchanges(list(iter_paths(list(paths))), options.selection)
+    first = next(exchanges, None)
+    if first is not None:
+        exchanges = itertools.chain([first], exchanges)
     store = session.store
     run_id: int | None = None
     done: set[str] = set()
@@ -176,7 +183,7 @@ async def run_send(
             await handle(*item)
 
     async def produce() -> None:
-        for item in _exchanges(paths, options.selection):
+        for item in exchanges:
             await queue.put(item)
         for _ in range(workers):
             await queue.put(None)
