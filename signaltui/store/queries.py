@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from signaltui.delivery.outcomes import OUTCOMES, RecordedRequest
+from signaltui.delivery.outcomes import OUTCOMES
 from signaltui.errors import InputError
-from signaltui.store import times
+from signaltui.store import search, times
 from signaltui.store.models import DeliveryDetail, DeliveryRow, EventRow
-from signaltui.store.rows import attempt_from, loads, response_from
+from signaltui.store.rows import attempt_from, final_exchange, loads
 
 _DELIVERY_FIELDS = """
 d.id, d.event_id, d.created_at, d.finished_at, d.destination, d.target, d.mode, d.action,
@@ -33,6 +33,10 @@ _DETAIL_SELECT = (
     + " WHERE d.id = ?"
 )
 _EVENT_SELECT = "SELECT * FROM events e"
+# Is any row at least as new as ? whose event id is below ? (see signaltui.store.search)?
+# The unary + keeps SQLite on the time index rather than the id range.
+_NEWER_DELIVERY = "SELECT 1 FROM deliveries d WHERE d.created_at >= ? AND +d.event_id < ? LIMIT 1"
+_NEWER_EVENT = "SELECT 1 FROM events e WHERE e.received_at >= ? AND +e.id < ? LIMIT 1"
 
 
 def fts_query(text: str) -> str | None:
@@ -86,19 +90,54 @@ def _common(
     event: str | None,
     since: str | datetime | None,
     until: str | datetime | None,
-    text: str | None,
-) -> bool:
-    """Add the filters events and deliveries share; False when ``text`` cannot match."""
+) -> None:
+    """Add the filters events and deliveries share (all but the text search)."""
     f.add("e.email = ?", email.strip().lower() if email else None)
     f.add("e.event = ?", event)
     f.add(f"{time_column} >= ?", _time(since, "since"))
     f.add(f"{time_column} < ?", _time(until, "until"))
-    if text is not None:
-        match = fts_query(text)
-        if match is None:
-            return False
-        f.add("e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", match)
-    return True
+
+
+def _listed(
+    db: Database,
+    select: str,
+    f: Filters,
+    text: str | None,
+    time_column: str,
+    newer_outside: str,
+    page: tuple[int, int],
+    *,
+    coarse: bool,
+) -> list[dict[str, Any]]:
+    """Rows of ``select`` passing ``f`` (and ``text``), newest first, one page of them.
+
+    ``time_column`` is ``<alias>.<column>``; ties on time go newest id first. ``coarse``
+    says the other filters keep many rows (outcome, destination… but no email, run or
+    time window): only then can reading matches newest first beat SQLite's own plan.
+    """
+    alias, time_key = time_column.split(".")
+    order = f" ORDER BY {time_column} DESC, {alias}.id DESC"
+    if text is None:
+        return list(db.query(select + f.sql() + order + " LIMIT ? OFFSET ?", [*f.params, *page]))
+    match = fts_query(text)
+    if match is None:
+        return []
+
+    def rows_for(ids_json: str | None, tail: str, params: list[Any]) -> list[dict[str, Any]]:
+        if ids_json is None:
+            restricted = Filters(list(f.clauses), list(f.params))
+            restricted.add(search.MATCH_CLAUSE, match)
+        else:
+            # The id list drives: a unary + keeps SQLite from scanning another index
+            # (say every "rejected" delivery) and testing each against the list.
+            restricted = Filters(["+" + clause for clause in f.clauses], list(f.params))
+            restricted.add(search.IDS_CLAUSE, ids_json)
+        return list(db.query(select + restricted.sql() + tail, [*restricted.params, *params]))
+
+    if not coarse:
+        return rows_for(None, order + " LIMIT ? OFFSET ?", list(page))
+    query = search.TextQuery(rows_for, time_key, order, newer_outside)
+    return search.newest(db, match, query, *page)
 
 
 def list_deliveries(
@@ -125,15 +164,17 @@ def list_deliveries(
             hint="use one of " + ", ".join(OUTCOMES),
         )
     f = Filters()
-    if not _common(f, "d.created_at", email, event, since, until, text):
-        return []
+    _common(f, "d.created_at", email, event, since, until)
     f.add("d.destination = ?", destination)
     f.add("d.outcome = ?", outcome)
     f.add("d.target = ?", target)
     f.add("d.mode = ?", mode)
     f.add("d.run_id = ?", run_id)
-    sql = _DELIVERY_SELECT + f.sql() + " ORDER BY d.created_at DESC, d.id DESC LIMIT ? OFFSET ?"
-    rows = db.query(sql, [*f.params, *_page(limit, offset)])
+    page = _page(limit, offset)
+    coarse = email is None and run_id is None and since is None and until is None
+    rows = _listed(
+        db, _DELIVERY_SELECT, f, text, "d.created_at", _NEWER_DELIVERY, page, coarse=coarse
+    )
     return [DeliveryRow.model_validate(row) for row in rows]
 
 
@@ -158,10 +199,11 @@ def list_events(
 ) -> list[EventRow]:
     """Events matching every given filter, newest first by ``received_at``."""
     f = Filters()
-    if not _common(f, "e.received_at", email, event, since, until, text):
-        return []
-    sql = _EVENT_SELECT + f.sql() + " ORDER BY e.received_at DESC, e.id DESC LIMIT ? OFFSET ?"
-    return [event_from(row) for row in db.query(sql, [*f.params, *_page(limit, offset)])]
+    _common(f, "e.received_at", email, event, since, until)
+    page = _page(limit, offset)
+    coarse = email is None and since is None and until is None
+    rows = _listed(db, _EVENT_SELECT, f, text, "e.received_at", _NEWER_EVENT, page, coarse=coarse)
+    return [event_from(row) for row in rows]
 
 
 def get_event(db: Database, event_id: int) -> EventRow | None:
@@ -179,14 +221,15 @@ def get_delivery(db: Database, delivery_id: int) -> DeliveryDetail | None:
     attempts = db.query(
         "SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number", [delivery_id]
     )
-    request = loads(row["request_json"])
+    tries = [attempt_from(a) for a in attempts]
+    request, response = final_exchange(row, tries)
     return DeliveryDetail(
         **listed,
         event_row=get_event(db, row["event_id"]),
         decision=loads(row["decision_json"]) or {},
-        request=RecordedRequest.model_validate(request) if request else None,
-        response=response_from(row),
-        attempts=[attempt_from(a) for a in attempts],
+        request=request,
+        response=response,
+        attempts=tries,
     )
 
 
