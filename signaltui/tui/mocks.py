@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import Any
 
 from signaltui.config import Credentials
-from signaltui.core.request import redact_headers
+from signaltui.core.request import MASK, redact_headers
 from signaltui.mock import create_app, get_mock_state
 from signaltui.mock.server import serve_in_thread
 
@@ -76,9 +77,39 @@ def journal_rows(app: Any, limit: int = 200) -> list[tuple[str, ...]]:
     return rows
 
 
-def journal_entry(app: Any, seq: int) -> dict[str, Any] | None:
-    """One journal entry by sequence number, headers masked."""
+#: Body fields that carry a credential: the OAuth token exchange posts the client id,
+#: client secret and refresh token as form fields, and a token answer holds tokens.
+SECRET_FIELDS = frozenset(
+    {"client_id", "client_secret", "refresh_token", "access_token", "api_key", "password"}
+)
+
+
+def mask_secrets(value: Any, secrets: Iterable[str] = ()) -> Any:
+    """``value`` with secret fields masked and each of ``secrets`` cut out of any text."""
+    secrets = [s for s in secrets if s]
+    if isinstance(value, dict):
+        return {
+            key: MASK
+            if str(key).lower() in SECRET_FIELDS and value[key]
+            else mask_secrets(value[key], secrets)
+            for key in value
+        }
+    if isinstance(value, list):
+        return [mask_secrets(item, secrets) for item in value]
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, MASK)
+    return value
+
+
+def journal_entry(app: Any, seq: int, secrets: Iterable[str] = ()) -> dict[str, Any] | None:
+    """One journal entry by sequence number, for display: no credential left in it.
+
+    Headers are masked by name, credential fields of the body by name, and any of
+    ``secrets`` (the configured credential values) wherever else it appears.
+    """
     for entry in get_mock_state(app).journal.entries():
         if entry["seq"] == seq:
-            return {**entry, "headers": redact_headers(entry.get("headers") or {})}
+            shown = {**entry, "headers": redact_headers(entry.get("headers") or {})}
+            return dict(mask_secrets(shown, secrets))
     return None

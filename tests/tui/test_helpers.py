@@ -17,6 +17,7 @@ from signaltui.tui.compose_model import (
     parse_editor_text,
 )
 from signaltui.tui.curl import to_curl
+from signaltui.tui.mocks import mask_secrets
 from signaltui.tui.replay_model import parse_paths, result_detail, result_row
 from signaltui.tui.samples import BUILTIN_SAMPLE, load_event_file, sample_event
 from signaltui.tui.settings_model import apply_edits, credential_status, parse_categories
@@ -148,3 +149,29 @@ def test_replay_rows_and_details(tmp_path: Path) -> None:
         parse_paths(str(tmp_path / "missing"))
     with pytest.raises(InputError):
         parse_paths("  ")
+
+
+def test_mask_secrets_masks_credential_fields_and_configured_values() -> None:
+    entry = {
+        "path": "/oauth/token",
+        "body": {
+            "grant_type": "refresh_token",
+            "client_id": "cid-1",
+            "client_secret": "shh-2",
+            "refresh_token": "rt-3",
+            "note": ["sent with key-4 inside"],
+        },
+        "query": "x=key-4",
+        "empty": {"client_secret": ""},
+    }
+    shown = mask_secrets(entry, ["key-4", ""])
+    assert shown["body"] == {
+        "grant_type": "refresh_token",
+        "client_id": "***",
+        "client_secret": "***",
+        "refresh_token": "***",
+        "note": ["sent with *** inside"],
+    }
+    assert shown["query"] == "x=***"
+    assert shown["empty"] == {"client_secret": ""}  # nothing to hide: shown as sent
+    assert entry["body"]["client_secret"] == "shh-2"  # the journal itself is untouched

@@ -147,6 +147,7 @@ class MocksPane(Vertical):
         app = self.chosen_app()
         if app is None or event.row_key.value is None:
             return
-        entry = journal_entry(app, int(event.row_key.value))
+        secrets = self.signal_app.settings.credentials.secret_values()
+        entry = journal_entry(app, int(event.row_key.value), secrets)
         text = json.dumps(entry, indent=2, ensure_ascii=False) if entry else ""
         self.query_one("#mock-entry", Static).update(Text(text))
