@@ -56,8 +56,9 @@ class SignalApp(App[None]):
     SUB_TITLE = "CRM lead delivery sandbox"
     BINDINGS = [
         Binding("f1", "help", "Help"),
+        # Priority: the JSON editor (TextArea) binds F6 and F7 to selections itself.
         *[
-            Binding(f"f{n}", f"show_tab('{tab}')", tab.capitalize(), show=False)
+            Binding(f"f{n}", f"show_tab('{tab}')", tab.capitalize(), show=False, priority=True)
             for n, tab in enumerate(TABS, start=2)
         ],
         Binding("ctrl+o", "open_event", "Open"),
@@ -213,6 +214,10 @@ class SignalApp(App[None]):
     async def action_show_tab(self, tab: str) -> None:
         # Built before it is shown, so a first visit never flashes an empty tab.
         await self.tabs.ensure(tab)
+        if tab not in TAB_FOCUS:
+            # Focus left in the tab being hidden pulls the tab bar back to that tab
+            # (Textual follows focus), so the key would do nothing: rest it on the bar.
+            self.query_one("#main-tabs > ContentTabs").focus()
         self.query_one("#main-tabs", TabbedContent).active = holder_id(tab)
         if tab in TAB_FOCUS:
             self.query_one(TAB_FOCUS[tab]).focus()

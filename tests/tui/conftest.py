@@ -52,7 +52,11 @@ def make_app(settings: Settings, tmp_path: Path) -> Callable[..., SignalApp]:
         kwargs.setdefault("recordings", "recordings/")
         # No debounce wait in tests: the preview still goes through the timer path.
         kwargs.setdefault("preview_delay", 0.01)
-        return SignalApp(settings, event=event, **kwargs)
+        app = SignalApp(settings, event=event, **kwargs)
+        # The pilot waits out every animation (0.3 s per tab switch); the end state is
+        # the same without them.
+        app.animation_level = "none"
+        return app
 
     return make
 

@@ -11,6 +11,7 @@ from signaltui.core.events import Event, resolve_event
 from signaltui.core.plan import plan
 from signaltui.delivery.outcomes import RecordedRequest
 from signaltui.recordings import Exchange, RecordingWriter
+from signaltui.tui.app import TABS
 from signaltui.tui.samples import BUILTIN_SAMPLE
 from signaltui.tui.screens.modals import HelpScreen
 from signaltui.tui.widgets.decision_view import DecisionView
@@ -161,3 +162,20 @@ async def test_f1_opens_help_and_escape_closes_it(make_app) -> None:
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_every_tab_key_works_wherever_the_focus_is(make_app) -> None:
+    # Keys used to be lost: the JSON editor binds F6/F7 itself, and focus left in a
+    # hidden tab's input pulled the tab bar back to that tab.
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tabs = app.query_one("#main-tabs")
+        for key, tab in (("f6", "replay"), ("f7", "mocks")):
+            await pilot.press("f2")
+            app.query_one("#event-json").focus()
+            await pilot.press(key)
+            assert tabs.active == f"tab-{tab}"  # type: ignore[attr-defined]
+        for key in ("f3", "f4", "f5", "f6", "f7", "f8", "f2"):
+            await pilot.press("f6", key)  # from the Replay tab, its path input focused
+            assert tabs.active == f"tab-{TABS[int(key[1:]) - 2]}"  # type: ignore[attr-defined]
+            assert app.query(f"#{TABS[int(key[1:]) - 2]} *")  # built and composed

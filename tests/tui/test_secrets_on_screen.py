@@ -155,6 +155,7 @@ async def test_a_full_session_never_shows_or_logs_a_secret(
     recording = tmp_path / "rec.jsonl"
     write_recording(recording)
     app = SignalApp(secret_settings, recordings=str(recording), preview_delay=0.01)
+    app.animation_level = "none"  # as in make_app: the pilot would wait them out
     assert app.settings.credentials.get("close_api_key") == SECRETS["SIGNALTUI_CLOSE_API_KEY"]
     async with app.run_test(size=(120, 40)) as pilot:
         session = Session(pilot)
