@@ -7,8 +7,6 @@ looks the same however it was written. Every request, header and body passes thr
 
 from __future__ import annotations
 
-import json
-from json import encoder as _json_encoder
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,6 +18,7 @@ from signaltui.delivery.outcomes import (
     RecordedResponse,
 )
 from signaltui.store import redact
+from signaltui.store.jsontext import body_json, dumps, headers_json, loads, request_head
 
 EVENT_COLUMNS = (
     "id, message_id, type, event, user_id, anonymous_id, email, name, company, "
@@ -40,83 +39,6 @@ ATTEMPT_COLUMNS = (
 def placeholders(columns: str) -> str:
     """``?, ?, …`` for an INSERT of ``columns``."""
     return ", ".join("?" for _ in columns.split(","))
-
-
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
-# JSONEncoder.encode() builds a C encoder (and a circular-reference memo) on every call;
-# reusing one C encoder makes each dumps about 3x faster, the largest single saving in
-# bulk writes. Same output as _ENCODER. No cycle check: the values are parsed JSON or
-# models dumped to plain data, and a cycle would still end in RecursionError.
-_MAKE_C_ENCODER = getattr(_json_encoder, "c_make_encoder", None)  # untyped in typeshed
-_C_ENCODER = (
-    _MAKE_C_ENCODER(None, str, _json_encoder.encode_basestring, None, ":", ",", False, False, True)
-    if _MAKE_C_ENCODER is not None
-    else None
-)
-
-
-def dumps(value: Any) -> str:
-    """Compact JSON; odd values (datetimes, decimals) become strings rather than failing."""
-    if _C_ENCODER is None:  # pragma: no cover - CPython always has the C accelerator
-        return _ENCODER.encode(value)
-    return "".join(_C_ENCODER(value, 0))
-
-
-def body_json(value: Any) -> str:
-    """A JSON body as text with secret-named keys masked; scans only when one may be there."""
-    text = dumps(value)
-    return dumps(redact.body(value)) if redact.body_needs_redaction(text) else text
-
-
-# Most rows repeat the same few header sets and request lines ("Content-Type: ...",
-# "POST <crm url>"), so their redacted JSON is remembered. Only values that redaction
-# left unchanged are remembered, so no credential is ever kept in this memo.
-_MEMO: dict[Any, str] = {}
-_MEMO_LIMIT = 4096
-
-
-def _remember(key: Any, text: str) -> str:
-    if len(_MEMO) >= _MEMO_LIMIT:
-        _MEMO.clear()
-    _MEMO[key] = text
-    return text
-
-
-def headers_json(values: dict[str, str] | None) -> str:
-    """Headers as JSON text with secret values masked."""
-    if not values:
-        return "{}"
-    key = ("h", *values.items())
-    try:
-        text = _MEMO.get(key)
-    except TypeError:  # an unhashable value: skip the memo
-        return dumps(redact.headers(values))
-    if text is not None:
-        return text
-    safe = redact.headers(values)
-    text = dumps(safe)
-    return _remember(key, text) if safe == values else text
-
-
-def _request_head(method: str, url: str, headers: dict[str, str]) -> str:
-    """``{"method":…,"url":…,"headers":…`` (no closing brace), secrets masked."""
-    key: tuple[Any, ...] | None = ("r", method, url, *headers.items())
-    try:
-        text = _MEMO.get(key)
-    except TypeError:
-        key, text = None, None
-    if text is not None:
-        return text
-    safe_url = redact.url(url)
-    head = dumps({"method": method, "url": safe_url})[:-1] + ',"headers":'
-    head += headers_json(headers)
-    unchanged = safe_url == url and redact.headers(headers) == headers
-    return _remember(key, head) if unchanged and key is not None else head
-
-
-def loads(text: str | None) -> Any:
-    """JSON text back to a value; ``None`` stays ``None``."""
-    return None if text is None else json.loads(text)
 
 
 def _text(value: Any) -> str | None:
@@ -194,7 +116,7 @@ def _request_json(request: RecordedRequest | None) -> str | None:
     if request is None:
         return None
     # Built by hand rather than model_dump(): this runs for every attempt in bulk writes.
-    head = _request_head(request.method, request.url, request.headers)
+    head = request_head(request.method, request.url, request.headers)
     return head + ',"body":' + body_json(request.body) + "}"
 
 

@@ -39,10 +39,12 @@ Rows = list[dict[str, Any]]
 class TextQuery:
     """How to read one kind of row (deliveries or events) for a text search.
 
-    ``rows_for(ids_json, order_and_page)`` runs the caller's filtered SELECT restricted
-    to events in ``ids_json`` (``None``: every full-text match); ``time_key`` names the
-    row's time column and ``newer_outside`` is SQL counting rows at or after a time
-    whose event id is below a bound (the rows not read yet), with those two parameters.
+    ``rows_for(ids_json, tail, params)`` runs the caller's filtered SELECT restricted to
+    the events in the JSON list ``ids_json`` (``None``: every full-text match), with SQL
+    ``tail`` (ORDER BY, LIMIT) and its ``params`` appended. ``time_key`` names the row's
+    time column; ``order`` is the ORDER BY of a full list; ``newer_outside`` is SQL that
+    finds a row at or after a time (first parameter) whose event id is below a bound
+    (second): a row the walk has not read.
     """
 
     rows_for: Callable[[str | None, str, list[Any]], Rows]

@@ -13,7 +13,7 @@ import pytest
 from sqlite_utils import Database
 
 from signaltui.delivery.outcomes import DeliveryResult, RecordedResponse
-from signaltui.store import LATEST_VERSION, Store, StoreItem, rows, search
+from signaltui.store import LATEST_VERSION, Store, StoreItem, jsontext, rows, search
 from signaltui.store.redact import body_needs_redaction
 from signaltui.store.samples import sample_event, sample_result, stamp
 from signaltui.store.schema import migrate, schema_version
@@ -175,10 +175,10 @@ def test_header_memo_never_keeps_a_secret() -> None:
     leaky = {"Authorization": "Bearer memo-secret-1", "Accept": "application/json"}
     for _ in range(2):
         assert json.loads(rows.headers_json(leaky))["Authorization"] == "Bearer ***"
-    assert "memo-secret-1" not in repr(list(rows._MEMO))
+    assert "memo-secret-1" not in repr(list(jsontext._MEMO))
     plain = {"Accept": "text/plain"}
     assert rows.headers_json(plain) == '{"Accept":"text/plain"}'
-    assert ("h", ("Accept", "text/plain")) in rows._MEMO
+    assert ("h", ("Accept", "text/plain")) in jsontext._MEMO
 
 
 def test_body_redaction_precheck_is_case_insensitive() -> None:
