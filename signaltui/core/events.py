@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -138,12 +137,13 @@ def parse_event(data: Any, *, where: str) -> Event:
         ) from exc
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ResolvedEvent:
     """A track or identify with the traits it ends up carrying after the stream merge.
 
     One resolved event is planned for every destination, so what the blueprints read
-    over and over (clean trait text, consent) is worked out once and kept here.
+    over and over (clean trait text, consent) is worked out once and kept here. Treat it
+    as read-only; it is not frozen only so those caches can fill in.
     """
 
     event: Event
@@ -151,6 +151,7 @@ class ResolvedEvent:
     _texts: dict[str, tuple[str | None, str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _consent: dict[str, bool] | None = field(default=None, init=False, repr=False, compare=False)
 
     def trait(self, name: str) -> Trait | None:
         """The merged trait ``name`` (canonical spelling), if any."""
@@ -168,10 +169,13 @@ class ResolvedEvent:
             self._texts[name] = cached
         return cached
 
-    @cached_property
+    @property
     def consent(self) -> dict[str, bool]:
         """The event's consent categories (see :meth:`Event.consent`), read once."""
-        return self.event.consent()
+        # Kept by hand: functools.cached_property takes a lock on every first read.
+        if self._consent is None:
+            self._consent = self.event.consent()
+        return self._consent
 
     def merged_json(self) -> dict[str, Any]:
         """The event JSON with its merged traits (what recordings keep, contract 3)."""
