@@ -43,6 +43,23 @@ def parse_events_text(text: str, *, source: str) -> list[Event]:
     return [_event(whole, f"{source}:1", escapes)]
 
 
+def parse_event_document(text: str, *, source: str) -> tuple[Any, Event]:
+    """One event object typed by a person (the TUI's JSON editor): its data and model.
+
+    Unlike :func:`parse_events_text` this takes exactly one JSON document; syntax errors
+    name the line and column, and other unusable values get the same clear errors.
+    """
+    try:
+        data = _loads(text, where=source)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"invalid JSON: {exc.msg}",
+            where=f"{source} line {exc.lineno}, column {exc.colno}",
+            hint="fix the JSON; the form keeps the last valid event",
+        ) from exc
+    return data, _event(data, source, bool(_SURROGATE_ESCAPE.search(text)))
+
+
 def _loads(text: str, *, where: str) -> Any:
     """``json.loads`` whose other failures (not syntax) are an :class:`InputError` too."""
     try:

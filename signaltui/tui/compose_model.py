@@ -13,8 +13,8 @@ import json
 from typing import Any
 
 from signaltui.core.blueprints import BLUEPRINTS
-from signaltui.core.events import TRAIT_ALIASES, Event, parse_event
-from signaltui.errors import InputError
+from signaltui.core.events import TRAIT_ALIASES, Event
+from signaltui.inputs import parse_event_document
 
 FormValue = str | bool
 Form = dict[str, FormValue]
@@ -164,12 +164,5 @@ def parse_editor_text(text: str) -> tuple[dict[str, Any], Event]:
 
     Raises :class:`InputError` (with line and column for JSON syntax errors).
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg}",
-            where=f"JSON editor line {exc.lineno}, column {exc.colno}",
-            hint="fix the JSON; the form keeps the last valid event",
-        ) from exc
-    return data, parse_event(data, where="JSON editor")
+    data, event = parse_event_document(text, source="JSON editor")
+    return data, event

@@ -83,6 +83,16 @@ def test_editor_text_errors_say_where() -> None:
     assert data == {"type": "identify"} and event.type == "identify"
 
 
+def test_editor_text_with_unusable_values_is_an_input_error_not_a_crash() -> None:
+    huge = '{"type": "identify", "traits": {"n": ' + "9" * 5000 + "}}"
+    with pytest.raises(InputError, match="unusable JSON value"):
+        parse_editor_text(huge)
+    with pytest.raises(InputError, match="surrogate"):
+        parse_editor_text('{"type": "track", "event": "Signed Up\\ud800"}')
+    with pytest.raises(InputError, match="nested too deeply"):
+        parse_editor_text("[" * 100_000)
+
+
 def test_curl_is_shell_quoted_and_keeps_the_mask() -> None:
     command = to_curl(
         {
