@@ -43,6 +43,8 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     config = tmp_path / "empty.toml"
     config.write_text("")
     monkeypatch.setenv("SIGNALTUI_CONFIG", str(config))
+    # Never the developer's real token cache, even if a test sends to a URL target.
+    monkeypatch.setenv("SIGNALTUI_TOKEN_FILE", str(tmp_path / "outreach-token.json"))
     return load_settings(db=tmp_path / "t.db")
 
 
