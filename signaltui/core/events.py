@@ -152,6 +152,8 @@ class ResolvedEvent:
         default_factory=dict, init=False, repr=False, compare=False
     )
     _consent: dict[str, bool] | None = field(default=None, init=False, repr=False, compare=False)
+    #: The blueprints' shared field values (``core.fields.EventFacts``), once planned.
+    _facts: Any = field(default=None, init=False, repr=False, compare=False)
 
     def trait(self, name: str) -> Trait | None:
         """The merged trait ``name`` (canonical spelling), if any."""

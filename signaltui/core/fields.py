@@ -1,125 +1,176 @@
-"""A scratchpad that blueprints use to build a body while writing the field trace."""
+"""The normalised field values of one resolved event, worked out once for every CRM.
+
+One event is planned for each destination, and the blueprints read much the same
+values (email, names, title, company, phone, address, page URL, properties). They are
+cleaned and normalised here once per event; each blueprint then writes them under its
+own field names, with its own trace entries and warnings.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from signaltui.core.config import MappingConfig
-from signaltui.core.decision import TraceEntry
-from signaltui.core.events import ResolvedEvent
-from signaltui.core.normalize import (
-    PhoneError,
-    clean_text,
-    company_name,
-    full_name,
-    normalize_email,
-    normalize_phone,
-)
+from signaltui.core.events import ResolvedEvent, Trait
+from signaltui.core.normalize import _to_e164, clean_text, company_name, full_name
+
+#: The trace rule of a phone that phonenumbers could not turn into E.164.
+PHONE_OMIT_RULE = "phone could not be normalised to E.164"
 
 
-class FieldBuilder:
-    """Reads traits and properties of one resolved event, normalising and tracing each.
+def _text(traits: dict[str, Trait], name: str) -> tuple[str | None, str]:
+    """Trait ``name`` as clean text with its source, as :meth:`ResolvedEvent.text` gives."""
+    trait = traits.get(name)
+    if trait is None:
+        return None, f"traits.{name}"
+    return clean_text(trait.value), trait.source
 
-    ``text_trait(name)`` gives a trait as clean text with its source path
-    (``traits.<name>`` when absent); see :meth:`ResolvedEvent.text`.
+
+def _prop(properties: dict[str, Any], *names: str) -> tuple[str | None, str]:
+    """The first present property among ``names`` (aliases), as clean text, with its path."""
+    for name in names:
+        value = clean_text(properties.get(name))
+        if value is not None:
+            return value, f"properties.{name}"
+    return None, f"properties.{names[0]}"
+
+
+class EventFacts:
+    """Every value a blueprint reads from one event, each with its source path.
+
+    Pairs are ``(value, source)``; ``value`` is ``None`` when absent or unusable. The
+    phone depends on the configured region, so :meth:`phone` keeps it per region.
     """
 
-    def __init__(self, resolved: ResolvedEvent, config: MappingConfig) -> None:
-        self.resolved = resolved
-        self.config = config
-        self.trace: list[TraceEntry] = []
-        self.warnings: list[str] = []
-        # Bound once: blueprints read a dozen traits per request through this.
-        self.text_trait = resolved.text
+    __slots__ = (
+        "_phone",
+        "_phone_region",
+        "address",
+        "company",
+        "company_source",
+        "email",
+        "email_raw",
+        "email_source",
+        "email_warning",
+        "event",
+        "first",
+        "first_source",
+        "last",
+        "last_source",
+        "lead_source",
+        "lead_type",
+        "marketing",
+        "name",
+        "page_url",
+        "person_name",
+        "person_name_rule",
+        "person_name_source",
+        "phone_raw",
+        "phone_source",
+        "signup_method",
+        "title",
+        "title_source",
+        "traits",
+        "website",
+        "website_source",
+    )
 
-    # -- reading -----------------------------------------------------------------------
-    def company(self) -> tuple[str | None, str]:
-        """``company`` as a string, or from ``company.name``."""
-        trait = self.resolved.trait("company")
-        if trait is None:
-            return None, "traits.company"
-        source = trait.source + (".name" if isinstance(trait.value, dict) else "")
-        return company_name(trait.value), source
-
-    def address_part(self, part: str) -> tuple[str | None, str]:
-        """``city``/``state``/``country`` from the trait itself or from ``address.<part>``."""
-        value, source = self.text_trait(part)
-        if value is not None:
-            return value, source
-        address = self.resolved.trait("address")
-        if address is not None and isinstance(address.value, dict):
-            return clean_text(address.value.get(part)), f"{address.source}.{part}"
-        return None, source
-
-    def prop(self, *names: str) -> tuple[str | None, str]:
-        """The first present property among ``names`` (aliases), as clean text."""
-        properties = self.resolved.event.properties
-        for name in names:
-            value = clean_text(properties.get(name))
-            if value is not None:
-                return value, f"properties.{name}"
-        return None, f"properties.{names[0]}"
-
-    def email(self, field: str) -> str | None:
-        """The email trait trimmed and lowercased; warns when present but unusable."""
-        raw, source = self.text_trait("email")
-        email = normalize_email(raw)
-        if raw is not None and email is None:
-            self.omit(field, source, "not a valid email address")
-            self.warnings.append(f"email {raw!r} is not a valid address; it was left out")
-        return email
-
-    def phone(self, field: str) -> tuple[str | None, str]:
-        """The phone trait in E.164; an unusable one is left out with a warning."""
-        raw, source = self.text_trait("phone")
-        try:
-            return normalize_phone(raw, self.config.default_region), source
-        except PhoneError as exc:
-            self.omit(field, source, "phone could not be normalised to E.164")
-            self.warnings.append(f"{exc}; {field} was left out")
-            return None, source
-
-    def person_name(self) -> tuple[str | None, str, str]:
-        """Full name: the ``name`` trait, else first and last joined; with source and rule."""
-        name, source = self.text_trait("name")
+    def __init__(self, resolved: ResolvedEvent) -> None:
+        traits = resolved.traits
+        event = resolved.event
+        # The traits and the event, not ``resolved`` itself: it keeps these facts, and a
+        # reference back would make a cycle that only the garbage collector frees.
+        self.traits = traits
+        self.event = event
+        self.name = event.name
+        raw, self.email_source = _text(traits, "email")
+        self.email_raw = raw
+        self.email = _email(raw)
+        self.email_warning = (
+            f"email {raw!r} is not a valid address; it was left out"
+            if raw is not None and self.email is None
+            else None
+        )
+        self.first, self.first_source = first, first_source = _text(traits, "firstName")
+        self.last, self.last_source = last, last_source = _text(traits, "lastName")
+        name, name_source = _text(traits, "name")
+        self.person_name: str | None = name
         if name is not None:
-            return name, source, "copy"
-        first, first_source = self.text_trait("firstName")
-        last, last_source = self.text_trait("lastName")
-        joined = full_name(first, last)
-        return joined, f"{first_source} + {last_source}", "join first and last name"
-
-    def path(self, dotted: str) -> Any:
-        """A value by dotted path: ``traits.x`` uses merged traits, else the event JSON."""
-        head, _, rest = dotted.partition(".")
-        if head == "traits":
-            trait = self.resolved.trait(rest.split(".")[0])
-            value: Any = trait.value if trait is not None else None
-            parts = rest.split(".")[1:]
+            self.person_name_source, self.person_name_rule = name_source, "copy"
         else:
-            value = self.resolved.event.to_json()
-            parts = dotted.split(".")
-        for part in parts:
-            value = value.get(part) if isinstance(value, dict) else None
-        return value
+            self.person_name = full_name(first, last)
+            self.person_name_source = f"{first_source} + {last_source}"
+            self.person_name_rule = "join first and last name"
+        self.title, self.title_source = _text(traits, "title")
+        company = traits.get("company")
+        if company is None:
+            self.company, self.company_source = None, "traits.company"
+        else:
+            self.company = company_name(company.value)
+            is_object = isinstance(company.value, dict)
+            self.company_source = company.source + ".name" if is_object else company.source
+        self.website, self.website_source = _text(traits, "website")
+        self.phone_raw, self.phone_source = _text(traits, "phone")
+        self.address = {part: _address_part(traits, part) for part in ("city", "state", "country")}
+        self.page_url = event.page_url()
+        self.marketing = resolved.consent.get("marketing") is True
+        properties = event.properties
+        self.lead_source = _prop(properties, "lead_source", "leadSource")
+        self.signup_method = _prop(
+            properties, "signup_method", "signupMethod", "sign_up_method", "method"
+        )
+        self.lead_type = _prop(properties, "lead_type", "leadType")
+        self._phone_region: str | None = None
+        self._phone: tuple[str | None, str | None] = (None, None)
 
-    # -- writing -----------------------------------------------------------------------
-    def put(
-        self,
-        body: dict[str, Any],
-        field: str,
-        value: Any,
-        source: str,
-        rule: str,
-        *,
-        trace_as: str | None = None,
-    ) -> None:
-        """Set ``body[field]`` when ``value`` is present, and trace it (as ``trace_as``)."""
-        if value is None or value == []:
-            return
-        body[field] = value
-        self.trace.append(TraceEntry(trace_as or field, source, rule))
+    def phone(self, region: str) -> tuple[str | None, str | None]:
+        """``(e164, None)``, ``(None, why)`` when unusable, or ``(None, None)`` when absent."""
+        if region != self._phone_region:
+            raw = self.phone_raw
+            self._phone = (None, None) if raw is None else _to_e164(raw, region)
+            self._phone_region = region
+        return self._phone
 
-    def omit(self, field: str, source: str, why: str) -> None:
-        """Trace a field that was deliberately left out."""
-        self.trace.append(TraceEntry(field, source, why, True))
+
+def _email(text: str | None) -> str | None:
+    """:func:`normalize_email` of text that is already clean."""
+    if text is None:
+        return None
+    email = text.replace(" ", "").lower()
+    local, at, domain = email.partition("@")
+    if not at or not local or "." not in domain or "@" in domain:
+        return None
+    return email
+
+
+def _address_part(traits: dict[str, Trait], part: str) -> tuple[str | None, str]:
+    """``city``/``state``/``country`` from the trait itself or from ``address.<part>``."""
+    value, source = _text(traits, part)
+    if value is not None:
+        return value, source
+    address = traits.get("address")
+    if address is not None and isinstance(address.value, dict):
+        return clean_text(address.value.get(part)), f"{address.source}.{part}"
+    return None, source
+
+
+def event_facts(resolved: ResolvedEvent) -> EventFacts:
+    """The facts of ``resolved``, worked out on the first call and kept on it."""
+    facts: EventFacts | None = resolved._facts
+    if facts is None:
+        facts = resolved._facts = EventFacts(resolved)
+    return facts
+
+
+def path_value(facts: EventFacts, dotted: str) -> Any:
+    """A value by dotted path: ``traits.x`` uses merged traits, else the event JSON."""
+    head, _, rest = dotted.partition(".")
+    if head == "traits":
+        trait = facts.traits.get(rest.split(".")[0])
+        value: Any = trait.value if trait is not None else None
+        parts = rest.split(".")[1:]
+    else:
+        value = facts.event.to_json()
+        parts = dotted.split(".")
+    for part in parts:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value

@@ -9,8 +9,12 @@ from signaltui.core.config import MappingConfig
 from signaltui.core.consent import decide_consent
 from signaltui.core.decision import DROP_REASONS, Decision
 from signaltui.core.events import ResolvedEvent
-from signaltui.core.fields import FieldBuilder
+from signaltui.core.fields import event_facts
 from signaltui.core.request import Destination, OutboundRequest
+
+_IDENTIFY_ONLY = DROP_REASONS["identify_only"]
+#: Each blueprint's mapped events as one string, for the event_not_mapped detail.
+_MAPPED = {name: ", ".join(bp.mapped_events) for name, bp in BLUEPRINTS.items()}
 
 
 def plan(resolved: ResolvedEvent, destination: Destination, config: MappingConfig) -> Decision:
@@ -23,22 +27,22 @@ def plan(resolved: ResolvedEvent, destination: Destination, config: MappingConfi
     event = resolved.event
     name = event.name
     if event.type == "identify":
-        return _drop(destination, name, "identify_only", DROP_REASONS["identify_only"])
+        return Decision(destination, name, "drop", "identify_only", _IDENTIFY_ONLY, None, [])
     if name not in blueprint.mapped_events:
-        mapped = ", ".join(blueprint.mapped_events)
-        detail = f"{name!r} is not mapped for {destination} ({mapped})"
-        return _drop(destination, name, "event_not_mapped", detail)
-    consent = decide_consent(resolved.consent, config.consent_categories(destination))
-    if not consent.granted:
-        missing = ", ".join(consent.missing)
-        detail = f"consent not granted for: {missing} (context.consent.{consent.missing[0]})"
-        return _drop(destination, name, "consent_not_granted", detail)
-    fields = FieldBuilder(resolved, config)
-    built = blueprint.build(fields)
+        detail = f"{name!r} is not mapped for {destination} ({_MAPPED[destination]})"
+        return Decision(destination, name, "drop", "event_not_mapped", detail, None, [])
+    granted = resolved.consent
+    for category in config.consent_categories(destination):
+        if granted.get(category) is not True:
+            # Rare enough to take the long way for the full list of missing categories.
+            missing = decide_consent(granted, config.consent_categories(destination)).missing
+            detail = f"consent not granted for: {', '.join(missing)} (context.consent.{missing[0]})"
+            return Decision(destination, name, "drop", "consent_not_granted", detail, None, [])
+    built = blueprint.build(event_facts(resolved), config)
     if built.body is None:
         reason = built.drop_reason or "missing_email"
         detail = built.drop_detail or DROP_REASONS[reason]
-        return _drop(destination, name, reason, detail, fields.warnings)
+        return Decision(destination, name, "drop", reason, detail, None, built.warnings)
     request = OutboundRequest(
         blueprint.method,
         config.base_url(destination) + blueprint.path,
@@ -46,15 +50,7 @@ def plan(resolved: ResolvedEvent, destination: Destination, config: MappingConfi
         built.body,
         dict(blueprint.headers),
     )
-    return Decision(
-        destination, name, "deliver", request=request, warnings=fields.warnings, trace=fields.trace
-    )
-
-
-def _drop(
-    destination: str, name: str, reason: str, detail: str, warnings: list[str] | None = None
-) -> Decision:
-    return Decision(destination, name, "drop", reason, detail, warnings=warnings or [])
+    return Decision(destination, name, "deliver", None, None, request, built.warnings, built.trace)
 
 
 def plan_all(

@@ -5,64 +5,85 @@ from __future__ import annotations
 from typing import Any
 
 from signaltui.core.blueprints.base import Blueprint, BuiltBody
+from signaltui.core.config import MappingConfig
 from signaltui.core.decision import TraceEntry
-from signaltui.core.fields import FieldBuilder
+from signaltui.core.fields import PHONE_OMIT_RULE, EventFacts
 
 OPT_IN_LABEL = "Signal - Marketing Opt-in"
+_MISSING_NAMES = "missing {}: Apollo rejects contacts without both names"
+_NO_EMAIL = "no email: Apollo cannot deduplicate this contact by email"
 
 
-def build_contact(fields: FieldBuilder) -> BuiltBody:
-    """The contact body, in the field order of the Apollo spec's example."""
+def build_contact(facts: EventFacts, config: MappingConfig) -> BuiltBody:
+    """The contact body, in the field order of the Apollo spec's example.
+
+    Fields are written inline rather than through a helper: this runs for every
+    delivered event, and each present field is one body key plus one trace entry.
+    """
     body: dict[str, Any] = {}
-    first, first_source = fields.text_trait("firstName")
-    last, last_source = fields.text_trait("lastName")
-    fields.put(body, "first_name", first, first_source, "trim")
-    fields.put(body, "last_name", last, last_source, "trim")
-    missing = [name for name, value in (("first_name", first), ("last_name", last)) if not value]
-    if missing:
-        fields.warnings.append(
-            f"missing {' and '.join(missing)}: Apollo rejects contacts without both names"
-        )
-    email = fields.email("email")
-    fields.put(body, "email", email, fields.text_trait("email")[1], "trim + lowercase")
-    if email is None:
-        fields.warnings.append("no email: Apollo cannot deduplicate this contact by email")
-    company, company_source = fields.company()
-    fields.put(body, "organization_name", company, company_source, "company name")
-    title, title_source = fields.text_trait("title")
-    fields.put(body, "title", title, title_source, "trim")
-    phone, phone_source = fields.phone("mobile_phone")
-    fields.put(body, "mobile_phone", phone, phone_source, "e164")
-    website, website_source = fields.text_trait("website")
-    fields.put(body, "website_url", website, website_source, "trim")
+    trace: list[TraceEntry] = []
+    warnings: list[str] = []
+    add = trace.append
+    first, last = facts.first, facts.last
+    if first is not None:
+        body["first_name"] = first
+        add(TraceEntry("first_name", facts.first_source, "trim"))
+    if last is not None:
+        body["last_name"] = last
+        add(TraceEntry("last_name", facts.last_source, "trim"))
+    if first is None or last is None:
+        missing = [
+            name for name, value in (("first_name", first), ("last_name", last)) if not value
+        ]
+        warnings.append(_MISSING_NAMES.format(" and ".join(missing)))
+    email = facts.email
+    if email is not None:
+        body["email"] = email
+        add(TraceEntry("email", facts.email_source, "trim + lowercase"))
+    else:
+        if facts.email_warning is not None:
+            add(TraceEntry("email", facts.email_source, "not a valid email address", True))
+            warnings.append(facts.email_warning)
+        warnings.append(_NO_EMAIL)
+    if facts.company is not None:
+        body["organization_name"] = facts.company
+        add(TraceEntry("organization_name", facts.company_source, "company name"))
+    if facts.title is not None:
+        body["title"] = facts.title
+        add(TraceEntry("title", facts.title_source, "trim"))
+    phone, phone_error = facts.phone(config.default_region)
+    if phone is not None:
+        body["mobile_phone"] = phone
+        add(TraceEntry("mobile_phone", facts.phone_source, "e164"))
+    elif phone_error is not None:
+        add(TraceEntry("mobile_phone", facts.phone_source, PHONE_OMIT_RULE, True))
+        warnings.append(f"{phone_error}; mobile_phone was left out")
+    if facts.website is not None:
+        body["website_url"] = facts.website
+        add(TraceEntry("website_url", facts.website_source, "trim"))
 
     labels: list[str] = []
-    if fields.resolved.consent.get("marketing") is True:
+    if facts.marketing:
         labels.append(OPT_IN_LABEL)
-        fields.trace.append(
-            _label_entry("context.consent.marketing", "opt-in label when marketing consent")
-        )
-    lead_source, lead_source_path = fields.prop("lead_source", "leadSource")
-    method, method_path = fields.prop("signup_method", "signupMethod", "sign_up_method", "method")
-    for value, path, rule in (
-        (lead_source, lead_source_path, "lead source label"),
-        (method, method_path, "sign-up method label"),
+        add(TraceEntry("label_names[]", "context.consent.marketing", _OPT_IN_RULE))
+    for (value, path), rule in (
+        (facts.lead_source, "lead source label"),
+        (facts.signup_method, "sign-up method label"),
     ):
         if value is not None and value not in labels:
             labels.append(value)
-            fields.trace.append(_label_entry(path, rule))
+            add(TraceEntry("label_names[]", path, rule))
     if labels:
         body["label_names"] = labels
-    if fields.config.apollo_dedupe:
-        fields.put(body, "run_dedupe", True, "config.apollo_dedupe", "deduplicate contacts on")
+    if config.apollo_dedupe:
+        body["run_dedupe"] = True
+        add(TraceEntry("run_dedupe", "config.apollo_dedupe", "deduplicate contacts on"))
     else:
-        fields.omit("run_dedupe", "config.apollo_dedupe", "deduplication is off")
-    return BuiltBody(body=body)
+        add(TraceEntry("run_dedupe", "config.apollo_dedupe", "deduplication is off", True))
+    return BuiltBody(body, trace, warnings)
 
 
-def _label_entry(source: str, rule: str) -> TraceEntry:
-    return TraceEntry(field="label_names[]", source=source, rule=rule)
-
+_OPT_IN_RULE = "opt-in label when marketing consent"
 
 APOLLO = Blueprint(
     destination="apollo",

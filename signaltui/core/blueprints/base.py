@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from signaltui.core.fields import FieldBuilder
+from signaltui.core.config import MappingConfig
+from signaltui.core.decision import TraceEntry
+from signaltui.core.fields import EventFacts
 from signaltui.core.request import AuthScheme, Destination
 
 
-@dataclass(frozen=True)
-class BuiltBody:
-    """A body, or the drop reason (and its detail) that stopped it from being built."""
+class BuiltBody(NamedTuple):
+    """A body with its trace and warnings, or the drop reason (and detail) that stopped it.
+
+    A named tuple: one is made per planned request, and it only carries values back.
+    """
 
     body: dict[str, Any] | None
+    trace: list[TraceEntry]
+    warnings: list[str]
     drop_reason: str | None = None
     drop_detail: str | None = None
 
@@ -29,7 +35,7 @@ class Blueprint:
     path: str
     auth: AuthScheme
     headers: dict[str, str]
-    build: Callable[[FieldBuilder], BuiltBody]
+    build: Callable[[EventFacts, MappingConfig], BuiltBody]
     #: Per-event extras (e.g. Outreach's tag), keyed by event name.
     event_options: dict[str, str] = field(default_factory=dict)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from signaltui.core.blueprints.base import Blueprint, BuiltBody
-from signaltui.core.fields import FieldBuilder
+from signaltui.core.config import MappingConfig
+from signaltui.core.decision import TraceEntry
+from signaltui.core.fields import PHONE_OMIT_RULE, EventFacts
 
 JSON_API = "application/vnd.api+json"
 
@@ -20,59 +22,72 @@ EVENT_TAGS = {
     "Demo Requested": "demo-request",
 }
 
+_NO_EMAIL = "Outreach dedupes prospects on email, so an email trait is required"
+_ADDRESS = (("city", "addressCity"), ("state", "addressState"), ("country", "addressCountry"))
 
-def build_prospect(fields: FieldBuilder) -> BuiltBody:
-    """The JSON:API prospect document, in the field order of the Outreach spec's example."""
-    email = fields.email("emails[]")
+
+def build_prospect(facts: EventFacts, config: MappingConfig) -> BuiltBody:
+    """The JSON:API prospect document, in the field order of the Outreach spec's example.
+
+    Fields are written inline rather than through a helper: this runs for every
+    delivered event, and each present field is one attribute plus one trace entry.
+    """
+    email = facts.email
     if email is None:
-        return BuiltBody(
-            body=None,
-            drop_reason="missing_email",
-            drop_detail="Outreach dedupes prospects on email, so an email trait is required",
-        )
-    attributes: dict[str, Any] = {}
-    fields.put(attributes, "emails", [email], fields.text_trait("email")[1], "trim + lowercase")
-    first, first_source = fields.text_trait("firstName")
-    last, last_source = fields.text_trait("lastName")
-    fields.put(attributes, "firstName", _fit(fields, "firstName", first), first_source, "trim")
-    fields.put(attributes, "lastName", _fit(fields, "lastName", last), last_source, "trim")
-    name, name_source, name_rule = fields.person_name()
-    fields.put(attributes, "name", name, name_source, name_rule)
-    title, title_source = fields.text_trait("title")
-    title = _fit(fields, "title", title)
-    fields.put(attributes, "title", title, title_source, "trim")
-    fields.put(attributes, "occupation", title, title_source, "job title, copied from title")
-    company, company_source = fields.company()
-    fields.put(attributes, "company", company, company_source, "company name")
-    phone, phone_source = fields.phone("mobilePhones[]")
-    fields.put(attributes, "mobilePhones", [phone] if phone else None, phone_source, "e164")
-    for part, attribute in (
-        ("city", "addressCity"),
-        ("state", "addressState"),
-        ("country", "addressCountry"),
-    ):
-        value, source = fields.address_part(part)
-        fields.put(attributes, attribute, _fit(fields, attribute, value), source, "trim")
-    event_name = fields.resolved.event.name
-    fields.put(
-        attributes,
-        "tags",
-        ["Signal", EVENT_TAGS[event_name]],
-        "event",
-        f"Lead Capture preset tag for {event_name!r}",
-    )
-    return BuiltBody(body={"data": {"type": "prospect", "attributes": attributes}})
+        warnings = [] if facts.email_warning is None else [facts.email_warning]
+        return BuiltBody(None, [], warnings, "missing_email", _NO_EMAIL)
+    trace: list[TraceEntry] = []
+    warnings = []
+    add = trace.append
+    attributes: dict[str, Any] = {"emails": [email]}
+    add(TraceEntry("emails", facts.email_source, "trim + lowercase"))
+    if facts.first is not None:
+        attributes["firstName"] = _fit(warnings, "firstName", facts.first)
+        add(TraceEntry("firstName", facts.first_source, "trim"))
+    if facts.last is not None:
+        attributes["lastName"] = _fit(warnings, "lastName", facts.last)
+        add(TraceEntry("lastName", facts.last_source, "trim"))
+    if facts.person_name is not None:
+        attributes["name"] = facts.person_name
+        add(TraceEntry("name", facts.person_name_source, facts.person_name_rule))
+    title = facts.title
+    if title is not None:
+        title = _fit(warnings, "title", title)
+        attributes["title"] = title
+        add(TraceEntry("title", facts.title_source, "trim"))
+        attributes["occupation"] = title
+        add(TraceEntry("occupation", facts.title_source, "job title, copied from title"))
+    if facts.company is not None:
+        attributes["company"] = facts.company
+        add(TraceEntry("company", facts.company_source, "company name"))
+    phone, phone_error = facts.phone(config.default_region)
+    if phone is not None:
+        attributes["mobilePhones"] = [phone]
+        add(TraceEntry("mobilePhones", facts.phone_source, "e164"))
+    elif phone_error is not None:
+        add(TraceEntry("mobilePhones[]", facts.phone_source, PHONE_OMIT_RULE, True))
+        warnings.append(f"{phone_error}; mobilePhones[] was left out")
+    address = facts.address
+    for part, attribute in _ADDRESS:
+        value, source = address[part]
+        if value is not None:
+            attributes[attribute] = _fit(warnings, attribute, value)
+            add(TraceEntry(attribute, source, "trim"))
+    event_name = facts.name
+    attributes["tags"] = ["Signal", EVENT_TAGS[event_name]]
+    add(TraceEntry("tags", "event", f"Lead Capture preset tag for {event_name!r}"))
+    return BuiltBody({"data": {"type": "prospect", "attributes": attributes}}, trace, warnings)
 
 
-def _fit(fields: FieldBuilder, attribute: str, value: str | None) -> str | None:
+def _fit(warnings: list[str], attribute: str, value: str) -> str:
     """``value`` cut to Outreach's length limit for ``attribute``, with a warning if cut.
 
     Outreach answers 422 to the whole prospect when one of these strings is too long;
     delivering a shortened title beats losing the lead, and the warning says so.
     """
-    if value is None or len(value) <= MAX_STRING:
+    if len(value) <= MAX_STRING:
         return value
-    fields.warnings.append(
+    warnings.append(
         f"{attribute} has {len(value)} characters; Outreach allows {MAX_STRING}, "
         f"so it was cut to the first {MAX_STRING}"
     )
