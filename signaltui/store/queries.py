@@ -16,7 +16,7 @@ from signaltui.delivery.outcomes import OUTCOMES
 from signaltui.errors import InputError
 from signaltui.store import search, times
 from signaltui.store.models import DeliveryDetail, DeliveryRow, EventRow
-from signaltui.store.rows import attempt_from, final_exchange, loads
+from signaltui.store.rows import attempt_from, final_exchange, loads, merged_from
 
 _DELIVERY_FIELDS = """
 d.id, d.event_id, d.created_at, d.finished_at, d.destination, d.target, d.mode, d.action,
@@ -181,8 +181,9 @@ def list_deliveries(
 def event_from(row: dict[str, Any]) -> EventRow:
     """An :class:`EventRow` from an ``events`` row."""
     data = dict(row)
-    data["raw"] = loads(data.pop("raw_json"))
-    data["merged"] = loads(data.pop("merged_json"))
+    raw_json = data.pop("raw_json")
+    data["raw"] = loads(raw_json)
+    data["merged"] = merged_from(raw_json, data.pop("merged_json"))
     return EventRow.model_validate(data)
 
 

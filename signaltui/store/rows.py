@@ -36,6 +36,11 @@ ATTEMPT_COLUMNS = (
 )
 
 
+#: ``merged_json`` of an event whose merged form is the event as received (schema v5).
+#: Never valid JSON, so it cannot be confused with a stored value.
+SAME_AS_RAW = ""
+
+
 def placeholders(columns: str) -> str:
     """``?, ?, …`` for an INSERT of ``columns``."""
     return ", ".join("?" for _ in columns.split(","))
@@ -86,6 +91,7 @@ def event_values(
     """The ``events`` row for one event, in :data:`EVENT_COLUMNS` order."""
     email, name, company = identity(merged)
     raw = dumps(event)
+    merged_json = raw if merged is event else dumps(merged)
     return (
         event_id,
         _text(merged.get("messageId", event.get("messageId"))),
@@ -98,8 +104,14 @@ def event_values(
         company,
         received_at,
         raw,
-        raw if merged is event else dumps(merged),
+        # Since v5 an event merged into nothing new is not stored twice (see merged_from).
+        SAME_AS_RAW if merged_json == raw else merged_json,
     )
+
+
+def merged_from(raw_json: str, merged_json: str) -> Any:
+    """The merged event of an ``events`` row (v5: ``SAME_AS_RAW`` means the raw one)."""
+    return loads(raw_json if merged_json == SAME_AS_RAW else merged_json)
 
 
 def safe_decision(decision: dict[str, Any] | BaseModel | None) -> dict[str, Any]:

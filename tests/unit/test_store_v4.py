@@ -26,7 +26,8 @@ def _insert(db: Database, table: str, columns: str, values: tuple[Any, ...]) -> 
 def _v3_rows(db: Database) -> DeliveryResult:
     """Write one event and a retried delivery the way v3 stored them (full copies)."""
     event = sample_event("Olga", "Brennan", "olga@acme.com", "Acme Inc", message_id="m-old")
-    _insert(db, "events", rows.EVENT_COLUMNS, rows.event_values(1, event, event, stamp(0)))
+    values = rows.event_values(1, event, event, stamp(0))
+    _insert(db, "events", rows.EVENT_COLUMNS, (*values[:-1], values[-2]))  # before v5: 2 copies
     result = sample_result("close", "delivered", attempts=2, started=1)
     delivery, attempts = rows.delivery_rows(
         1, 1, {"action": "deliver"}, result, mode="replay-send", run_id=None,
@@ -49,7 +50,7 @@ def test_v3_store_upgrades_to_v4_keeping_data(tmp_path: Path) -> None:
     db.close()
 
     with Store.open(path) as store:
-        assert schema_version(store.db) == LATEST_VERSION == 4
+        assert schema_version(store.db) == LATEST_VERSION == 5
         names = {row[0]: row[1] for row in store.db.execute("SELECT name, sql FROM sqlite_master")}
         assert "idx_deliveries_outcome" not in names and "idx_deliveries_destination" not in names
         assert "WHERE run_id IS NOT NULL" in names["idx_deliveries_run_id_exchange_key"]
