@@ -199,22 +199,31 @@ class TraitMemory:
     """
 
     def __init__(self) -> None:
-        self._traits: dict[str, dict[str, Trait]] = {}
+        # A remembered trait is kept as (trait, label) until a later event reads it: most
+        # are overwritten by that event's own traits first, so most labels are never built.
+        self._traits: dict[str, dict[str, Trait | tuple[Trait, str]]] = {}
 
     def resolve(self, event: Event) -> ResolvedEvent:
         """The event with remembered traits merged in; updates the memory."""
         keys = event.identity_keys()
-        merged: dict[str, Trait] = {}
+        pending: dict[str, Trait | tuple[Trait, str]] = {}
         for key in keys:
-            merged.update(self._traits.get(key, {}))
+            pending.update(self._traits.get(key, {}))
         own = event.own_traits()
-        merged.update(own)
-        # Remembered traits say which earlier call supplied them, so a later track's
-        # trace reads "identify msg-1: traits.email" rather than a bare path.
+        pending.update(own)
+        merged: dict[str, Trait] = {}
+        for name, item in pending.items():
+            if type(item) is tuple:
+                # Remembered traits say which earlier call supplied them, so a later
+                # track's trace reads "identify msg-1: traits.email", not a bare path.
+                trait, label = item
+                merged[name] = Trait(trait.value, f"{label}: {trait.source}")
+            else:
+                merged[name] = item  # type: ignore[assignment]
         label = f"{event.type} {event.messageId}" if event.messageId else event.type
-        stored = {**merged}
+        stored: dict[str, Trait | tuple[Trait, str]] = {**merged}
         for name, trait in own.items():
-            stored[name] = Trait(trait.value, f"{label}: {trait.source}")
+            stored[name] = (trait, label)
         # One dict shared by all of the person's keys: it is replaced, never mutated.
         for key in keys:
             self._traits[key] = stored
