@@ -11,7 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from signaltui.core.events import ResolvedEvent, Trait
-from signaltui.core.normalize import _to_e164, clean_text, company_name, full_name
+from signaltui.core.normalize import (
+    clean_text,
+    company_name,
+    email_from_clean_text,
+    full_name,
+    phone_to_e164,
+)
 
 #: The trace rule of a phone that phonenumbers could not turn into E.164.
 PHONE_OMIT_RULE = "phone could not be normalised to E.164"
@@ -84,7 +90,7 @@ class EventFacts:
         self.name = event.name
         raw, self.email_source = _text(traits, "email")
         self.email_raw = raw
-        self.email = _email(raw)
+        self.email = email_from_clean_text(raw)
         self.email_warning = (
             f"email {raw!r} is not a valid address; it was left out"
             if raw is not None and self.email is None
@@ -126,20 +132,9 @@ class EventFacts:
         """``(e164, None)``, ``(None, why)`` when unusable, or ``(None, None)`` when absent."""
         if region != self._phone_region:
             raw = self.phone_raw
-            self._phone = (None, None) if raw is None else _to_e164(raw, region)
+            self._phone = (None, None) if raw is None else phone_to_e164(raw, region)
             self._phone_region = region
         return self._phone
-
-
-def _email(text: str | None) -> str | None:
-    """:func:`normalize_email` of text that is already clean."""
-    if text is None:
-        return None
-    email = text.replace(" ", "").lower()
-    local, at, domain = email.partition("@")
-    if not at or not local or "." not in domain or "@" in domain:
-        return None
-    return email
 
 
 def _address_part(traits: dict[str, Trait], part: str) -> tuple[str | None, str]:

@@ -33,7 +33,11 @@ def clean_text(value: Any) -> str | None:
 
 def normalize_email(value: Any) -> str | None:
     """Email trimmed and lowercased; ``None`` unless it looks like ``local@domain``."""
-    text = clean_text(value)
+    return email_from_clean_text(clean_text(value))
+
+
+def email_from_clean_text(text: str | None) -> str | None:
+    """:func:`normalize_email` of text :func:`clean_text` already produced."""
     if text is None:
         return None
     email = text.replace(" ", "").lower()
@@ -55,16 +59,19 @@ def normalize_phone(value: Any, default_region: str) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
-    e164, error = _to_e164(text, default_region)
+    e164, error = phone_to_e164(text, default_region)
     if error is not None:
         raise PhoneError(error)
     return e164
 
 
 @lru_cache(maxsize=4096)
-def _to_e164(text: str, region: str) -> tuple[str | None, str | None]:
-    """``(e164, None)`` or ``(None, why)``; memoised because one event is planned for
-    every CRM and parsing dominates the cost of planning."""
+def phone_to_e164(text: str, region: str) -> tuple[str | None, str | None]:
+    """``(e164, None)`` or ``(None, why)`` for clean phone text read in ``region``.
+
+    Memoised because parsing dominates the cost of planning and a replay meets the same
+    numbers again and again.
+    """
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
