@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from signaltui.core.events import Event, parse_event
 from signaltui.errors import InputError
+from signaltui.surrogates import has_surrogate_escape, unpaired_surrogate
 
-#: A JSON ``\\uD800``-``\\uDFFF`` escape: the only way a lone surrogate gets into parsed text.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _JSON_HINT = "a file holds one JSON event object or one object per line (JSON Lines)"
 
 
@@ -37,7 +35,7 @@ def parse_events_text(text: str, *, source: str) -> list[Event]:
         whole: Any = _loads(text, where=source)
     except json.JSONDecodeError as whole_error:
         return _parse_lines(text, source, whole_error)
-    escapes = bool(_SURROGATE_ESCAPE.search(text))
+    escapes = has_surrogate_escape(text)
     if isinstance(whole, list):
         return [_event(item, f"{source}[{i}]", escapes) for i, item in enumerate(whole)]
     return [_event(whole, f"{source}:1", escapes)]
@@ -57,7 +55,7 @@ def parse_event_document(text: str, *, source: str) -> tuple[Any, Event]:
             where=f"{source} line {exc.lineno}, column {exc.colno}",
             hint="fix the JSON; the form keeps the last valid event",
         ) from exc
-    return data, _event(data, source, bool(_SURROGATE_ESCAPE.search(text)))
+    return data, _event(data, source, has_surrogate_escape(text))
 
 
 def _loads(text: str, *, where: str) -> Any:
@@ -78,15 +76,12 @@ def _event(data: Any, where: str, escapes: bool) -> Event:
     ``escapes`` says whether the source text had any surrogate escape at all, so the
     check costs nothing for ordinary input.
     """
-    if escapes:
-        try:
-            json.dumps(data, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise InputError(
-                f"text holds an unpaired UTF-16 surrogate escape ({exc.object[exc.start]!a})",
-                where=where,
-                hint="escapes \\ud800-\\udfff must come in valid pairs; fix or remove it",
-            ) from exc
+    if escapes and (bad := unpaired_surrogate(data)) is not None:
+        raise InputError(
+            f"text holds an unpaired UTF-16 surrogate escape ({bad})",
+            where=where,
+            hint="escapes \\ud800-\\udfff must come in valid pairs; fix or remove it",
+        )
     return parse_event(data, where=where)
 
 
@@ -107,6 +102,6 @@ def _parse_lines(text: str, source: str, whole_error: json.JSONDecodeError) -> l
                 where=f"{source}:{where_line}",
                 hint=_JSON_HINT,
             ) from exc
-        escapes = bool(_SURROGATE_ESCAPE.search(line))
+        escapes = has_surrogate_escape(line)
         events.append(_event(data, f"{source}:{number}", escapes))
     return events

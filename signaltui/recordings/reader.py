@@ -13,7 +13,6 @@ skipped. Problems with the file itself (missing, unreadable) always raise.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,8 @@ from pydantic import ValidationError
 from signaltui.errors import InputError, RecordingError
 from signaltui.recordings.model import CURRENT_VERSION, Exchange
 from signaltui.recordings.upgrade import detect_version, upgrade
+from signaltui.surrogates import has_surrogate_escape, unpaired_surrogate
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _LINE_HINT = "each line must be one complete JSON object; fix or delete this line"
 
 
@@ -123,16 +122,10 @@ def parse_line(raw: bytes | str, *, where: str, first: bool = False) -> Exchange
 
 def _refuse_lone_surrogates(data: Any, text: str, where: str) -> None:
     """A ``\\ud800``-style escape without its pair cannot be printed or stored: refuse it."""
-    if not _SURROGATE_ESCAPE.search(text):
-        return
-    try:
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
+    if has_surrogate_escape(text) and (bad := unpaired_surrogate(data)) is not None:
         raise RecordingError(
-            f"text holds an unpaired UTF-16 surrogate escape ({exc.object[exc.start]!a})",
-            where=where,
-            hint=_LINE_HINT,
-        ) from exc
+            f"text holds an unpaired UTF-16 surrogate escape ({bad})", where=where, hint=_LINE_HINT
+        )
 
 
 def iter_paths(paths: Iterable[Path]) -> Iterator[Path]:
