@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from signaltui.core.normalize import clean_text
 from signaltui.errors import InputError
 
 #: snake_case spellings accepted for camelCase traits (contract 1). The camelCase name is
@@ -142,15 +141,12 @@ class ResolvedEvent:
     """A track or identify with the traits it ends up carrying after the stream merge.
 
     One resolved event is planned for every destination, so what the blueprints read
-    over and over (clean trait text, consent) is worked out once and kept here. Treat it
-    as read-only; it is not frozen only so those caches can fill in.
+    over and over (consent, the normalised field values) is worked out once and kept
+    here. Treat it as read-only; it is not frozen only so those caches can fill in.
     """
 
     event: Event
     traits: dict[str, Trait]
-    _texts: dict[str, tuple[str | None, str]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
     _consent: dict[str, bool] | None = field(default=None, init=False, repr=False, compare=False)
     #: The blueprints' shared field values (``core.fields.EventFacts``), once planned.
     _facts: Any = field(default=None, init=False, repr=False, compare=False)
@@ -158,18 +154,6 @@ class ResolvedEvent:
     def trait(self, name: str) -> Trait | None:
         """The merged trait ``name`` (canonical spelling), if any."""
         return self.traits.get(name)
-
-    def text(self, name: str) -> tuple[str | None, str]:
-        """Trait ``name`` as clean text with its source (``traits.<name>`` when absent)."""
-        cached = self._texts.get(name)
-        if cached is None:
-            trait = self.traits.get(name)
-            if trait is None:
-                cached = (None, f"traits.{name}")
-            else:
-                cached = (clean_text(trait.value), trait.source)
-            self._texts[name] = cached
-        return cached
 
     @property
     def consent(self) -> dict[str, bool]:

@@ -24,7 +24,7 @@ PHONE_OMIT_RULE = "phone could not be normalised to E.164"
 
 
 def _text(traits: dict[str, Trait], name: str) -> tuple[str | None, str]:
-    """Trait ``name`` as clean text with its source, as :meth:`ResolvedEvent.text` gives."""
+    """Trait ``name`` as clean text with its source (``traits.<name>`` when absent)."""
     trait = traits.get(name)
     if trait is None:
         return None, f"traits.{name}"
@@ -48,13 +48,10 @@ class EventFacts:
     """
 
     __slots__ = (
-        "_phone",
-        "_phone_region",
         "address",
         "company",
         "company_source",
         "email",
-        "email_raw",
         "email_source",
         "email_warning",
         "event",
@@ -89,7 +86,6 @@ class EventFacts:
         self.event = event
         self.name = event.name
         raw, self.email_source = _text(traits, "email")
-        self.email_raw = raw
         self.email = email_from_clean_text(raw)
         self.email_warning = (
             f"email {raw!r} is not a valid address; it was left out"
@@ -125,16 +121,12 @@ class EventFacts:
             properties, "signup_method", "signupMethod", "sign_up_method", "method"
         )
         self.lead_type = _prop(properties, "lead_type", "leadType")
-        self._phone_region: str | None = None
-        self._phone: tuple[str | None, str | None] = (None, None)
 
     def phone(self, region: str) -> tuple[str | None, str | None]:
         """``(e164, None)``, ``(None, why)`` when unusable, or ``(None, None)`` when absent."""
-        if region != self._phone_region:
-            raw = self.phone_raw
-            self._phone = (None, None) if raw is None else phone_to_e164(raw, region)
-            self._phone_region = region
-        return self._phone
+        # phone_to_e164 is memoised, so the second and third CRM pay only a lookup.
+        raw = self.phone_raw
+        return (None, None) if raw is None else phone_to_e164(raw, region)
 
 
 def _address_part(traits: dict[str, Trait], part: str) -> tuple[str | None, str]:

@@ -28,16 +28,14 @@ def plan(resolved: ResolvedEvent, destination: Destination, config: MappingConfi
     name = event.name
     if event.type == "identify":
         return Decision(destination, name, "drop", "identify_only", _IDENTIFY_ONLY, None, [])
-    if name not in blueprint.mapped_events:
+    if not blueprint.maps(name):
         detail = f"{name!r} is not mapped for {destination} ({_MAPPED[destination]})"
         return Decision(destination, name, "drop", "event_not_mapped", detail, None, [])
-    granted = resolved.consent
-    for category in config.consent_categories(destination):
-        if granted.get(category) is not True:
-            # Rare enough to take the long way for the full list of missing categories.
-            missing = decide_consent(granted, config.consent_categories(destination)).missing
-            detail = f"consent not granted for: {', '.join(missing)} (context.consent.{missing[0]})"
-            return Decision(destination, name, "drop", "consent_not_granted", detail, None, [])
+    consent = decide_consent(resolved.consent, config.consent_categories(destination))
+    if not consent.granted:
+        missing = consent.missing
+        detail = f"consent not granted for: {', '.join(missing)} (context.consent.{missing[0]})"
+        return Decision(destination, name, "drop", "consent_not_granted", detail, None, [])
     built = blueprint.build(event_facts(resolved), config)
     if built.body is None:
         reason = built.drop_reason or "missing_email"
