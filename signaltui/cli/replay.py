@@ -13,7 +13,7 @@ from signaltui.cli.common import app_context, run_guarded
 from signaltui.cli.send import TARGET_HELP, confirm_live
 from signaltui.config import Settings
 from signaltui.errors import DeliveryError, SignaltuiError
-from signaltui.recordings import iter_paths
+from signaltui.recordings import count_lines as count_recording_lines
 from signaltui.replay import ExchangeResult, ReplayOptions, ReplaySummary, run_send, run_verify
 from signaltui.replay.report import JsonReport, JUnitReport, summary_table
 from signaltui.replay.select import Selection, parse_shard
@@ -81,12 +81,8 @@ class Printer:
 def count_lines(paths: tuple[Path, ...]) -> int | None:
     """Non-blank lines in the recordings (an upper bound before filters), or None."""
     try:
-        total = 0
-        for path in iter_paths(list(paths)):
-            with path.open("rb") as handle:
-                total += sum(1 for line in handle if line.strip())
-        return total
-    except (OSError, SignaltuiError):
+        return count_recording_lines(paths)
+    except SignaltuiError:
         return None  # the replay itself reports the problem properly
 
 

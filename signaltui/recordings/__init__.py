@@ -13,7 +13,7 @@ from signaltui.recordings.model import (
     exchange_key,
     new_exchange_id,
 )
-from signaltui.recordings.reader import iter_exchanges, iter_paths, parse_line
+from signaltui.recordings.reader import count_lines, iter_exchanges, iter_paths, parse_line
 from signaltui.recordings.redact import SECRET_KEYS, redact_exchange, scrub
 from signaltui.recordings.upgrade import UPGRADES, detect_version, supported_versions, upgrade
 from signaltui.recordings.writer import RecordingWriter
@@ -26,6 +26,7 @@ __all__ = [
     "Exchange",
     "RecordedDecision",
     "RecordingWriter",
+    "count_lines",
     "detect_version",
     "exchange_from_result",
     "exchange_key",

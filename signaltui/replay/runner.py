@@ -37,8 +37,9 @@ class ReplayOptions:
     fresh: bool = False
 
 
-def _exchanges(paths: Sequence[Path], selection: Selection) -> Iterator[tuple[str, Exchange]]:
-    for path in iter_paths(list(paths)):
+def _exchanges(files: Sequence[Path], selection: Selection) -> Iterator[tuple[str, Exchange]]:
+    """The selected exchanges of recording ``files`` (already expanded by ``iter_paths``)."""
+    for path in files:
         for line, exchange in iter_exchanges(path):
             if selection.takes(exchange):
                 yield f"{path}:{line}", exchange

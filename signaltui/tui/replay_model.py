@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from signaltui.errors import InputError
-from signaltui.recordings import iter_paths
 from signaltui.replay import ExchangeResult
 
 STATUS_MARKS = {"pass": "✓ pass", "fail": "✗ fail", "skip": "- skip", "error": "! error"}
@@ -20,15 +19,6 @@ def parse_paths(text: str) -> list[Path]:
         if not path.exists():
             raise InputError("path not found", where=str(path), hint="give a file or a folder")
     return paths
-
-
-def count_exchanges(paths: list[Path]) -> int:
-    """How many exchanges (non-blank lines) the recordings hold, for the progress bar."""
-    total = 0
-    for path in iter_paths(paths):
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            total += sum(1 for line in handle if line.strip())
-    return total
 
 
 def result_row(result: ExchangeResult) -> tuple[str, ...]:

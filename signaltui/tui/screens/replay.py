@@ -11,8 +11,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Input, ProgressBar, Select, Static
 
 from signaltui.errors import SignaltuiError
+from signaltui.recordings import count_lines
 from signaltui.replay import ExchangeResult, ReplayOptions, ReplaySummary, run_send, run_verify
-from signaltui.tui.replay_model import count_exchanges, parse_paths, result_detail, result_row
+from signaltui.tui.replay_model import parse_paths, result_detail, result_row
 from signaltui.tui.screens.modals import ConfirmScreen
 from signaltui.tui.screens.send import SendPane
 
@@ -59,7 +60,7 @@ class ReplayPane(Vertical):
         """Validate the inputs, then run the chosen mode in a worker."""
         try:
             paths = parse_paths(self.query_one("#replay-paths", Input).value)
-            total = count_exchanges(paths)
+            total = count_lines(paths)
         except SignaltuiError as error:
             self.app.notify(error.render(), title="Replay", severity="error")
             return
