@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from signaltui.errors import StoreError
 from signaltui.store import rows, times
 from signaltui.store.connection import DEFAULT_BUSY_TIMEOUT, connect_file, connect_memory, guarded
-from signaltui.store.schema import migrate
+from signaltui.store.schema import index_events, migrate
 
 S = TypeVar("S", bound="StoreBase")
 
@@ -116,6 +116,17 @@ class StoreBase:
     def _insert(self, table: str, columns: str, values: list[tuple[Any, ...]]) -> None:
         sql = f"INSERT INTO {table} ({columns}) VALUES ({rows.placeholders(columns)})"
         self.db.conn.executemany(sql, values)
+
+    def _insert_events(self, values: list[tuple[Any, ...]]) -> None:
+        """Insert event rows (ids first, ascending) and add them to the full-text index.
+
+        The only way events are written: since v4 no trigger indexes them, so the two
+        steps live together here rather than at every caller.
+        """
+        if not values:
+            return
+        self._insert("events", rows.EVENT_COLUMNS, values)
+        index_events(self.db, values[0][0], values[-1][0])
 
     def _missing(self, kind: str, item_id: int | str) -> NotFoundError:
         return NotFoundError(

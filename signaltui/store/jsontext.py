@@ -79,9 +79,11 @@ def request_head(method: str, url: str, headers: dict[str, str]) -> str:
     if text is not None:
         return text
     safe_url = redact.url(url)
+    safe_headers = redact.headers(headers) if headers else {}
     head = dumps({"method": method, "url": safe_url})[:-1] + ',"headers":'
-    head += headers_json(headers)
-    unchanged = safe_url == url and redact.headers(headers) == headers
+    head += dumps(safe_headers) if safe_headers else "{}"
+    # Only heads that redaction left unchanged are remembered: no secret in the memo.
+    unchanged = safe_url == url and safe_headers == headers
     return _remember(key, head) if unchanged and key is not None else head
 
 

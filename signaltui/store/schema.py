@@ -158,7 +158,7 @@ def _v5_merged_stored_once(db: Database) -> None:
 def index_events(db: Database, first_id: int, last_id: int) -> None:
     """Add events ``first_id``..``last_id`` (just inserted) to the full-text index.
 
-    Since v4 every writer of ``events`` must call this in the same transaction.
+    Since v4 no trigger does this; ``Store._insert_events`` pairs it with every insert.
     """
     db.execute(
         "INSERT INTO events_fts (rowid, name, email, company) "

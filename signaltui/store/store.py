@@ -19,7 +19,6 @@ from signaltui.errors import InputError
 from signaltui.store import queries, rows, runs, times
 from signaltui.store.base import StoreBase
 from signaltui.store.models import DeliveryDetail, DeliveryRow, EventRow, RunRow, StoreItem
-from signaltui.store.schema import index_events
 
 When = str | datetime | None
 
@@ -37,8 +36,7 @@ class Store(StoreBase):
         with self._write():
             event_id = self._next_id("events")
             values = rows.event_values(event_id, event, merged, received)
-            self._insert("events", rows.EVENT_COLUMNS, [values])
-            index_events(self.db, event_id, event_id)
+            self._insert_events([values])
         return event_id
 
     def record_delivery(
@@ -143,8 +141,7 @@ class Store(StoreBase):
                     attempts.extend(tries)
                     delivery_id += 1
                 event_id += 1
-            self._insert("events", rows.EVENT_COLUMNS, events)
-            index_events(self.db, event_id - len(events), event_id - 1)
+            self._insert_events(events)
             self._insert("deliveries", rows.DELIVERY_COLUMNS, deliveries)
             self._insert("attempts", rows.ATTEMPT_COLUMNS, attempts)
         return len(batch)
