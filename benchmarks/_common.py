@@ -7,11 +7,15 @@ first, then the best or the median of several), never from a constant.
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from signaltui.recordings import new_exchange_id
 
 
 def parse_args(description: str) -> argparse.Namespace:
@@ -60,6 +64,15 @@ def median_ms(fn: Callable[[], Any], runs: int = 7) -> float:
     """Median milliseconds of ``runs`` calls, after one warm-up call."""
     fn()
     return statistics.median(timed(fn) for _ in range(runs)) * 1000
+
+
+def write_copies(path: Path, count: int, seeds: list[dict[str, Any]]) -> None:
+    """Write ``count`` recording lines to ``path``: the seeds in turn, each with a new id."""
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(count):
+            line = dict(seeds[n % len(seeds)])
+            line["id"] = new_exchange_id()
+            handle.write(json.dumps(line) + "\n")
 
 
 def machine() -> str:

@@ -16,7 +16,6 @@ Run: ``.venv/bin/python benchmarks/bench_replay_send.py [--quick]``
 from __future__ import annotations
 
 import asyncio
-import json
 import tempfile
 import time
 from contextlib import AbstractContextManager
@@ -24,14 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _common import machine, parse_args, verdict
+from _common import machine, parse_args, verdict, write_copies
 
 from signaltui.config import MOCK_PLACEHOLDERS, load_settings
 from signaltui.core.request import auth_headers
 from signaltui.delivery.wire import encode_body, wire_headers
 from signaltui.mock import create_app
 from signaltui.mock.server import serve_in_thread
-from signaltui.recordings import iter_exchanges, new_exchange_id
+from signaltui.recordings import iter_exchanges
 from signaltui.replay import ReplayOptions, run_send
 from signaltui.replay.results import ExchangeResult
 from signaltui.replay.verify import replan
@@ -51,11 +50,7 @@ def write_close_recording(path: Path, count: int) -> None:
     seeds = [ex for ex in seeds if ex.decision.action == "deliver"]
     if not seeds:
         raise SystemExit("recordings/close.jsonl has no delivered Close exchange")
-    with path.open("w", encoding="utf-8") as handle:
-        for n in range(count):
-            line = seeds[n % len(seeds)].model_dump(mode="json")
-            line["id"] = new_exchange_id()
-            handle.write(json.dumps(line) + "\n")
+    write_copies(path, count, [ex.model_dump(mode="json") for ex in seeds])
 
 
 def precompute(path: Path, base_url: str, settings: Any) -> list[Request]:

@@ -9,20 +9,18 @@ Run: ``.venv/bin/python benchmarks/bench_replay_verify.py [--quick]``
 
 from __future__ import annotations
 
-import json
 import resource
 import subprocess
 import sys
 import tempfile
-import time
 import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from _common import machine, parse_args, verdict
+from _common import best_of, machine, parse_args, verdict, write_copies
 
 from signaltui.config import load_settings
-from signaltui.recordings import iter_exchanges, new_exchange_id
+from signaltui.recordings import iter_exchanges
 from signaltui.replay import ReplayOptions, run_verify
 from signaltui.replay.results import ExchangeResult
 
@@ -40,25 +38,14 @@ def shipped_exchanges() -> list[dict[str, Any]]:
     return found
 
 
-def generate(path: Path, count: int, seeds: list[dict[str, Any]]) -> None:
-    """Write ``count`` exchanges to ``path``: the seeds in turn, each with a new id."""
-    with path.open("w", encoding="utf-8") as handle:
-        for n in range(count):
-            line = dict(seeds[n % len(seeds)])
-            line["id"] = new_exchange_id()
-            handle.write(json.dumps(line) + "\n")
-
-
-def verify(path: Path, settings: Any) -> tuple[float, int]:
-    """Seconds and exchanges for one run_verify over ``path`` with a no-op on_result."""
+def verify(path: Path, settings: Any) -> int:
+    """Exchanges seen by one run_verify over ``path`` with a no-op on_result."""
 
     def ignore(result: ExchangeResult) -> None:
         pass
 
-    start = time.perf_counter()
     summary = run_verify([path], settings, ReplayOptions(), ignore)
-    elapsed = time.perf_counter() - start
-    return elapsed, sum(summary.counts.values())
+    return sum(summary.counts.values())
 
 
 def peak_mib(path: Path, settings: Any) -> float:
@@ -106,11 +93,11 @@ def main() -> None:
         print(f"machine: {machine()}")
         for size in sizes:
             path = Path(tmp) / f"verify-{size}.jsonl"
-            generate(path, size, seeds)
-            verify(path, settings)  # warm-up (also warms the page cache)
-            runs = [verify(path, settings) for _ in range(args.repeat)]
-            seconds = min(elapsed for elapsed, _ in runs)
-            rates[size] = runs[0][1] / seconds
+            write_copies(path, size, seeds)
+            if verify(path, settings) != size:  # also warms the page cache
+                raise SystemExit(f"verify did not see all {size:,} exchanges")
+            seconds = best_of(lambda p=path: verify(p, settings), args.repeat, warmup=False)
+            rates[size] = size / seconds
             peaks[size] = peak_mib(path, settings)
             rss[size] = child_maxrss_mib(path)
             print(

@@ -15,14 +15,13 @@ Run: ``.venv/bin/python benchmarks/bench_store.py [--quick]``
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _common import machine, parse_args, verdict
+from _common import machine, median_ms, parse_args, verdict
 
 from signaltui.store import Store
 from signaltui.store.samples import sample_item
@@ -52,17 +51,6 @@ def table_rows(store: Store) -> int:
     """Rows in the three tables a delivery writes to."""
     tables = ("events", "deliveries", "attempts")
     return sum(int(store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables)
-
-
-def median_ms(query: Callable[[], list[Any]]) -> tuple[float, int]:
-    """Median milliseconds of ``QUERY_RUNS`` runs (after a warm-up) and the row count."""
-    rows = len(query())
-    times = []
-    for _ in range(QUERY_RUNS):
-        began = time.perf_counter()
-        query()
-        times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times), rows
 
 
 def main() -> None:
@@ -95,7 +83,8 @@ def main() -> None:
             }
             results = {}
             for label, query in queries.items():
-                ms, rows = median_ms(query)
+                rows = len(query())
+                ms = median_ms(query, QUERY_RUNS)
                 results[label] = ms
                 print(f"{label:<24} {ms:8.2f} ms median of {QUERY_RUNS} ({rows} rows)")
     slowest = max(results, key=lambda label: results[label])
