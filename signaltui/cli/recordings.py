@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from signaltui.cli.common import app_context, run_guarded
-from signaltui.delivery.outcomes import OUTCOMES, DeliveryResult
+from signaltui.delivery.outcomes import OUTCOMES
 from signaltui.recordings import Exchange, RecordedDecision, RecordingWriter
 from signaltui.store import Store
 from signaltui.store.models import DeliveryDetail
@@ -33,9 +33,7 @@ def exchange_from_detail(detail: DeliveryDetail) -> Exchange:
         decision=RecordedDecision.model_validate(decision),
         request=detail.request,
         response=detail.response,
-        outcome=DeliveryResult.model_validate(
-            {"destination": detail.destination, "target": detail.target, "outcome": detail.outcome}
-        ).outcome,
+        outcome=detail.outcome,  # Exchange checks it is an Outcome
         attempts=detail.attempt_count,
         hint=detail.hint,
     )
