@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from signaltui.cli.common import app_context, run_guarded
 from signaltui.delivery.outcomes import OUTCOMES
+from signaltui.errors import StoreError
 from signaltui.recordings import Exchange, RecordedDecision, RecordingWriter
 from signaltui.store import Store
 from signaltui.store.models import DeliveryDetail
@@ -17,26 +19,39 @@ PAGE = 500
 
 
 def exchange_from_detail(detail: DeliveryDetail) -> Exchange:
-    """The recording line for one stored delivery; its id names the delivery it came from."""
+    """The recording line for one stored delivery; its id names the delivery it came from.
+
+    Raises :class:`StoreError` when the row cannot be a recording line (an outcome or
+    destination signaltui never writes, e.g. a store edited by hand).
+    """
     decision = {
         k: v
         for k, v in detail.decision.items()
         if k in ("action", "reason", "warnings", "trace", "detail")
     }
     decision.setdefault("action", detail.action)
-    return Exchange(
-        id=f"delivery-{detail.id}",
-        recorded_at=detail.created_at,
-        destination=detail.destination,
-        target=detail.target,
-        event=detail.event_row.merged or detail.event_row.raw,
-        decision=RecordedDecision.model_validate(decision),
-        request=detail.request,
-        response=detail.response,
-        outcome=detail.outcome,  # Exchange checks it is an Outcome
-        attempts=detail.attempt_count,
-        hint=detail.hint,
-    )
+    try:
+        return Exchange(
+            id=f"delivery-{detail.id}",
+            recorded_at=detail.created_at,
+            destination=detail.destination,
+            target=detail.target,
+            event=detail.event_row.merged or detail.event_row.raw,
+            decision=RecordedDecision.model_validate(decision),
+            request=detail.request,
+            response=detail.response,
+            outcome=detail.outcome,
+            attempts=detail.attempt_count,
+            hint=detail.hint,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise StoreError(
+            f"cannot export it: {field}: {first['msg']}",
+            where=f"stored delivery {detail.id}",
+            hint="leave it out with --outcome, --destination, --since or --until",
+        ) from exc
 
 
 def iter_details(store: Store, **filters: str | None) -> Iterator[DeliveryDetail]:
