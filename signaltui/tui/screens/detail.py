@@ -14,17 +14,12 @@ from signaltui.store import DeliveryDetail
 from signaltui.tui.render import attempts_view, outcome_line, request_view, response_view
 
 
-def _result(detail: DeliveryDetail) -> DeliveryResult:
-    return DeliveryResult(
-        destination=detail.destination,
-        target=detail.target,
-        outcome=detail.outcome,
-        reason=detail.reason,
-        hint=detail.hint,
-        request=detail.request,
-        response=detail.response,
-        attempts=detail.attempts,
-    )
+def stored_result(detail: DeliveryDetail) -> DeliveryResult:
+    """``detail`` as the :class:`DeliveryResult` the Send tab's renderers take.
+
+    A stored delivery carries every result field under the same name, so it is read as one.
+    """
+    return DeliveryResult.model_validate(detail, from_attributes=True)
 
 
 class DeliveryDetailScreen(ModalScreen[str | None]):
@@ -42,7 +37,7 @@ class DeliveryDetailScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         detail = self.detail
-        result = _result(detail)
+        result = stored_result(detail)
         last = detail.attempts[-1] if detail.attempts else None
         title = Text(
             f"Delivery {detail.id} · {detail.event or '-'} · {detail.email or '-'}", "bold"
