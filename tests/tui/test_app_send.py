@@ -135,3 +135,25 @@ async def test_bad_url_target_is_a_notification(make_app) -> None:
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: any(n.severity == "error" for n in app._notifications))
         assert "Ready" in str(app.query_one("#send-status", Static).content)
+
+
+async def test_a_stored_row_that_cannot_be_shown_is_a_notification(make_app, settings) -> None:
+    import sqlite3
+
+    app = make_app(_apollo_event())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _select_destination(pilot, "apollo")
+        await pilot.press("ctrl+r")
+        status = app.query_one("#send-status", Static)
+        await wait_until(pilot, lambda: "apollo delivered" in str(status.content))
+        with sqlite3.connect(settings.db) as db:  # a row signaltui never writes
+            db.execute("UPDATE deliveries SET outcome = 'lost'")
+        await pilot.press("f5")
+        table = app.query_one("#history-table", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1)
+        table.focus()
+        await pilot.press("enter")
+        errors = lambda: [n.message for n in app._notifications if n.severity == "error"]  # noqa: E731
+        await wait_until(pilot, lambda: bool(errors()))
+        assert "stored delivery 1" in errors()[0] and "outcome" in errors()[0]
+        assert not isinstance(app.screen, DeliveryDetailScreen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from signaltui.delivery.outcomes import DeliveryResult
+from signaltui.errors import StoreError
 from signaltui.store import DeliveryDetail
 from signaltui.tui.render import attempts_view, outcome_line, request_view, response_view
 
@@ -17,13 +19,27 @@ from signaltui.tui.render import attempts_view, outcome_line, request_view, resp
 def stored_result(detail: DeliveryDetail) -> DeliveryResult:
     """``detail`` as the :class:`DeliveryResult` the Send tab's renderers take.
 
-    A stored delivery carries every result field under the same name, so it is read as one.
+    A stored delivery carries every result field under the same name, so it is read as
+    one. Raises :class:`StoreError` for a row signaltui never writes (an unknown outcome,
+    e.g. a store edited by hand) instead of failing while the screen is drawn.
     """
-    return DeliveryResult.model_validate(detail, from_attributes=True)
+    try:
+        return DeliveryResult.model_validate(detail, from_attributes=True)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise StoreError(
+            f"cannot show it: {field}: {first['msg']}",
+            where=f"stored delivery {detail.id}",
+            hint="the row was changed outside signaltui",
+        ) from exc
 
 
 class DeliveryDetailScreen(ModalScreen[str | None]):
-    """Dismisses with ``"load"``, ``"resend"`` or ``None``."""
+    """Dismisses with ``"load"``, ``"resend"`` or ``None``.
+
+    Raises :class:`StoreError` when ``detail`` cannot be shown (see :func:`stored_result`).
+    """
 
     BINDINGS = [
         Binding("escape", "dismiss_with(None)", "Close"),
@@ -34,10 +50,11 @@ class DeliveryDetailScreen(ModalScreen[str | None]):
     def __init__(self, detail: DeliveryDetail) -> None:
         super().__init__()
         self.detail = detail
+        self.result = stored_result(detail)
 
     def compose(self) -> ComposeResult:
         detail = self.detail
-        result = stored_result(detail)
+        result = self.result
         last = detail.attempts[-1] if detail.attempts else None
         title = Text(
             f"Delivery {detail.id} · {detail.event or '-'} · {detail.email or '-'}", "bold"

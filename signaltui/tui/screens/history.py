@@ -113,6 +113,7 @@ class HistoryPane(Vertical):
             return
         try:
             detail = store.get_delivery(delivery_id)
+            screen = DeliveryDetailScreen(detail)
         except SignaltuiError as error:
             self.app.notify(error.render(), title="History", severity="error")
             return
@@ -127,4 +128,4 @@ class HistoryPane(Vertical):
             elif action == "resend":
                 await self.signal_app.resend(detail.destination)
 
-        self.app.push_screen(DeliveryDetailScreen(detail), chosen)
+        self.app.push_screen(screen, chosen)
