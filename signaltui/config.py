@@ -1,20 +1,27 @@
 """Settings for the front ends: credentials, store path, delivery tuning, mapping options.
 
-Values come, strongest first, from ``SIGNALTUI_*`` environment variables, then the TOML
-config file (``--config``, ``SIGNALTUI_CONFIG`` or ``<user config dir>/config.toml``), then
-the defaults below. Credentials are :class:`~pydantic.SecretStr` so they never print.
+Values come, strongest first, from command-line flags (e.g. ``--db``), then ``SIGNALTUI_*``
+environment variables, then the TOML config file (``--config``, ``SIGNALTUI_CONFIG`` or
+``<user config dir>/config.toml``), then the defaults below. Credentials are
+:class:`~pydantic.SecretStr` so they never print.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from signaltui.core.config import MappingConfig
 from signaltui.core.request import Destination
@@ -100,6 +107,14 @@ class DeliverySettings(BaseModel):
     rate_limit_burst: int = Field(5, ge=1, description="Requests allowed in a burst.")
 
 
+#: The config file's values while :func:`load_settings` builds a :class:`Settings`.
+_config_file_values: ContextVar[dict[str, Any]] = ContextVar("config_file_values")
+
+
+class ConfigFileSettingsSource(InitSettingsSource):
+    """The already-read TOML config file, matched to fields exactly like init kwargs."""
+
+
 class Settings(BaseSettings):
     """All settings of one signaltui run. Build it with :func:`load_settings`."""
 
@@ -136,9 +151,10 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Explicit values (the config file, CLI flags) are passed as init kwargs, and the
-        # environment wins over them, as the module docstring promises.
-        return (env_settings, init_settings)
+        # Strongest first, as the module docstring promises: the init kwargs (command-line
+        # flags only), the environment, then the config file read by load_settings.
+        config_file = ConfigFileSettingsSource(settings_cls, _config_file_values.get({}))
+        return (init_settings, env_settings, config_file)
 
     @property
     def credentials(self) -> Credentials:
@@ -198,33 +214,37 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
     path = config_path or (Path(env_path) if env_path else default_config_path())
     values = _read_config_file(path, explicit)
     given = {k: v for k, v in overrides.items() if v is not None}
+    file_values = _config_file_values.set(values)
     try:
-        settings = Settings(**values, **given)
+        settings = Settings(**given)
         settings.mapping_config  # noqa: B018 - validates the shortcuts too
-        if given:
-            # Command-line values (e.g. --db) beat SIGNALTUI_* variables, which would
-            # otherwise win over every init value, the config file's included.
-            update = {name: _coerce(name, value) for name, value in given.items()}
-            settings = settings.model_copy(update=update)
     except ValidationError as exc:
         first = exc.errors()[0]
         parts = [str(part) for part in first["loc"]] or ["settings"]
         location = ".".join(parts)
         variable = "SIGNALTUI_" + "__".join(parts).upper()
         top = f"SIGNALTUI_{parts[0].upper()}"
-        from_env = any(n == top or n.startswith(top + "__") for n in map(str.upper, os.environ))
+        from_env = not _passed_in(given, parts) and any(
+            n == top or n.startswith(top + "__") for n in map(str.upper, os.environ)
+        )
         raise ConfigError(
             f"invalid setting {location}: {first['msg']}",
             where=f"environment ({variable})" if from_env else _where(path),
             hint=f"fix {location} in the config file or the {variable} variable",
         ) from exc
+    finally:
+        _config_file_values.reset(file_values)
     return settings
 
 
-def _coerce(name: str, value: Any) -> Any:
-    """``value`` validated as the type of setting ``name`` (a ``ValidationError`` if not)."""
-    annotation = Settings.model_fields[name].annotation
-    return TypeAdapter(annotation if annotation is not None else Any).validate_python(value)
+def _passed_in(given: dict[str, Any], parts: list[str]) -> bool:
+    """Whether the value at ``parts`` came from ``load_settings``' own arguments (e.g. ``--db``)."""
+    value: Any = given
+    for part in parts:
+        if not isinstance(value, dict) or part not in value:
+            return False
+        value = value[part]
+    return True
 
 
 def _where(path: Path) -> str:
