@@ -81,6 +81,17 @@ def response_view(response: RecordedResponse | None, error: str | None = None) -
     return Group(head, json_block(response.body))
 
 
+def exchange_views(result: DeliveryResult) -> tuple[RenderableType, RenderableType]:
+    """The request and the response of ``result``, to show side by side.
+
+    Without a response the last attempt's transport error (timeout, dropped connection)
+    takes its place, so the person sees why nothing came back.
+    """
+    last = result.attempts[-1] if result.attempts else None
+    error = last.error if last else None
+    return request_view(result.request), response_view(result.response, error)
+
+
 def outcome_line(result: DeliveryResult) -> Text:
     """``apollo · delivered (2 attempts)`` and the troubleshooting hint, if any."""
     text = Text()

@@ -13,7 +13,7 @@ from textual.widgets import Button, Footer, Static
 from signaltui.delivery.outcomes import DeliveryResult
 from signaltui.errors import StoreError
 from signaltui.store import DeliveryDetail
-from signaltui.tui.render import attempts_view, outcome_line, request_view, response_view
+from signaltui.tui.render import attempts_view, exchange_views, outcome_line
 
 
 def stored_result(detail: DeliveryDetail) -> DeliveryResult:
@@ -55,7 +55,7 @@ class DeliveryDetailScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         detail = self.detail
         result = self.result
-        last = detail.attempts[-1] if detail.attempts else None
+        request, response = exchange_views(result)
         title = Text(
             f"Delivery {detail.id} · {detail.event or '-'} · {detail.email or '-'}", "bold"
         )
@@ -64,11 +64,8 @@ class DeliveryDetailScreen(ModalScreen[str | None]):
             yield Static(outcome_line(result), classes="outcome")
             with VerticalScroll():
                 with Horizontal(classes="exchange-row"):
-                    yield Static(request_view(detail.request), classes="exchange")
-                    yield Static(
-                        response_view(detail.response, last.error if last else None),
-                        classes="exchange",
-                    )
+                    yield Static(request, classes="exchange")
+                    yield Static(response, classes="exchange")
                 yield Static(attempts_view(result), classes="attempts")
             with Horizontal(classes="buttons"):
                 yield Button("Load into composer (l)", id="load", variant="primary")

@@ -15,7 +15,7 @@ from signaltui.core.request import DESTINATIONS
 from signaltui.errors import SignaltuiError
 from signaltui.service import SentDelivery
 from signaltui.targets import Target, parse_target
-from signaltui.tui.render import attempts_view, outcome_line, request_view, response_view
+from signaltui.tui.render import attempts_view, exchange_views, outcome_line
 from signaltui.tui.screens.modals import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -147,15 +147,12 @@ class SendPane(Vertical):
         widgets: list[Any] = []
         for delivery in sent:
             result = delivery.result
-            last = result.attempts[-1] if result.attempts else None
+            request, response = exchange_views(result)
             widgets.append(Static(outcome_line(result), classes="outcome"))
             widgets.append(
                 Horizontal(
-                    Static(request_view(result.request), classes="exchange"),
-                    Static(
-                        response_view(result.response, last.error if last else None),
-                        classes="exchange",
-                    ),
+                    Static(request, classes="exchange"),
+                    Static(response, classes="exchange"),
                     classes="exchange-row",
                 )
             )
