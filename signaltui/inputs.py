@@ -8,7 +8,11 @@ from typing import Any
 
 from signaltui.core.events import Event, parse_event
 from signaltui.errors import InputError
-from signaltui.surrogates import has_surrogate_escape, unpaired_surrogate
+from signaltui.surrogates import (
+    has_surrogate_escape,
+    unpaired_surrogate_message,
+    unusable_json_message,
+)
 
 _JSON_HINT = "a file holds one JSON event object or one object per line (JSON Lines)"
 
@@ -65,9 +69,7 @@ def _loads(text: str, *, where: str) -> Any:
     except json.JSONDecodeError:
         raise
     except (ValueError, RecursionError) as exc:
-        # Integers over Python's 4300-digit limit, or nesting deeper than the stack.
-        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise InputError(f"unusable JSON value: {reason}", where=where, hint=_JSON_HINT) from exc
+        raise InputError(unusable_json_message(exc), where=where, hint=_JSON_HINT) from exc
 
 
 def _event(data: Any, where: str, escapes: bool) -> Event:
@@ -76,9 +78,9 @@ def _event(data: Any, where: str, escapes: bool) -> Event:
     ``escapes`` says whether the source text had any surrogate escape at all, so the
     check costs nothing for ordinary input.
     """
-    if escapes and (bad := unpaired_surrogate(data)) is not None:
+    if escapes and (message := unpaired_surrogate_message(data)) is not None:
         raise InputError(
-            f"text holds an unpaired UTF-16 surrogate escape ({bad})",
+            message,
             where=where,
             hint="escapes \\ud800-\\udfff must come in valid pairs; fix or remove it",
         )

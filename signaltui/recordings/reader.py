@@ -22,7 +22,11 @@ from pydantic import ValidationError
 from signaltui.errors import InputError, RecordingError
 from signaltui.recordings.model import CURRENT_VERSION, Exchange
 from signaltui.recordings.upgrade import detect_version, upgrade
-from signaltui.surrogates import has_surrogate_escape, unpaired_surrogate
+from signaltui.surrogates import (
+    has_surrogate_escape,
+    unpaired_surrogate_message,
+    unusable_json_message,
+)
 
 _LINE_HINT = "each line must be one complete JSON object; fix or delete this line"
 
@@ -97,11 +101,7 @@ def parse_line(raw: bytes | str, *, where: str, first: bool = False) -> Exchange
             f"invalid JSON: {exc.msg} (column {exc.colno})", where=where, hint=_LINE_HINT
         ) from exc
     except (ValueError, RecursionError) as exc:
-        # Integers over Python's 4300-digit limit, or nesting deeper than the stack.
-        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise RecordingError(
-            f"unusable JSON value: {reason}", where=where, hint=_LINE_HINT
-        ) from exc
+        raise RecordingError(unusable_json_message(exc), where=where, hint=_LINE_HINT) from exc
     _refuse_lone_surrogates(data, text, where)
     if not isinstance(data, dict):
         raise RecordingError(
@@ -122,10 +122,8 @@ def parse_line(raw: bytes | str, *, where: str, first: bool = False) -> Exchange
 
 def _refuse_lone_surrogates(data: Any, text: str, where: str) -> None:
     """A ``\\ud800``-style escape without its pair cannot be printed or stored: refuse it."""
-    if has_surrogate_escape(text) and (bad := unpaired_surrogate(data)) is not None:
-        raise RecordingError(
-            f"text holds an unpaired UTF-16 surrogate escape ({bad})", where=where, hint=_LINE_HINT
-        )
+    if has_surrogate_escape(text) and (message := unpaired_surrogate_message(data)) is not None:
+        raise RecordingError(message, where=where, hint=_LINE_HINT)
 
 
 def count_lines(paths: Iterable[Path]) -> int:
