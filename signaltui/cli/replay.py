@@ -13,7 +13,7 @@ from signaltui.cli.common import app_context, run_guarded
 from signaltui.cli.send import TARGET_HELP, confirm_live
 from signaltui.config import Settings
 from signaltui.errors import DeliveryError, SignaltuiError
-from signaltui.recordings import count_lines as count_recording_lines
+from signaltui.recordings import count_lines
 from signaltui.replay import ExchangeResult, ReplayOptions, ReplaySummary, run_send, run_verify
 from signaltui.replay.report import JsonReport, JUnitReport, summary_table
 from signaltui.replay.select import Selection, parse_shard
@@ -31,6 +31,19 @@ class Printer:
         self.total = total
         self.seen = 0
         self.failed = 0
+
+    def count(self, paths: tuple[Path, ...]) -> None:
+        """Set the live bar's total to the recordings' non-blank lines.
+
+        That is an upper bound before filters; with no live bar nothing is counted, so the
+        files are read only once.
+        """
+        if not self.live:
+            return
+        try:
+            self.total = count_lines(paths)
+        except SignaltuiError:
+            self.total = None  # the replay itself reports the problem properly
 
     def __call__(self, result: ExchangeResult) -> None:
         self.seen += 1
@@ -76,14 +89,6 @@ class Printer:
 
     def close(self) -> None:
         self._clear()
-
-
-def count_lines(paths: tuple[Path, ...]) -> int | None:
-    """Non-blank lines in the recordings (an upper bound before filters), or None."""
-    try:
-        return count_recording_lines(paths)
-    except SignaltuiError:
-        return None  # the replay itself reports the problem properly
 
 
 def _set(values: tuple[str, ...]) -> frozenset[str] | None:
@@ -154,9 +159,11 @@ def replay_command(
         options = ReplayOptions(
             selection=selection, concurrency=concurrency, update=update, fresh=fresh
         )
-        # Counting lines first is a cheap streaming pass; only a terminal shows the bar.
-        total = count_lines(paths) if sys.stderr.isatty() and not quiet else None
-        printer = Printer(quiet, total)
+        # Asked before anything is counted or a report file is begun: a refused target
+        # or a declined live send leaves no trace.
+        send_target = _send_target(target, yes) if mode == "send" else None
+        printer = Printer(quiet)
+        printer.count(paths)
         reports = [
             r
             for r in (
@@ -172,13 +179,10 @@ def replay_command(
                 report.add(result)
 
         try:
-            if mode == "verify":
+            if send_target is None:
                 summary = run_verify(list(paths), settings, options, on_result)
             else:
-                parsed = parse_target(target)
-                if not confirm_live(parsed, yes):
-                    raise DeliveryError("live replay cancelled", hint="nothing was sent")
-                summary = asyncio.run(_send(list(paths), settings, parsed, options, on_result))
+                summary = asyncio.run(_send(list(paths), settings, send_target, options, on_result))
         finally:
             printer.close()
         for report in reports:
@@ -189,6 +193,14 @@ def replay_command(
     summary = run_guarded(run)
     if not summary.ok:
         ctx.exit(1)
+
+
+def _send_target(target: str, yes: bool) -> Target:
+    """The ``--target`` of a send replay, once a live one is confirmed."""
+    parsed = parse_target(target)
+    if not confirm_live(parsed, yes):
+        raise DeliveryError("live replay cancelled", hint="nothing was sent")
+    return parsed
 
 
 async def _send(

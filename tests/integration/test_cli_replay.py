@@ -141,10 +141,24 @@ def test_send_mode_reports_rejections_with_exit_1():
 
 
 def test_progress_bar_counts_against_the_total():
-    from signaltui.cli.replay import Printer, count_lines
+    from signaltui.cli.replay import Printer
 
-    total = count_lines((RECORDINGS,))
-    assert total == 9
-    printer = Printer(quiet=True, total=total)
+    printer = Printer(quiet=True)
+    printer.count((RECORDINGS,))
+    assert printer.total is None  # no live bar: the files are not read twice
+    printer.live = True  # as on a terminal
+    printer.count((RECORDINGS,))
+    assert printer.total == 9
     printer.seen, printer.failed = 3, 1
     assert printer.bar(width=9) == "[###------] 3/9: 3 exchanges, 1 failing"
+    printer.count((RECORDINGS / "missing.jsonl",))
+    assert printer.total is None  # the replay itself reports the missing file
+
+
+def test_a_refused_target_leaves_no_report_scratch_file(tmp_path):
+    reports = tmp_path / "reports"
+    result = invoke(
+        "replay", RECORDINGS, "--mode", "send", "--target", "nope://x", "--json", reports / "r.json"
+    )
+    assert result.exit_code == 2 and "--target" in result.output
+    assert not reports.exists() or not list(reports.iterdir())
