@@ -4,20 +4,8 @@ from __future__ import annotations
 
 import click
 
-from signaltui.config import load_settings
-from signaltui.errors import SignaltuiError
 from signaltui.mock.faults import FAULT_PROFILES
 from signaltui.mock.server import run_server
-
-
-class _Failed(click.ClickException):
-    """A :class:`SignaltuiError` shown as one clean line with its contract exit code."""
-
-    exit_code = 2
-
-    def __init__(self, error: SignaltuiError) -> None:
-        super().__init__(error.render())
-
 
 _EPILOG = "\b\nFault profiles:\n" + "\n".join(
     f"  {name:<13} {text}" for name, text in FAULT_PROFILES.items()
@@ -37,7 +25,8 @@ _EPILOG = "\b\nFault profiles:\n" + "\n".join(
 @click.option(
     "--allow-remote", is_flag=True, help="Allow a non-loopback --host (the mocks have no TLS)."
 )
-def command(host: str, port: int, faults: str, allow_remote: bool) -> None:
+@click.pass_context
+def command(ctx: click.Context, host: str, port: int, faults: str, allow_remote: bool) -> None:
     """Serve mock Apollo, Outreach and Close APIs at their real paths on one base URL.
 
     The mocks accept the credentials configured for signaltui (SIGNALTUI_* variables or
@@ -48,8 +37,13 @@ def command(host: str, port: int, faults: str, allow_remote: bool) -> None:
         click.echo(f"Mock CRMs (faults: {faults}) listening on {url}")
         click.echo(f"  journal: {url}/__mock/requests   reset: POST {url}/__mock/reset")
 
-    try:
-        credentials = load_settings().credentials
+    # Imported here: signaltui.cli imports this module while it is being set up.
+    from signaltui.cli.common import app_context, run_guarded
+
+    def run() -> None:
+        # The run's settings honour --config and --db, so the mocks accept exactly the
+        # credentials the other commands send.
+        credentials = app_context(ctx).settings().credentials
         run_server(host, port, faults, credentials, allow_remote=allow_remote, announce=announce)
-    except SignaltuiError as exc:
-        raise _Failed(exc) from exc
+
+    run_guarded(run)

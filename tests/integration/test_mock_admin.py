@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from click.testing import CliRunner
 
-from signaltui.config import Credentials
+from signaltui.cli import main
 from signaltui.errors import InputError
 from signaltui.mock.cli import command
 from signaltui.mock.server import serve_in_thread
@@ -88,12 +86,20 @@ def test_serve_rejects_an_unknown_profile():
     assert "chaos" in result.output
 
 
-def test_serve_refuses_a_non_loopback_host(monkeypatch):
-    settings = SimpleNamespace(credentials=Credentials())
-    monkeypatch.setattr("signaltui.mock.cli.load_settings", lambda: settings)
+def test_serve_refuses_a_non_loopback_host():
     result = CliRunner().invoke(command, ["--host", "0.0.0.0", "--port", "0"])
     assert result.exit_code == 2
     assert "refusing to serve" in result.output and "--allow-remote" in result.output
+
+
+def test_serve_reads_the_config_file_given_to_signaltui(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('close_api_key = "api_k"\nno_such_setting = 1\n')
+    # A remote host too, so a command that ignored --config would fail fast, not serve.
+    args = ["--config", str(config), "mock", "serve", "--host", "0.0.0.0", "--port", "0"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "no_such_setting" in result.output and "refusing" not in result.output
 
 
 def test_serve_in_thread_refuses_a_non_loopback_host():
