@@ -138,7 +138,7 @@ def _unauthorized() -> Response:
     return response
 
 
-def _validate(state: MockState, document: Any) -> Response | dict[str, Any]:
+def _validate(document: Any) -> Response | dict[str, Any]:
     data = document.get("data") if isinstance(document, dict) else None
     if not isinstance(data, dict):
         return _invalid("The request must carry a data object.", "/data")
@@ -184,7 +184,7 @@ def create_prospect(state: MockState, request: Request, raw: bytes) -> Response:
         document = json.loads(raw or b"null")
     except ValueError:
         return _api_error(400, "badRequest", "Bad Request", "Body is not valid JSON.", None)
-    checked = _validate(state, document)
+    checked = _validate(document)
     if isinstance(checked, Response):
         return checked
     attributes = dict(checked.get("attributes") or {})
