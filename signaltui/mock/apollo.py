@@ -239,8 +239,9 @@ def _rate_headers(state: MockState, exhausted: str | None = None) -> dict[str, s
 
 def _count(state: MockState) -> bool:
     now = state.now()
-    used = [state.windows[key].hit(now) > state.windows[key].limit for _, key in _FAMILIES]
-    return any(used)
+    # A list, not any(generator): every family counts the request, even past a full one.
+    over = [state.windows[key].hit(now) > state.windows[key].limit for _, key in _FAMILIES]
+    return any(over)
 
 
 def _decorate(state: MockState, response: Response) -> None:

@@ -55,7 +55,8 @@ def _utc(now: float) -> datetime:
 
 def iso_millis_z(now: float) -> str:
     """Apollo and Outreach style: ``2024-09-12T20:13:53.207Z``."""
-    return _utc(now).strftime("%Y-%m-%dT%H:%M:%S.") + f"{_utc(now).microsecond // 1000:03d}Z"
+    moment = _utc(now)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def iso_micros_offset(now: float) -> str:
