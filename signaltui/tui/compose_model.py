@@ -164,5 +164,4 @@ def parse_editor_text(text: str) -> tuple[dict[str, Any], Event]:
 
     Raises :class:`InputError` (with line and column for JSON syntax errors).
     """
-    data, event = parse_event_document(text, source="JSON editor")
-    return data, event
+    return parse_event_document(text, source="JSON editor")

@@ -1,4 +1,4 @@
-"""Helpers of the Replay tab that need no UI: path parsing, counting, result rows."""
+"""Helpers of the Replay tab that need no UI: path parsing, result rows and details."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Input, ProgressBar, Select, Stati
 from signaltui.errors import SignaltuiError
 from signaltui.recordings import count_lines
 from signaltui.replay import ExchangeResult, ReplayOptions, ReplaySummary, run_send, run_verify
+from signaltui.targets import Target
 from signaltui.tui.replay_model import parse_paths, result_detail, result_row
 from signaltui.tui.screens.modals import ConfirmScreen
 from signaltui.tui.screens.send import SendPane
@@ -123,8 +124,8 @@ class ReplayPane(Vertical):
         self.app.call_from_thread(self.finish, summary)
 
     @work(exclusive=True, group="replay", exit_on_error=False)
-    async def _send(self, paths: list[Path], target: object, live: bool) -> None:
-        session = self.signal_app.sessions.session(target, live_confirmed=live)  # type: ignore[arg-type]
+    async def _send(self, paths: list[Path], target: Target, live: bool) -> None:
+        session = self.signal_app.sessions.session(target, live_confirmed=live)
         try:
             summary = await run_send(paths, session, ReplayOptions(), self.add_result)
         except Exception as error:
