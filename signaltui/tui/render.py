@@ -53,6 +53,14 @@ def verdict(decision: Decision) -> Text:
     return text
 
 
+def _append_headers(head: Text, headers: dict[str, str]) -> None:
+    # Masked here too, though records and preview contracts arrive redacted: the screen
+    # is the last place a secret could leak, so it does not rely on its callers.
+    for name, value in redact_headers(headers).items():
+        head.append(f"\n{name}: ", "bold cyan")
+        head.append(value)
+
+
 def request_view(request: dict[str, Any] | RecordedRequest | None) -> RenderableType:
     """Method, URL, headers (secrets masked) and the highlighted JSON body."""
     if request is None:
@@ -61,9 +69,7 @@ def request_view(request: dict[str, Any] | RecordedRequest | None) -> Renderable
     head = Text()
     head.append(f"{data['method']} ", "bold")
     head.append(str(data["url"]), "underline")
-    for name, value in redact_headers(dict(data.get("headers") or {})).items():
-        head.append(f"\n{name}: ", "bold cyan")
-        head.append(value)
+    _append_headers(head, dict(data.get("headers") or {}))
     return Group(head, json_block(data.get("body")))
 
 
@@ -75,9 +81,7 @@ def response_view(response: RecordedResponse | None, error: str | None = None) -
     style = "bold green" if response.status < 400 else "bold red"
     head.append(f"HTTP {response.status}", style)
     head.append(f"  {response.latency_ms:.0f} ms", "dim")
-    for name, value in redact_headers(response.headers).items():
-        head.append(f"\n{name}: ", "bold cyan")
-        head.append(value)
+    _append_headers(head, response.headers)
     return Group(head, json_block(response.body))
 
 

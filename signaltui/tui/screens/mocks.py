@@ -70,6 +70,7 @@ class MocksPane(Vertical):
         return self.signal_app.mock_app
 
     def show_status(self) -> None:
+        """Both mocks' state and fault profile, the chosen profile's meaning, the button."""
         server = self.signal_app.mock_server
         text = Text()
         text.append("in-process mock ", "bold")

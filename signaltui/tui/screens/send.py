@@ -87,8 +87,9 @@ class SendPane(Vertical):
         self.query_one("#target-url-input", Input).value = url
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        self.query_one("#live-banner").display = self.target_kind() == "live"
-        self.set_class(self.target_kind() == "live", "-live")
+        live = self.target_kind() == "live"
+        self.query_one("#live-banner").display = live
+        self.set_class(live, "-live")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "send-button":
