@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from signaltui.core.decision import Decision
+from signaltui.service import SentDelivery
 
 
 def _json_block(value: Any, indent: str = "  ") -> str:
@@ -55,7 +56,7 @@ def render_decision(decision: Decision, secret: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def render_delivery(sent: Any) -> str:
+def render_delivery(sent: SentDelivery) -> str:
     """A sent (or dropped) delivery: verdict, request, response, outcome and hint."""
     result = sent.result
     colour = {"delivered": "green", "dropped": "yellow"}.get(result.outcome, "red")
