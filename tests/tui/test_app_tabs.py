@@ -118,6 +118,37 @@ async def test_mocks_server_faults_and_journal(make_app) -> None:
         await wait_until(pilot, lambda: not app.mock_server.running)
 
 
+async def test_mocks_journal_follows_past_its_row_limit_and_late_answers(make_app) -> None:
+    from signaltui.mock import get_mock_state
+    from signaltui.tui.screens.mocks import MocksPane
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f7")
+        pane = app.query_one(MocksPane)
+        journal = get_mock_state(app.mock_app).journal
+        table = app.query_one("#mock-journal", DataTable)
+
+        def arrive() -> dict:
+            return journal.add(
+                crm="close", method="POST", path="/api/v1/lead/", query="", headers={},
+                body=None, now=0.0,
+            )  # fmt: skip
+
+        for _ in range(201):
+            journal.answer(arrive(), 200, None)
+        pane.refresh_journal()
+        assert table.row_count == 200 and table.get_row_at(199)[0] == "201"
+        # The table is full: a new request must still show up, not be taken for "no change"
+        pending = arrive()
+        pane.refresh_journal()
+        assert table.get_row_at(199)[0:5] == ["202", "close", "POST", "/api/v1/lead/", "…"]
+        # ... and so must the answer to a request that was shown while still pending
+        journal.answer(pending, 429, "rate_limit")
+        pane.refresh_journal()
+        assert table.get_row_at(199)[4:] == ["429", "rate_limit"]
+
+
 async def test_settings_apply_changes_the_preview(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

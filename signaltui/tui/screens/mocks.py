@@ -30,6 +30,11 @@ REFRESH_SECONDS = 1.0
 class MocksPane(Vertical):
     """Start/stop the server, switch fault profiles, and watch what the mocks received."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: The journal rows the table shows, to tell a real change from a quiet second.
+        self._shown: list[tuple[str, ...]] = []
+
     def compose(self) -> ComposeResult:
         with Horizontal(classes="toolbar"):
             yield Select(
@@ -91,9 +96,12 @@ class MocksPane(Vertical):
         """Reload the journal of the chosen mock (runs every second)."""
         app = self.chosen_app()
         rows = journal_rows(app) if app is not None else []
-        table = self.query_one("#mock-journal", DataTable)
-        if table.row_count == len(rows):
+        # Rows, not their number: past the row limit the count stays the same, and a
+        # pending request's row changes when it is answered.
+        if rows == self._shown:
             return  # nothing new; keep the cursor where the person left it
+        self._shown = rows
+        table = self.query_one("#mock-journal", DataTable)
         table.clear()
         for row in rows:
             table.add_row(*row, key=row[0])
@@ -103,7 +111,7 @@ class MocksPane(Vertical):
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         if event.select.id == "mock-which":
-            self.query_one("#mock-journal", DataTable).clear()
+            self._clear_journal()
             app = self.chosen_app()
             if app is not None:
                 self.query_one("#mock-faults", Select).value = fault_profile(app)
@@ -122,8 +130,12 @@ class MocksPane(Vertical):
             self._toggle_server(str(self.query_one("#mock-faults", Select).value))
         elif event.button.id == "mock-reset" and (app := self.chosen_app()) is not None:
             reset_mock(app)
-            self.query_one("#mock-journal", DataTable).clear()
+            self._clear_journal()
             self.app.notify("Mock journal and records cleared.")
+
+    def _clear_journal(self) -> None:
+        self._shown = []
+        self.query_one("#mock-journal", DataTable).clear()
 
     @work(thread=True, exclusive=True, group="mock-server", exit_on_error=False)
     def _toggle_server(self, profile: str) -> None:
