@@ -70,11 +70,25 @@ class Journal:
             entry["status"] = status
             entry["fault"] = fault
 
-    def entries(self, crm: str | None = None) -> list[dict[str, Any]]:
-        """A copy of the records, optionally only those of one CRM."""
+    def entries(self, crm: str | None = None, *, last: int | None = None) -> list[dict[str, Any]]:
+        """A copy of the records, optionally only those of one CRM, or only the ``last`` N.
+
+        Only what is returned is copied, so a caller polling the newest few (the TUI, every
+        second) does not copy a long journal each time.
+        """
         with self._lock:
             chosen = [e for e in self._entries if crm is None or e["crm"] == crm]
+            if last is not None:
+                chosen = chosen[max(0, len(chosen) - last) :]
             return copy.deepcopy(chosen)
+
+    def entry(self, seq: int) -> dict[str, Any] | None:
+        """A copy of the record numbered ``seq``, or ``None`` (e.g. after a reset)."""
+        with self._lock:
+            # Records are numbered from 1 in arrival order and only ever cleared together.
+            if 1 <= seq <= len(self._entries):
+                return copy.deepcopy(self._entries[seq - 1])
+            return None
 
     def clear(self) -> None:
         """Forget every record."""

@@ -62,7 +62,7 @@ def reset_mock(app: Any) -> None:
 def journal_rows(app: Any, limit: int = 200) -> list[tuple[str, ...]]:
     """The newest journal entries of a mock app as table rows (secret headers masked)."""
     rows: list[tuple[str, ...]] = []
-    for entry in get_mock_state(app).journal.entries()[-limit:]:
+    for entry in get_mock_state(app).journal.entries(last=limit):
         status = entry.get("status")
         rows.append(
             (
@@ -108,8 +108,8 @@ def journal_entry(app: Any, seq: int, secrets: Iterable[str] = ()) -> dict[str, 
     Headers are masked by name, credential fields of the body by name, and any of
     ``secrets`` (the configured credential values) wherever else it appears.
     """
-    for entry in get_mock_state(app).journal.entries():
-        if entry["seq"] == seq:
-            shown = {**entry, "headers": redact_headers(entry.get("headers") or {})}
-            return dict(mask_secrets(shown, secrets))
-    return None
+    entry = get_mock_state(app).journal.entry(seq)
+    if entry is None:
+        return None
+    shown = {**entry, "headers": redact_headers(entry.get("headers") or {})}
+    return dict(mask_secrets(shown, secrets))

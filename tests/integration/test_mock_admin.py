@@ -105,3 +105,24 @@ def test_serve_reads_the_config_file_given_to_signaltui(tmp_path):
 def test_serve_in_thread_refuses_a_non_loopback_host():
     with pytest.raises(InputError), serve_in_thread({}, host="0.0.0.0"):
         pass
+
+
+def test_journal_copies_the_newest_records_or_one_by_number():
+    from signaltui.mock.journal import Journal
+
+    journal = Journal()
+    for n in range(5):
+        journal.add(
+            crm="apollo" if n % 2 else "close", method="POST", path=f"/p{n}", query="",
+            headers={}, body={"n": n}, now=0.0,
+        )  # fmt: skip
+    assert [e["seq"] for e in journal.entries(last=2)] == [4, 5]
+    assert [e["seq"] for e in journal.entries("close", last=2)] == [3, 5]
+    assert len(journal.entries(last=99)) == 5
+    third = journal.entry(3)
+    assert third is not None and third["path"] == "/p2"
+    third["body"]["n"] = "changed"  # a copy: the journal keeps what arrived
+    assert journal.entry(3)["body"] == {"n": 2}
+    assert journal.entry(0) is None and journal.entry(6) is None
+    journal.clear()
+    assert journal.entry(1) is None
