@@ -86,16 +86,20 @@ SECRET_FIELDS = frozenset(
 
 def mask_secrets(value: Any, secrets: Iterable[str] = ()) -> Any:
     """``value`` with secret fields masked and each of ``secrets`` cut out of any text."""
-    secrets = [s for s in secrets if s]
+    # Blank values are dropped once here: replacing "" would put a mask between letters.
+    return _masked(value, [s for s in secrets if s])
+
+
+def _masked(value: Any, secrets: list[str]) -> Any:
     if isinstance(value, dict):
         return {
             key: MASK
             if str(key).lower() in SECRET_FIELDS and value[key]
-            else mask_secrets(value[key], secrets)
+            else _masked(value[key], secrets)
             for key in value
         }
     if isinstance(value, list):
-        return [mask_secrets(item, secrets) for item in value]
+        return [_masked(item, secrets) for item in value]
     if isinstance(value, str):
         for secret in secrets:
             value = value.replace(secret, MASK)
