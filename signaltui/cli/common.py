@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,8 +71,6 @@ def parse_destinations(value: str) -> list[Destination]:
 
 def echo_json(data: Any) -> None:
     """One compact JSON object per line (JSON Lines), keys in insertion order."""
-    import json
-
     click.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 

@@ -91,7 +91,8 @@ class Printer:
         self._clear()
 
 
-def _set(values: tuple[str, ...]) -> frozenset[str] | None:
+def _names(values: tuple[str, ...]) -> frozenset[str] | None:
+    """Repeated and comma-separated option values as one set; ``None`` (no filter) if empty."""
     items = {v.strip() for value in values for v in value.split(",") if v.strip()}
     return frozenset(items) or None
 
@@ -151,9 +152,9 @@ def replay_command(
     def run() -> ReplaySummary:
         settings = app_context(ctx).settings()
         selection = Selection(
-            destinations=_set(destination),
-            events=_set(event),
-            outcomes=_set(outcome),
+            destinations=_names(destination),
+            events=_names(event),
+            outcomes=_names(outcome),
             shard=parse_shard(shard),
         )
         options = ReplayOptions(
