@@ -16,6 +16,8 @@ from signaltui.cli.preview import preview_command
 from signaltui.cli.recordings import recordings_group
 from signaltui.cli.replay import replay_command
 from signaltui.cli.send import send_command
+from signaltui.mock.cli import command as serve_command
+from signaltui.store.cli import events as events_group
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,15 +62,9 @@ def mock_group() -> None:
     """Local mock CRMs (Apollo, Outreach, Close) on one loopback port."""
 
 
-def _register_lazy_groups() -> None:
-    from signaltui.mock.cli import command as serve_command
-    from signaltui.store.cli import events as events_group
-
-    mock_group.add_command(serve_command)
-    main.add_command(events_group)
-
-
-_register_lazy_groups()
+# The commands the mock and store packages define next to the code they drive.
+mock_group.add_command(serve_command)
+main.add_command(events_group)
 
 
 def entry() -> None:
