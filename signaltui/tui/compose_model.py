@@ -54,17 +54,6 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-def blank_event() -> dict[str, Any]:
-    """A minimal track event to start composing from."""
-    return {
-        "type": "track",
-        "event": KNOWN_EVENTS[0],
-        "traits": {},
-        "properties": {},
-        "context": {"consent": {}},
-    }
-
-
 def _find(mapping: dict[str, Any], spellings: tuple[str, ...]) -> str | None:
     return next((key for key in spellings if key in mapping), None)
 

@@ -18,6 +18,7 @@ from textual.widgets import Input
 
 from signaltui.config import Settings, load_settings
 from signaltui.tui.app import SignalApp
+from signaltui.tui.compose_model import KNOWN_EVENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ROOT / "fixtures" / "expected"
@@ -33,6 +34,17 @@ APOLLO_FORM = {
     "trait.website": "https://www.apollo.io/",
     "prop.lead_source": "Website demo form",
 }
+
+
+def blank_event() -> dict[str, Any]:
+    """A minimal track event (the first event any CRM maps) to fill in by the form."""
+    return {
+        "type": "track",
+        "event": KNOWN_EVENTS[0],
+        "traits": {},
+        "properties": {},
+        "context": {"consent": {}},
+    }
 
 
 @pytest.fixture

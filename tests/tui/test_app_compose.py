@@ -9,10 +9,9 @@ from textual.widgets import Checkbox, Input, Static, TextArea
 
 from signaltui.config import load_settings
 from signaltui.tui.app import SignalApp
-from signaltui.tui.compose_model import blank_event
 from signaltui.tui.screens.modals import PathDialog
 from signaltui.tui.widgets.decision_view import DecisionView
-from tests.tui.conftest import APOLLO_FORM, expected, type_into, wait_until
+from tests.tui.conftest import APOLLO_FORM, blank_event, expected, type_into, wait_until
 
 
 def _input_id(key: str) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from textual.widgets import DataTable, RadioButton, Static
 
 from signaltui.store import Store
-from signaltui.tui.compose_model import blank_event
 from signaltui.tui.screens.detail import DeliveryDetailScreen
 from signaltui.tui.screens.modals import ConfirmScreen
-from tests.tui.conftest import APOLLO_FORM, type_into, wait_until
+from tests.tui.conftest import APOLLO_FORM, blank_event, type_into, wait_until
 
 
 def _apollo_event(**traits: str) -> dict:
