@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ def sample_event(fixtures: Path | None) -> dict[str, Any]:
             return load_event_file(fixtures / SAMPLE_FILE)
         except InputError:
             pass  # a broken checkout still opens, on the built-in sample
-    return json.loads(json.dumps(BUILTIN_SAMPLE))
+    return copy.deepcopy(BUILTIN_SAMPLE)  # a copy: no caller may change the built-in one
 
 
 def save_event_file(path: Path, event: dict[str, Any]) -> None:
