@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+
+from signaltui.core.records import readonly
 
 
-@dataclass(slots=True)
+@readonly
 class ConsentDecision:
     """Whether consent allows delivery, and which gating categories were missing."""
 
@@ -14,10 +15,18 @@ class ConsentDecision:
     missing: tuple[str, ...] = ()
 
 
-def decide_consent(granted: Mapping[str, bool], gating: Iterable[str]) -> ConsentDecision:
+#: The answer when nothing is missing, shared: decisions are read-only.
+_GRANTED = ConsentDecision(granted=True)
+
+
+def decide_consent(granted: Mapping[str, bool], gating: Sequence[str]) -> ConsentDecision:
     """Every category in ``gating`` must be ``True`` in ``granted``; absent means not granted.
 
     An empty ``gating`` list means the destination is configured not to gate on consent.
     """
-    missing = tuple(category for category in gating if granted.get(category) is not True)
-    return ConsentDecision(granted=not missing, missing=missing)
+    # Runs for every event and destination; most are granted, so that path builds nothing.
+    for category in gating:
+        if granted.get(category) is not True:
+            missing = tuple(name for name in gating if granted.get(name) is not True)
+            return ConsentDecision(granted=False, missing=missing)
+    return _GRANTED

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 
+from signaltui.core.records import readonly
 from signaltui.core.request import OutboundRequest, auth_headers
 
 Action = Literal["deliver", "drop"]
@@ -18,12 +19,27 @@ DROP_REASONS: dict[str, str] = {
 }
 
 
-@dataclass(slots=True)
+#: One trace entry as the blueprints write it: ``(field, source, rule, omitted)``. A dozen
+#: are written per planned request and a plain tuple costs a fifth of a
+#: :class:`TraceEntry`, so entries are only made where a trace is read field by field.
+TraceRow = tuple[str, str, str, bool]
+
+
+def trace_object(row: TraceRow) -> dict[str, Any]:
+    """The contract 2 trace object of ``row``; ``omitted`` appears only when true."""
+    name, source, rule, omitted = row
+    data: dict[str, Any] = {"field": name, "source": source, "rule": rule}
+    if omitted:
+        data["omitted"] = True
+    return data
+
+
+@readonly
 class TraceEntry:
     """Why one outbound field is there (or, with ``omitted``, why it is not).
 
-    A plain slotted dataclass, not a pydantic model: a dozen are built per planned
-    request, and validation would only re-check values the core itself produced.
+    The named view of a :data:`TraceRow`, which :attr:`Decision.trace` gives to the
+    CLI and TUI renderers.
     """
 
     field: str
@@ -31,15 +47,8 @@ class TraceEntry:
     rule: str
     omitted: bool = False
 
-    def to_contract(self) -> dict[str, Any]:
-        """The contract 2 trace object; ``omitted`` appears only when true."""
-        data: dict[str, Any] = {"field": self.field, "source": self.source, "rule": self.rule}
-        if self.omitted:
-            data["omitted"] = True
-        return data
 
-
-@dataclass(frozen=True, slots=True)
+@readonly
 class Decision:
     """What the core decided for one (event, destination).
 
@@ -54,7 +63,13 @@ class Decision:
     detail: str | None = None
     request: OutboundRequest | None = None
     warnings: list[str] = field(default_factory=list)
-    trace: list[TraceEntry] = field(default_factory=list)
+    #: Why each field is there (or not), as rows; :attr:`trace` reads them as entries.
+    trace_rows: list[TraceRow] = field(default_factory=list)
+
+    @property
+    def trace(self) -> list[TraceEntry]:
+        """The trace, one :class:`TraceEntry` per outbound field considered."""
+        return [TraceEntry(*row) for row in self.trace_rows]
 
     def request_contract(self, secret: str | None = None) -> dict[str, Any] | None:
         """The request object of contract 2: auth header masked unless ``secret`` given."""
@@ -78,5 +93,5 @@ class Decision:
             "detail": self.detail,
             "request": self.request_contract(secret),
             "warnings": list(self.warnings),
-            "trace": [entry.to_contract() for entry in self.trace],
+            "trace": [trace_object(row) for row in self.trace_rows],
         }

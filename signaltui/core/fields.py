@@ -34,9 +34,11 @@ def _text(traits: dict[str, Trait], name: str) -> tuple[str | None, str]:
 def _prop(properties: dict[str, Any], *names: str) -> tuple[str | None, str]:
     """The first present property among ``names`` (aliases), as clean text, with its path."""
     for name in names:
-        value = clean_text(properties.get(name))
-        if value is not None:
-            return value, f"properties.{name}"
+        raw = properties.get(name)
+        if raw is not None:  # most aliases are absent: skip clean_text for them
+            value = clean_text(raw)
+            if value is not None:
+                return value, f"properties.{name}"
     return None, f"properties.{names[0]}"
 
 
@@ -112,7 +114,7 @@ class EventFacts:
             self.company_source = company.source + ".name" if is_object else company.source
         self.website, self.website_source = _text(traits, "website")
         self.phone_raw, self.phone_source = _text(traits, "phone")
-        self.address = {part: _address_part(traits, part) for part in ("city", "state", "country")}
+        self.address = _address(traits)
         self.page_url = event.page_url()
         self.marketing = resolved.consent.get("marketing") is True
         properties = event.properties
@@ -129,15 +131,17 @@ class EventFacts:
         return (None, None) if raw is None else phone_to_e164(raw, region)
 
 
-def _address_part(traits: dict[str, Trait], part: str) -> tuple[str | None, str]:
-    """``city``/``state``/``country`` from the trait itself or from ``address.<part>``."""
-    value, source = _text(traits, part)
-    if value is not None:
-        return value, source
+def _address(traits: dict[str, Trait]) -> dict[str, tuple[str | None, str]]:
+    """``city``/``state``/``country``, each from its own trait or from ``address.<part>``."""
     address = traits.get("address")
-    if address is not None and isinstance(address.value, dict):
-        return clean_text(address.value.get(part)), f"{address.source}.{part}"
-    return None, source
+    nested, prefix = (address.value, address.source) if address is not None else (None, "")
+    parts: dict[str, tuple[str | None, str]] = {}
+    for part in ("city", "state", "country"):
+        value, source = _text(traits, part)
+        if value is None and isinstance(nested, dict):
+            value, source = clean_text(nested.get(part)), f"{prefix}.{part}"
+        parts[part] = value, source
+    return parts
 
 
 def event_facts(resolved: ResolvedEvent) -> EventFacts:

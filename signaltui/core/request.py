@@ -8,9 +8,11 @@ and the delivery layer can mint an Outreach access token at send time.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
 from urllib.parse import urlsplit
+
+from signaltui.core.records import readonly
 
 Destination = Literal["apollo", "outreach", "close"]
 DESTINATIONS: tuple[Destination, ...] = ("apollo", "outreach", "close")
@@ -22,7 +24,7 @@ MASK = "***"
 SECRET_HEADER_NAMES = frozenset({"authorization", "x-api-key", "cookie", "set-cookie"})
 
 
-@dataclass(frozen=True, slots=True)
+@readonly
 class OutboundRequest:
     """Exactly what goes on the wire, minus the credential itself.
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from signaltui.core.config import MappingConfig
-from signaltui.core.decision import TraceEntry
+from signaltui.core.decision import TraceRow
 from signaltui.core.fields import EventFacts
 from signaltui.core.request import AuthScheme, Destination
 
@@ -19,7 +19,7 @@ class BuiltBody(NamedTuple):
     """
 
     body: dict[str, Any] | None
-    trace: list[TraceEntry]
+    trace: list[TraceRow]
     warnings: list[str]
     drop_reason: str | None = None
     drop_detail: str | None = None

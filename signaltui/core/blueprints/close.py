@@ -6,7 +6,7 @@ from typing import Any
 
 from signaltui.core.blueprints.base import Blueprint, BuiltBody
 from signaltui.core.config import MappingConfig
-from signaltui.core.decision import TraceEntry
+from signaltui.core.decision import TraceRow
 from signaltui.core.fields import PHONE_OMIT_RULE, EventFacts, path_value
 from signaltui.core.normalize import clean_text
 
@@ -27,46 +27,46 @@ def build_lead(facts: EventFacts, config: MappingConfig) -> BuiltBody:
         return BuiltBody(None, [], warnings, "missing_email", _NO_EMAIL)
     email_source = facts.email_source
     body: dict[str, Any] = {}
-    trace: list[TraceEntry] = []
+    trace: list[TraceRow] = []
     warnings = []
     add = trace.append
     # A lead is never created nameless: company, then last name, then email.
     if facts.company:
         body["name"] = facts.company
-        add(TraceEntry("name", facts.company_source, "lead name from company"))
+        add(("name", facts.company_source, "lead name from company", False))
     elif facts.last:
         body["name"] = facts.last
-        add(TraceEntry("name", facts.last_source, _NAME_FROM_LAST))
+        add(("name", facts.last_source, _NAME_FROM_LAST, False))
     else:
         body["name"] = email
-        add(TraceEntry("name", email_source, _NAME_FROM_EMAIL))
+        add(("name", email_source, _NAME_FROM_EMAIL, False))
     status_id = config.close_lead_status_id
     if status_id:
         body["status_id"] = status_id
-        add(TraceEntry("status_id", "config.close_lead_status_id", "configured"))
+        add(("status_id", "config.close_lead_status_id", "configured", False))
     if facts.page_url is not None:
         body["url"] = facts.page_url
-        add(TraceEntry("url", "context.page.url", "page URL"))
+        add(("url", "context.page.url", "page URL", False))
     description, description_source = facts.lead_type
     if description is not None:
         body["description"] = description
-        add(TraceEntry("description", description_source, "lead type"))
+        add(("description", description_source, "lead type", False))
 
     contact: dict[str, Any] = {}
     if facts.person_name is not None:
         contact["name"] = facts.person_name
-        add(TraceEntry("contacts[0].name", facts.person_name_source, facts.person_name_rule))
+        add(("contacts[0].name", facts.person_name_source, facts.person_name_rule, False))
     if facts.title is not None:
         contact["title"] = facts.title
-        add(TraceEntry("contacts[0].title", facts.title_source, "trim"))
+        add(("contacts[0].title", facts.title_source, "trim", False))
     contact["emails"] = [{"email": email}]
-    add(TraceEntry(_EMAIL_FIELD, email_source, "trim + lowercase"))
+    add((_EMAIL_FIELD, email_source, "trim + lowercase", False))
     phone, phone_error = facts.phone(config.default_region)
     if phone is not None:
         contact["phones"] = [{"phone": phone}]
-        add(TraceEntry(_PHONE_FIELD, facts.phone_source, "e164"))
+        add((_PHONE_FIELD, facts.phone_source, "e164", False))
     elif phone_error is not None:
-        add(TraceEntry(_PHONE_FIELD, facts.phone_source, PHONE_OMIT_RULE, True))
+        add((_PHONE_FIELD, facts.phone_source, PHONE_OMIT_RULE, True))
         warnings.append(f"{phone_error}; {_PHONE_FIELD} was left out")
     body["contacts"] = [contact]
 
@@ -75,10 +75,10 @@ def build_lead(facts: EventFacts, config: MappingConfig) -> BuiltBody:
         custom_value = raw if isinstance(raw, bool | int | float) else clean_text(raw)
         key = f"custom.{field_id}"
         if custom_value is None:
-            add(TraceEntry(key, path, "custom field mapping: no value in the event", True))
+            add((key, path, "custom field mapping: no value in the event", True))
         else:
             body[key] = custom_value
-            add(TraceEntry(key, path, "custom field mapping"))
+            add((key, path, "custom field mapping", False))
     return BuiltBody(body, trace, warnings)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from signaltui.core.blueprints.base import Blueprint, BuiltBody
 from signaltui.core.config import MappingConfig
-from signaltui.core.decision import TraceEntry
+from signaltui.core.decision import TraceRow
 from signaltui.core.fields import PHONE_OMIT_RULE, EventFacts
 
 JSON_API = "application/vnd.api+json"
@@ -36,46 +36,46 @@ def build_prospect(facts: EventFacts, config: MappingConfig) -> BuiltBody:
     if email is None:
         warnings = [] if facts.email_warning is None else [facts.email_warning]
         return BuiltBody(None, [], warnings, "missing_email", _NO_EMAIL)
-    trace: list[TraceEntry] = []
+    trace: list[TraceRow] = []
     warnings = []
     add = trace.append
     attributes: dict[str, Any] = {"emails": [email]}
-    add(TraceEntry("emails", facts.email_source, "trim + lowercase"))
+    add(("emails", facts.email_source, "trim + lowercase", False))
     if facts.first is not None:
         attributes["firstName"] = _fit(warnings, "firstName", facts.first)
-        add(TraceEntry("firstName", facts.first_source, "trim"))
+        add(("firstName", facts.first_source, "trim", False))
     if facts.last is not None:
         attributes["lastName"] = _fit(warnings, "lastName", facts.last)
-        add(TraceEntry("lastName", facts.last_source, "trim"))
+        add(("lastName", facts.last_source, "trim", False))
     if facts.person_name is not None:
         attributes["name"] = facts.person_name
-        add(TraceEntry("name", facts.person_name_source, facts.person_name_rule))
+        add(("name", facts.person_name_source, facts.person_name_rule, False))
     title = facts.title
     if title is not None:
         title = _fit(warnings, "title", title)
         attributes["title"] = title
-        add(TraceEntry("title", facts.title_source, "trim"))
+        add(("title", facts.title_source, "trim", False))
         attributes["occupation"] = title
-        add(TraceEntry("occupation", facts.title_source, "job title, copied from title"))
+        add(("occupation", facts.title_source, "job title, copied from title", False))
     if facts.company is not None:
         attributes["company"] = facts.company
-        add(TraceEntry("company", facts.company_source, "company name"))
+        add(("company", facts.company_source, "company name", False))
     phone, phone_error = facts.phone(config.default_region)
     if phone is not None:
         attributes["mobilePhones"] = [phone]
-        add(TraceEntry("mobilePhones", facts.phone_source, "e164"))
+        add(("mobilePhones", facts.phone_source, "e164", False))
     elif phone_error is not None:
-        add(TraceEntry("mobilePhones[]", facts.phone_source, PHONE_OMIT_RULE, True))
+        add(("mobilePhones[]", facts.phone_source, PHONE_OMIT_RULE, True))
         warnings.append(f"{phone_error}; mobilePhones[] was left out")
     address = facts.address
     for part, attribute in _ADDRESS:
         value, source = address[part]
         if value is not None:
             attributes[attribute] = _fit(warnings, attribute, value)
-            add(TraceEntry(attribute, source, "trim"))
+            add((attribute, source, "trim", False))
     event_name = facts.name
     attributes["tags"] = ["Signal", EVENT_TAGS[event_name]]
-    add(TraceEntry("tags", "event", f"Lead Capture preset tag for {event_name!r}"))
+    add(("tags", "event", f"Lead Capture preset tag for {event_name!r}", False))
     return BuiltBody({"data": {"type": "prospect", "attributes": attributes}}, trace, warnings)
 
 
