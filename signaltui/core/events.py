@@ -183,34 +183,34 @@ class TraitMemory:
     """
 
     def __init__(self) -> None:
-        # A remembered trait is kept as (trait, label) until a later event reads it: most
-        # are overwritten by that event's own traits first, so most labels are never built.
-        self._traits: dict[str, dict[str, Trait | tuple[Trait, str]]] = {}
+        # Per identity key: the person's merged traits after their latest call, that
+        # call's own traits, and its label. A remembered trait gets its label ("identify
+        # msg-1: traits.email") only when a later event reads it: most are overwritten by
+        # that event's own traits first, so most labels are never built.
+        self._people: dict[str, tuple[dict[str, Trait], dict[str, Trait], str]] = {}
 
     def resolve(self, event: Event) -> ResolvedEvent:
         """The event with remembered traits merged in; updates the memory."""
         keys = event.identity_keys()
-        pending: dict[str, Trait | tuple[Trait, str]] = {}
-        for key in keys:
-            pending.update(self._traits.get(key, {}))
         own = event.own_traits()
-        pending.update(own)
         merged: dict[str, Trait] = {}
-        for name, item in pending.items():
-            if type(item) is tuple:
-                # Remembered traits say which earlier call supplied them, so a later
-                # track's trace reads "identify msg-1: traits.email", not a bare path.
-                trait, label = item
-                merged[name] = Trait(trait.value, f"{label}: {trait.source}")
-            else:
-                merged[name] = item  # type: ignore[assignment]
-        label = f"{event.type} {event.messageId}" if event.messageId else event.type
-        stored: dict[str, Trait | tuple[Trait, str]] = {**merged}
-        for name, trait in own.items():
-            stored[name] = (trait, label)
-        # One dict shared by all of the person's keys: it is replaced, never mutated.
         for key in keys:
-            self._traits[key] = stored
+            person = self._people.get(key)
+            if person is None:
+                continue
+            before, before_own, label = person
+            for name, trait in before.items():
+                if name not in own and before_own.get(name) is trait:
+                    # Remembered traits say which earlier call supplied them, so a later
+                    # track's trace reads "identify msg-1: traits.email", not a bare path.
+                    trait = Trait(trait.value, f"{label}: {trait.source}")
+                merged[name] = trait  # an overwritten one keeps its place for update()
+        merged.update(own)
+        if keys:
+            label = f"{event.type} {event.messageId}" if event.messageId else event.type
+            # Shared by all of the person's keys and by the resolved event: never mutated.
+            for key in keys:
+                self._people[key] = (merged, own, label)
         return ResolvedEvent(event, merged)
 
 

@@ -90,5 +90,6 @@ def company_name(value: Any) -> str | None:
 
 def full_name(first: str | None, last: str | None) -> str | None:
     """First and last name joined with a space, skipping missing parts."""
-    joined = " ".join(part for part in (first, last) if part)
-    return joined or None
+    if first and last:
+        return f"{first} {last}"
+    return first or last or None
