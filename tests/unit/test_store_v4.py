@@ -50,7 +50,7 @@ def test_v3_store_upgrades_to_v4_keeping_data(tmp_path: Path) -> None:
     db.close()
 
     with Store.open(path) as store:
-        assert schema_version(store.db) == LATEST_VERSION == 5
+        assert schema_version(store.db) == LATEST_VERSION == 6
         names = {row[0]: row[1] for row in store.db.execute("SELECT name, sql FROM sqlite_master")}
         assert "idx_deliveries_outcome" not in names and "idx_deliveries_destination" not in names
         assert "WHERE run_id IS NOT NULL" in names["idx_deliveries_run_id_exchange_key"]

@@ -36,7 +36,7 @@ def test_older_store_upgrades_to_v5_and_reads_old_rows(tmp_path: Path, old_versi
     db.close()
 
     with Store.open(path) as store:
-        assert schema_version(store.db) == LATEST_VERSION == 5
+        assert schema_version(store.db) == LATEST_VERSION == 6
         old = store.get_event(1)
         assert old.raw == old.merged == old_event
         assert [e.id for e in store.search_events("olga")] == [1]
@@ -66,9 +66,9 @@ def test_v5_file_is_refused_by_code_that_knows_only_v4(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "v5.db"
-    Store.open(path).close()
-    monkeypatch.setattr(schema, "LATEST_VERSION", 4)  # as signaltui with schema v4
     db = Database(path)
+    assert migrate(db, str(path), target=5) == 5
+    monkeypatch.setattr(schema, "LATEST_VERSION", 4)  # as signaltui with schema v4
     with pytest.raises(StoreError, match="schema version 5"):
         schema.migrate(db, str(path), target=4)
     db.close()
