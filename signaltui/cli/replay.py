@@ -165,14 +165,7 @@ def replay_command(
         send_target = _send_target(target, yes) if mode == "send" else None
         printer = Printer(quiet)
         printer.count(paths)
-        reports = [
-            r
-            for r in (
-                JsonReport(json_path) if json_path else None,
-                JUnitReport(junit, mode) if junit else None,
-            )
-            if r
-        ]
+        reports: list[JsonReport | JUnitReport] = []
 
         def on_result(result: ExchangeResult) -> None:
             printer(result)
@@ -180,14 +173,27 @@ def replay_command(
                 report.add(result)
 
         try:
-            if send_target is None:
-                summary = run_verify(list(paths), settings, options, on_result)
-            else:
-                summary = asyncio.run(_send(list(paths), settings, send_target, options, on_result))
-        finally:
-            printer.close()
-        for report in reports:
-            report.close(summary)
+            if json_path:
+                reports.append(JsonReport(json_path))
+            if junit:
+                reports.append(JUnitReport(junit, mode))
+            try:
+                if send_target is None:
+                    summary = run_verify(list(paths), settings, options, on_result)
+                else:
+                    summary = asyncio.run(
+                        _send(list(paths), settings, send_target, options, on_result)
+                    )
+            finally:
+                printer.close()
+            for report in reports:
+                report.close(summary)
+        except BaseException:
+            # A run that ends in an error leaves no half report and no scratch file; an
+            # earlier report at the same path stays as it was.
+            for report in reports:
+                report.discard()
+            raise
         click.echo(summary_table(summary))
         return summary
 

@@ -5,6 +5,7 @@ JSON and JUnit reports stream to disk so a replay of any size runs in constant m
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -23,6 +24,7 @@ class JsonReport:
         self._handle, self._scratch = _open_beside(path)
         self._handle.write('{"exchanges": [\n')
         self._first = True
+        self._done = False
 
     def add(self, result: ExchangeResult) -> None:
         """Append one exchange."""
@@ -31,8 +33,22 @@ class JsonReport:
 
     def close(self, summary: ReplaySummary) -> None:
         """Write the summary and move the finished file into place."""
-        self._handle.write('\n], "summary": ' + json.dumps(summary.to_json()) + "}\n")
-        _finish(self._handle, self._scratch, self.path)
+        try:
+            self._handle.write('\n], "summary": ' + json.dumps(summary.to_json()) + "}\n")
+            _finish(self._handle, self._scratch, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        self._done = True
+
+    def discard(self) -> None:
+        """Drop an unfinished report: its scratch file goes, whatever is at ``path`` stays.
+
+        Does nothing once :meth:`close` has moved the report into place.
+        """
+        if not self._done:
+            self._done = True
+            _discard(self._handle, self._scratch)
 
 
 class JUnitReport:
@@ -61,19 +77,33 @@ class JUnitReport:
 
     def close(self, summary: ReplaySummary) -> None:
         """Write the suite with its counts around the cases."""
-        handle, scratch = _open_beside(self.path)
-        handle.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        handle.write(
-            f'<testsuite name="signaltui replay {self.mode}" tests="{summary.total}" '
-            f'failures="{summary.counts["fail"]}" errors="{summary.counts["error"]}" '
-            f'skipped="{summary.counts["skip"]}">\n'
-        )
-        self._cases.seek(0)
-        for line in self._cases:
-            handle.write(line)
-        handle.write("</testsuite>\n")
+        try:
+            handle, scratch = _open_beside(self.path)
+            try:
+                handle.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+                handle.write(
+                    f'<testsuite name="signaltui replay {self.mode}" tests="{summary.total}" '
+                    f'failures="{summary.counts["fail"]}" errors="{summary.counts["error"]}" '
+                    f'skipped="{summary.counts["skip"]}">\n'
+                )
+                self._cases.seek(0)
+                for line in self._cases:
+                    handle.write(line)
+                handle.write("</testsuite>\n")
+                _finish(handle, scratch, self.path)
+            except BaseException:
+                _discard(handle, scratch)
+                raise
+        finally:
+            self._cases.close()
+
+    def discard(self) -> None:
+        """Drop an unfinished report; whatever is at ``path`` stays.
+
+        The cases wait in an anonymous temporary file, so there is no file beside ``path``
+        to remove until :meth:`close`, which cleans up after itself.
+        """
         self._cases.close()
-        _finish(handle, scratch, self.path)
 
 
 def _open_beside(path: Path) -> tuple[IO[str], str]:
@@ -88,6 +118,14 @@ def _finish(handle: IO[str], scratch: str, path: Path) -> None:
     os.fsync(handle.fileno())
     handle.close()
     os.replace(scratch, path)
+
+
+def _discard(handle: IO[str], scratch: str) -> None:
+    """Close and delete a scratch file that will not become a report."""
+    with contextlib.suppress(OSError):
+        handle.close()
+    with contextlib.suppress(OSError):
+        os.unlink(scratch)
 
 
 def summary_table(summary: ReplaySummary) -> str:

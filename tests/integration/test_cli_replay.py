@@ -162,3 +162,26 @@ def test_a_refused_target_leaves_no_report_scratch_file(tmp_path):
     )
     assert result.exit_code == 2 and "--target" in result.output
     assert not reports.exists() or not list(reports.iterdir())
+
+
+@pytest.mark.parametrize("earlier_report", [False, True])
+def test_a_replay_failing_part_way_leaves_no_half_report_or_scratch_file(
+    recordings, tmp_path, earlier_report
+):
+    lines = (recordings / "close.jsonl").read_text().splitlines()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        "\n".join([lines[0], '{"format": "signaltui.recording", "id', *lines[1:]]) + "\n"
+    )
+    reports = tmp_path / "reports"
+    report, junit = reports / "r.json", reports / "j.xml"
+    if earlier_report:
+        assert invoke("replay", recordings, "--json", report, "--junit", junit).exit_code == 0
+    before = {p.name: p.read_bytes() for p in reports.iterdir()} if earlier_report else {}
+
+    result = invoke("replay", bad, "--json", report, "--junit", junit)
+
+    assert result.exit_code == 2
+    assert f"{bad}:2" in result.output and "Traceback" not in result.output
+    after = {p.name: p.read_bytes() for p in reports.iterdir()} if reports.exists() else {}
+    assert after == before
