@@ -8,6 +8,7 @@ environment variables, then the TOML config file (``--config``, ``SIGNALTUI_CONF
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from contextvars import ContextVar
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -90,6 +91,9 @@ CREDENTIAL_NAMES: dict[Destination, tuple[str, ...]] = {
 
 class DeliverySettings(BaseModel):
     """How the delivery client retries and paces requests."""
+
+    # A typo like ``max_attempt`` is an error, as at the top level and in [mapping].
+    model_config = ConfigDict(extra="forbid")
 
     max_attempts: int = Field(
         3,
@@ -223,13 +227,10 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
         parts = [str(part) for part in first["loc"]] or ["settings"]
         location = ".".join(parts)
         variable = "SIGNALTUI_" + "__".join(parts).upper()
-        top = f"SIGNALTUI_{parts[0].upper()}"
-        from_env = not _passed_in(given, parts) and any(
-            n == top or n.startswith(top + "__") for n in map(str.upper, os.environ)
-        )
+        from_env = None if _passed_in(given, parts) else _variable_for(parts)
         raise ConfigError(
             f"invalid setting {location}: {first['msg']}",
-            where=f"environment ({variable})" if from_env else _where(path),
+            where=f"environment ({from_env})" if from_env else _where(path),
             hint=f"fix {location} in the config file or the {variable} variable",
         ) from exc
     finally:
@@ -244,6 +245,41 @@ def _passed_in(given: dict[str, Any], parts: list[str]) -> bool:
         if not isinstance(value, dict) or part not in value:
             return False
         value = value[part]
+    return True
+
+
+def _variable_for(parts: list[str]) -> str | None:
+    """The ``SIGNALTUI_*`` variable that set the value at ``parts``, if one did.
+
+    That is the variable named after the whole path (``SIGNALTUI_DELIVERY__TIMEOUT``), one
+    for a table holding the key in its JSON (``SIGNALTUI_DELIVERY='{"timeout": 2}'``), or
+    one below the path. A variable for another key of the same table does not count, so a
+    typo in the file's ``[delivery]`` table is not blamed on ``SIGNALTUI_DELIVERY__TIMEOUT``.
+    """
+    names = {name.upper(): name for name in os.environ}
+    for depth in range(len(parts), 0, -1):
+        name = names.get("SIGNALTUI_" + "__".join(parts[:depth]).upper())
+        if name is not None and _holds(os.environ[name], parts[depth:]):
+            return name
+    below = "SIGNALTUI_" + "__".join(parts).upper() + "__"
+    return next((names[n] for n in sorted(names) if n.startswith(below)), None)
+
+
+def _holds(value: str, parts: list[str]) -> bool:
+    """Whether the JSON ``value`` of a table variable has an entry at ``parts``."""
+    if not parts:
+        return True
+    try:
+        data: Any = json.loads(value)
+    except ValueError:
+        return True  # not JSON: the variable itself is what is wrong
+    for part in parts:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return False
     return True
 
 

@@ -228,6 +228,7 @@ CONFIGS: dict[str, tuple[str | bytes, list[str]]] = {
     "negative-attempts": ("[delivery]\nmax_attempts = -1\n", ["delivery.max_attempts"]),
     "unknown-destination": ('[mapping.consent]\nhubspot = ["marketing"]\n', ["hubspot"]),
     "unknown-key": ("colour = 'blue'\n", ["colour"]),
+    "delivery-unknown-key": ("[delivery]\nmax_attempt = 3\n", ["delivery.max_attempt"]),
     "region-number": ("[mapping]\ndefault_region = 44\n", ["default_region"]),
     "binary": (b"\xff\xfe\x00\x01" * 50, ["config"]),
 }
@@ -258,6 +259,13 @@ def _env_attempts(tmp: Path, db: Path) -> Scenario:
     env = {"SIGNALTUI_DELIVERY__MAX_ATTEMPTS": "abc"}
     args = ["--db", str(db), "send", str(GOOD_EVENT)]
     return Scenario(args, ["SIGNALTUI_DELIVERY__MAX_ATTEMPTS", "delivery.max_attempts"], env, db=db)
+
+
+@case("config-env-delivery-unknown-key")
+def _env_delivery_bogus(tmp: Path, db: Path) -> Scenario:
+    env = {"SIGNALTUI_DELIVERY__BOGUS": "1"}
+    args = ["--db", str(db), "send", str(GOOD_EVENT)]
+    return Scenario(args, ["SIGNALTUI_DELIVERY__BOGUS", "delivery.bogus"], env, db=db)
 
 
 @case("config-env-dedupe-maybe")

@@ -130,6 +130,49 @@ def test_an_unknown_key_in_the_file_is_rejected(tmp_path: Path, env: pytest.Monk
     assert caught.value.hint == "fix colour in the config file or the SIGNALTUI_COLOUR variable"
 
 
+def test_an_unknown_delivery_key_in_the_file_names_the_file(
+    tmp_path: Path, env: pytest.MonkeyPatch
+) -> None:
+    path = _config(tmp_path, "[delivery]\nmax_attempt = 3\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert caught.value.message == (
+        "invalid setting delivery.max_attempt: Extra inputs are not permitted"
+    )
+    assert caught.value.where == str(path)
+    assert caught.value.hint == (
+        "fix delivery.max_attempt in the config file or the "
+        "SIGNALTUI_DELIVERY__MAX_ATTEMPT variable"
+    )
+    # Variables for other delivery keys do not make the file's typo the environment's.
+    env.setenv("SIGNALTUI_DELIVERY__TIMEOUT", "4")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert caught.value.where == str(path)
+    env.delenv("SIGNALTUI_DELIVERY__TIMEOUT")
+    env.setenv("SIGNALTUI_DELIVERY", '{"timeout": 4}')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert caught.value.where == str(path)
+
+
+def test_an_unknown_delivery_variable_names_the_variable(
+    tmp_path: Path, env: pytest.MonkeyPatch
+) -> None:
+    path = _config(tmp_path, "[delivery]\ntimeout = 4\n")
+    env.setenv("SIGNALTUI_DELIVERY__BOGUS", "1")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert caught.value.message == "invalid setting delivery.bogus: Extra inputs are not permitted"
+    assert caught.value.where == "environment (SIGNALTUI_DELIVERY__BOGUS)"
+    # The same key inside a JSON value for the whole table names that variable.
+    env.delenv("SIGNALTUI_DELIVERY__BOGUS")
+    env.setenv("SIGNALTUI_DELIVERY", '{"bogus": 1}')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert caught.value.where == "environment (SIGNALTUI_DELIVERY)"
+
+
 def test_a_bad_file_value_names_the_file(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
     path = _config(tmp_path, '[delivery]\nmax_attempts = "three"\n')
     with pytest.raises(ConfigError) as caught:
