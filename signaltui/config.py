@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
@@ -22,6 +23,7 @@ from pydantic_settings import (
     InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
 )
 
 from signaltui.core.config import MappingConfig
@@ -232,6 +234,16 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
             f"invalid setting {location}: {first['msg']}",
             where=f"environment ({from_env})" if from_env else _where(path),
             hint=f"fix {location} in the config file or the {variable} variable",
+        ) from exc
+    except SettingsError as exc:
+        # Raised before validation when a table's variable (SIGNALTUI_DELIVERY, …) is not
+        # JSON; pydantic-settings names the field only in its message.
+        found = re.search(r'field "([^"]+)"', str(exc))
+        variable = f"SIGNALTUI_{found.group(1).upper()}" if found else "a SIGNALTUI_* variable"
+        raise ConfigError(
+            f"{variable} is not valid JSON",
+            where=f"environment ({variable})" if found else "environment",
+            hint=f"give it a JSON object, or set one key per variable ({variable}__KEY=value)",
         ) from exc
     finally:
         _config_file_values.reset(file_values)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
+from signaltui.errors import InputError
 from signaltui.replay.results import ExchangeResult, ReplaySummary
 
 
@@ -108,8 +109,11 @@ class JUnitReport:
 
 def _open_beside(path: Path) -> tuple[IO[str], str]:
     """A scratch file next to ``path``, so the finished report is renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise _unwritable(path, exc) from exc
     return os.fdopen(fd, "w", encoding="utf-8"), scratch
 
 
@@ -117,7 +121,20 @@ def _finish(handle: IO[str], scratch: str, path: Path) -> None:
     handle.flush()
     os.fsync(handle.fileno())
     handle.close()
-    os.replace(scratch, path)
+    try:
+        os.replace(scratch, path)
+    except OSError as exc:  # e.g. a folder of that name is in the way
+        raise _unwritable(path, exc) from exc
+
+
+def _unwritable(path: Path, exc: OSError) -> InputError:
+    blocked = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    reason = f"{blocked} is a file, not a folder" if blocked else exc.strerror or str(exc)
+    return InputError(
+        f"cannot write the report ({reason})",
+        where=str(path),
+        hint="give --json / --junit a file path in a folder you can write to",
+    )
 
 
 def _discard(handle: IO[str], scratch: str) -> None:

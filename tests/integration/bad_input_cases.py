@@ -163,6 +163,20 @@ for _mode in ("verify", "send"):
         _recording_case(_mode, _name)
 
 
+def _report_case(option: str) -> None:
+    @case(f"replay-{option.strip('-')}-under-a-file")
+    def build(tmp: Path, db: Path) -> Scenario:
+        recording = write(tmp / "ok.jsonl", recording_line() + "\n")
+        blocker = write(tmp / "reports", "a file where a folder is needed")
+        report = blocker / "out" / "report.txt"
+        args = ["--db", str(db), "replay", str(recording), option, str(report)]
+        return Scenario(args, [str(report), "is a file, not a folder"], db=db)
+
+
+for _option in ("--json", "--junit"):
+    _report_case(_option)
+
+
 # -- the store: every command that opens one ----------------------------------------------
 
 STORE_COMMANDS: dict[str, Callable[[Path], list[str]]] = {
@@ -266,6 +280,13 @@ def _env_delivery_bogus(tmp: Path, db: Path) -> Scenario:
     env = {"SIGNALTUI_DELIVERY__BOGUS": "1"}
     args = ["--db", str(db), "send", str(GOOD_EVENT)]
     return Scenario(args, ["SIGNALTUI_DELIVERY__BOGUS", "delivery.bogus"], env, db=db)
+
+
+@case("config-env-delivery-not-json")
+def _env_delivery_not_json(tmp: Path, db: Path) -> Scenario:
+    env = {"SIGNALTUI_DELIVERY": "max_attempts=3"}
+    args = ["--db", str(db), "send", str(GOOD_EVENT)]
+    return Scenario(args, ["SIGNALTUI_DELIVERY", "not valid JSON"], env, db=db)
 
 
 @case("config-env-dedupe-maybe")
