@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from signaltui.core.request import DESTINATIONS, Destination
@@ -11,6 +13,10 @@ LIVE_BASE_URLS: dict[Destination, str] = {
     "outreach": "https://api.outreach.io",
     "close": "https://api.close.com",
 }
+
+
+#: The gating categories of a destination the consent setting leaves out.
+_DEFAULT_GATING = ("marketing",)
 
 
 def _default_consent() -> dict[Destination, list[str]]:
@@ -42,6 +48,12 @@ class MappingConfig(BaseModel):
         description="Base URL per destination; the live APIs by default.",
     )
 
+    @field_validator("base_urls")
+    @classmethod
+    def _no_trailing_slash(cls, value: dict[Destination, str]) -> dict[Destination, str]:
+        # Stripped once here rather than on every planned request.
+        return {destination: url.rstrip("/") for destination, url in value.items()}
+
     @field_validator("default_region")
     @classmethod
     def _upper_region(cls, value: str) -> str:
@@ -52,10 +64,10 @@ class MappingConfig(BaseModel):
             )
         return region
 
-    def consent_categories(self, destination: Destination) -> list[str]:
+    def consent_categories(self, destination: Destination) -> Sequence[str]:
         """The gating categories for ``destination`` (``marketing`` unless configured)."""
-        return self.consent.get(destination, ["marketing"])
+        return self.consent.get(destination, _DEFAULT_GATING)
 
     def base_url(self, destination: Destination) -> str:
-        """The base URL requests for ``destination`` are planned against."""
-        return self.base_urls.get(destination, LIVE_BASE_URLS[destination]).rstrip("/")
+        """The base URL requests for ``destination`` are planned against (no trailing /)."""
+        return self.base_urls.get(destination, LIVE_BASE_URLS[destination])
