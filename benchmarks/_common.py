@@ -22,7 +22,7 @@ def parse_args(description: str) -> argparse.Namespace:
     """``--quick`` (a small size for a fast check) and ``--repeat`` (runs per figure)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="small size, for a fast check")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per figure")
     return parser.parse_args()
 
 
@@ -33,7 +33,7 @@ def timed(fn: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
-def best_of(fn: Callable[[], Any], repeat: int = 3, *, warmup: bool = True) -> float:
+def best_of(fn: Callable[[], Any], repeat: int = 5, *, warmup: bool = True) -> float:
     """The fastest of ``repeat`` timed calls (after one untimed warm-up call).
 
     The minimum is the figure least disturbed by other work on a shared machine.
@@ -44,7 +44,7 @@ def best_of(fn: Callable[[], Any], repeat: int = 3, *, warmup: bool = True) -> f
 
 
 def best_of_pair(
-    first: Callable[[], Any], second: Callable[[], Any], repeat: int = 3
+    first: Callable[[], Any], second: Callable[[], Any], repeat: int = 5
 ) -> tuple[float, float]:
     """The fastest timed call of each of two functions, their runs interleaved.
 
