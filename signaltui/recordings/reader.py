@@ -43,11 +43,7 @@ def iter_exchanges(
     try:
         handle = path.open("rb")
     except OSError as exc:
-        raise InputError(
-            f"cannot open recording: {exc.strerror or exc}",
-            where=str(path),
-            hint="check the path and its permissions",
-        ) from exc
+        raise _unreadable(path, exc) from exc
     with handle:
         number = 0
         for raw in handle:
@@ -135,12 +131,17 @@ def count_lines(paths: Iterable[Path]) -> int:
             with path.open("rb") as handle:
                 total += sum(1 for line in handle if line.strip())
         except OSError as exc:
-            raise InputError(
-                f"cannot open recording: {exc.strerror or exc}",
-                where=str(path),
-                hint="check the path and its permissions",
-            ) from exc
+            raise _unreadable(path, exc) from exc
     return total
+
+
+def _unreadable(path: Path, exc: OSError) -> InputError:
+    """The error for a recording file the system will not let us read."""
+    return InputError(
+        f"cannot open recording: {exc.strerror or exc}",
+        where=str(path),
+        hint="check the path and its permissions",
+    )
 
 
 def iter_paths(paths: Iterable[Path]) -> Iterator[Path]:
