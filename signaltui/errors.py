@@ -8,6 +8,11 @@ is a bug.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class SignaltuiError(Exception):
     """Base class: a problem the user can act on. ``exit_code`` follows contract 4."""
@@ -46,3 +51,12 @@ class RecordingError(InputError):
 
 class DeliveryError(SignaltuiError):
     """A delivery that could not be attempted at all (e.g. live without credentials)."""
+
+
+def first_error(exc: ValidationError) -> tuple[str, str]:
+    """Where (dotted, ``""`` for the whole value) and what of pydantic's first complaint.
+
+    Errors name one problem at a time: the first is the one a person fixes first.
+    """
+    first = exc.errors()[0]
+    return ".".join(str(part) for part in first["loc"]), first["msg"]

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from signaltui.cli.common import app_context, run_guarded
 from signaltui.delivery.outcomes import OUTCOMES
-from signaltui.errors import StoreError
+from signaltui.errors import StoreError, first_error
 from signaltui.recordings import Exchange, RecordedDecision, RecordingWriter
 from signaltui.store import Store
 from signaltui.store.models import DeliveryDetail
@@ -45,10 +45,9 @@ def exchange_from_detail(detail: DeliveryDetail) -> Exchange:
             hint=detail.hint,
         )
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
+        field, problem = first_error(exc)
         raise StoreError(
-            f"cannot export it: {field}: {first['msg']}",
+            f"cannot export it: {field}: {problem}",
             where=f"stored delivery {detail.id}",
             hint="leave it out with --outcome, --destination, --since or --until",
         ) from exc

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from signaltui.errors import InputError
+from signaltui.errors import InputError, first_error
 
 #: snake_case spellings accepted for camelCase traits (contract 1). The camelCase name is
 #: canonical inside signaltui.
@@ -127,10 +127,9 @@ def parse_event(data: Any, *, where: str) -> Event:
     try:
         return Event.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "event"
+        field, problem = first_error(exc)
         raise InputError(
-            f"invalid event field '{field}': {first['msg']}",
+            f"invalid event field '{field or 'event'}': {problem}",
             where=where,
             hint="see contract 1 in DESIGN.md: type is track or identify, traits an object",
         ) from exc

@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from signaltui.config import Settings
 from signaltui.core.config import MappingConfig
 from signaltui.core.request import DESTINATIONS
-from signaltui.errors import ConfigError
+from signaltui.errors import ConfigError, first_error
 
 
 def credential_status(settings: Settings) -> list[tuple[str, bool]]:
@@ -41,10 +41,9 @@ def apply_edits(
     try:
         validated = MappingConfig.model_validate(mapping)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
+        field, problem = first_error(exc)
         raise ConfigError(
-            f"invalid {field}: {first['msg']}", where="Settings tab", hint="fix the value"
+            f"invalid {field}: {problem}", where="Settings tab", hint="fix the value"
         ) from exc
     # The flat shortcuts would override the edited mapping, so they are cleared.
     return settings.model_copy(

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from signaltui.delivery.outcomes import DeliveryResult
-from signaltui.errors import StoreError
+from signaltui.errors import StoreError, first_error
 from signaltui.store import DeliveryDetail
 from signaltui.tui.render import attempts_view, exchange_views, outcome_line
 
@@ -26,10 +26,9 @@ def stored_result(detail: DeliveryDetail) -> DeliveryResult:
     try:
         return DeliveryResult.model_validate(detail, from_attributes=True)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
+        field, problem = first_error(exc)
         raise StoreError(
-            f"cannot show it: {field}: {first['msg']}",
+            f"cannot show it: {field}: {problem}",
             where=f"stored delivery {detail.id}",
             hint="the row was changed outside signaltui",
         ) from exc
