@@ -63,7 +63,10 @@ def _strict_json(body: Any) -> list[str]:
     return [] if round_trip == body else ["body does not survive a JSON round trip"]
 
 
-def _common(request: dict[str, Any], path: str, content_type: str) -> list[str]:
+def _common(
+    request: dict[str, Any], path: str, content_type: str, auth: str, scheme: str = ""
+) -> list[str]:
+    """Method, path, Content-Type, strict JSON, and an ``auth`` header starting ``scheme``."""
     problems = _strict_json(request.get("body"))
     if request.get("method") != "POST":
         problems.append(f"method {request.get('method')!r} is not POST")
@@ -72,15 +75,14 @@ def _common(request: dict[str, Any], path: str, content_type: str) -> list[str]:
     headers = {k.lower(): v for k, v in request.get("headers", {}).items()}
     if headers.get("content-type") != content_type:
         problems.append(f"Content-Type {headers.get('content-type')!r} is not {content_type}")
+    if auth.lower() not in headers or not str(headers[auth.lower()]).startswith(scheme):
+        problems.append(f"no {scheme}{auth} header")
     return problems
 
 
 def apollo_problems(request: dict[str, Any], warnings: list[str]) -> list[str]:
     """Apollo Create a Contact: X-Api-Key, known fields, normalised email and phone."""
-    problems = _common(request, "/api/v1/contacts", "application/json")
-    headers = {k.lower(): v for k, v in request["headers"].items()}
-    if "x-api-key" not in headers:
-        problems.append("no X-Api-Key header")
+    problems = _common(request, "/api/v1/contacts", "application/json", "X-Api-Key")
     body = request["body"]
     problems += [f"unknown Apollo field {k!r}" for k in body if k not in APOLLO_FIELDS]
     for key in ("first_name", "last_name", "organization_name", "title", "website_url"):
@@ -104,10 +106,9 @@ def apollo_problems(request: dict[str, Any], warnings: list[str]) -> list[str]:
 
 def outreach_problems(request: dict[str, Any], warnings: list[str]) -> list[str]:
     """Outreach create prospect: JSON:API document, bearer auth, emails list required."""
-    problems = _common(request, "/api/v2/prospects", "application/vnd.api+json")
-    headers = {k.lower(): v for k, v in request["headers"].items()}
-    if not str(headers.get("authorization", "")).startswith("Bearer "):
-        problems.append("no Bearer Authorization header")
+    problems = _common(
+        request, "/api/v2/prospects", "application/vnd.api+json", "Authorization", "Bearer "
+    )
     body = request["body"]
     data = body.get("data") if isinstance(body, dict) else None
     if set(body) != {"data"} or not isinstance(data, dict) or data.get("type") != "prospect":
@@ -137,10 +138,7 @@ def outreach_problems(request: dict[str, Any], warnings: list[str]) -> list[str]
 
 def close_problems(request: dict[str, Any], warnings: list[str]) -> list[str]:
     """Close create lead: Basic auth, a name, contacts with emails and E.164 phones."""
-    problems = _common(request, "/api/v1/lead/", "application/json")
-    headers = {k.lower(): v for k, v in request["headers"].items()}
-    if not str(headers.get("authorization", "")).startswith("Basic "):
-        problems.append("no Basic Authorization header")
+    problems = _common(request, "/api/v1/lead/", "application/json", "Authorization", "Basic ")
     body = request["body"]
     unknown = [k for k in body if k not in CLOSE_LEAD_FIELDS and not k.startswith("custom.")]
     problems += [f"unknown lead field {k!r}" for k in unknown]
