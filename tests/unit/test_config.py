@@ -4,6 +4,7 @@ a bad value is reported (what, where, hint)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +24,13 @@ def _config(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _refused(*args: Any, **kwargs: Any) -> ConfigError:
+    """The ConfigError ``load_settings(*args, **kwargs)`` raises (the test fails if none)."""
+    with pytest.raises(ConfigError) as caught:
+        load_settings(*args, **kwargs)
+    return caught.value
 
 
 # -- precedence -----------------------------------------------------------------------------
@@ -123,37 +131,31 @@ def test_flat_shortcuts_from_the_environment_beat_the_files_mapping_table(
 
 def test_an_unknown_key_in_the_file_is_rejected(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
     path = _config(tmp_path, "colour = 'blue'\n")
-    with pytest.raises(ConfigError) as caught:
-        load_settings(path)
-    assert caught.value.message == "invalid setting colour: Extra inputs are not permitted"
-    assert caught.value.where == str(path)
-    assert caught.value.hint == "fix colour in the config file or the SIGNALTUI_COLOUR variable"
+    error = _refused(path)
+    assert error.message == "invalid setting colour: Extra inputs are not permitted"
+    assert error.where == str(path)
+    assert error.hint == "fix colour in the config file or the SIGNALTUI_COLOUR variable"
 
 
 def test_an_unknown_delivery_key_in_the_file_names_the_file(
     tmp_path: Path, env: pytest.MonkeyPatch
 ) -> None:
     path = _config(tmp_path, "[delivery]\nmax_attempt = 3\n")
-    with pytest.raises(ConfigError) as caught:
-        load_settings(path)
-    assert caught.value.message == (
-        "invalid setting delivery.max_attempt: Extra inputs are not permitted"
-    )
-    assert caught.value.where == str(path)
-    assert caught.value.hint == (
+    error = _refused(path)
+    assert error.message == "invalid setting delivery.max_attempt: Extra inputs are not permitted"
+    assert error.where == str(path)
+    assert error.hint == (
         "fix delivery.max_attempt in the config file or the "
         "SIGNALTUI_DELIVERY__MAX_ATTEMPT variable"
     )
     # Variables for other delivery keys do not make the file's typo the environment's.
     env.setenv("SIGNALTUI_DELIVERY__TIMEOUT", "4")
-    with pytest.raises(ConfigError) as caught:
-        load_settings(path)
-    assert caught.value.where == str(path)
+    error = _refused(path)
+    assert error.where == str(path)
     env.delenv("SIGNALTUI_DELIVERY__TIMEOUT")
     env.setenv("SIGNALTUI_DELIVERY", '{"timeout": 4}')
-    with pytest.raises(ConfigError) as caught:
-        load_settings(path)
-    assert caught.value.where == str(path)
+    error = _refused(path)
+    assert error.where == str(path)
 
 
 def test_an_unknown_delivery_variable_names_the_variable(
@@ -161,25 +163,22 @@ def test_an_unknown_delivery_variable_names_the_variable(
 ) -> None:
     path = _config(tmp_path, "[delivery]\ntimeout = 4\n")
     env.setenv("SIGNALTUI_DELIVERY__BOGUS", "1")
-    with pytest.raises(ConfigError) as caught:
-        load_settings(path)
-    assert caught.value.message == "invalid setting delivery.bogus: Extra inputs are not permitted"
-    assert caught.value.where == "environment (SIGNALTUI_DELIVERY__BOGUS)"
+    error = _refused(path)
+    assert error.message == "invalid setting delivery.bogus: Extra inputs are not permitted"
+    assert error.where == "environment (SIGNALTUI_DELIVERY__BOGUS)"
     # The same key inside a JSON value for the whole table names that variable.
     env.delenv("SIGNALTUI_DELIVERY__BOGUS")
     env.setenv("SIGNALTUI_DELIVERY", '{"bogus": 1}')
-    with pytest.raises(ConfigError) as caught:
-        load_settings(path)
-    assert caught.value.where == "environment (SIGNALTUI_DELIVERY)"
+    error = _refused(path)
+    assert error.where == "environment (SIGNALTUI_DELIVERY)"
 
 
 def test_a_bad_file_value_names_the_file(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
     path = _config(tmp_path, '[delivery]\nmax_attempts = "three"\n')
-    with pytest.raises(ConfigError) as caught:
-        load_settings(path)
-    assert caught.value.message.startswith("invalid setting delivery.max_attempts: ")
-    assert caught.value.where == str(path)
-    assert caught.value.hint == (
+    error = _refused(path)
+    assert error.message.startswith("invalid setting delivery.max_attempts: ")
+    assert error.where == str(path)
+    assert error.hint == (
         "fix delivery.max_attempts in the config file or the "
         "SIGNALTUI_DELIVERY__MAX_ATTEMPTS variable"
     )
@@ -188,27 +187,24 @@ def test_a_bad_file_value_names_the_file(tmp_path: Path, env: pytest.MonkeyPatch
 def test_a_bad_variable_names_the_variable(tmp_path: Path, env: pytest.MonkeyPatch) -> None:
     path = _config(tmp_path, "[delivery]\nbackoff_base = 1\n")
     env.setenv("SIGNALTUI_DELIVERY__MAX_ATTEMPTS", "abc")
-    with pytest.raises(ConfigError) as caught:
-        load_settings(path)
-    assert caught.value.message.startswith("invalid setting delivery.max_attempts: ")
-    assert caught.value.where == "environment (SIGNALTUI_DELIVERY__MAX_ATTEMPTS)"
+    error = _refused(path)
+    assert error.message.startswith("invalid setting delivery.max_attempts: ")
+    assert error.where == "environment (SIGNALTUI_DELIVERY__MAX_ATTEMPTS)"
 
 
 def test_a_bad_flat_shortcut_is_caught_by_mapping_validation(
     tmp_path: Path, env: pytest.MonkeyPatch
 ) -> None:
     path = _config(tmp_path, "default_region = 'GBR'\n")
-    with pytest.raises(ConfigError) as caught:
-        load_settings(path)
-    assert caught.value.message == (
+    error = _refused(path)
+    assert error.message == (
         "invalid setting default_region: Value error, "
         "default_region must be a 2-letter region code like GB, got 'GBR'"
     )
-    assert caught.value.where == str(path)
+    assert error.where == str(path)
     env.setenv("SIGNALTUI_DEFAULT_REGION", "GBR")
-    with pytest.raises(ConfigError) as caught:
-        load_settings(_config(tmp_path, ""))
-    assert caught.value.where == "environment (SIGNALTUI_DEFAULT_REGION)"
+    error = _refused(_config(tmp_path, ""))
+    assert error.where == "environment (SIGNALTUI_DEFAULT_REGION)"
 
 
 def test_a_bad_value_with_no_file_is_attributed_to_settings(
@@ -216,12 +212,10 @@ def test_a_bad_value_with_no_file_is_attributed_to_settings(
 ) -> None:
     # No --config and no SIGNALTUI_CONFIG: a missing default file is just skipped.
     env.setattr("signaltui.config.default_config_path", lambda: tmp_path / "absent.toml")
-    with pytest.raises(ConfigError) as caught:
-        load_settings(delivery={"max_attempts": 0})
-    assert caught.value.message.startswith("invalid setting delivery.max_attempts: ")
-    assert caught.value.where == "settings"
+    error = _refused(delivery={"max_attempts": 0})
+    assert error.message.startswith("invalid setting delivery.max_attempts: ")
+    assert error.where == "settings"
     # A variable for another delivery key does not make the passed-in value the env's.
     env.setenv("SIGNALTUI_DELIVERY__TIMEOUT", "3")
-    with pytest.raises(ConfigError) as caught:
-        load_settings(delivery={"max_attempts": 0})
-    assert caught.value.where == "settings"
+    error = _refused(delivery={"max_attempts": 0})
+    assert error.where == "settings"
