@@ -46,7 +46,18 @@ _MEMO: dict[Any, str] = {}
 _MEMO_LIMIT = 4096
 
 
-def _remember(key: Any, text: str) -> str:
+def _recall(key: tuple[Any, ...]) -> tuple[tuple[Any, ...] | None, str | None]:
+    """``(key, remembered text or None)``; ``(None, None)`` when ``key`` is unhashable."""
+    try:
+        return key, _MEMO.get(key)
+    except TypeError:  # a header value that is not a string: skip the memo
+        return None, None
+
+
+def _remember(key: tuple[Any, ...] | None, text: str, unchanged: bool) -> str:
+    """``text``, remembered under ``key`` only if redaction left it unchanged."""
+    if key is None or not unchanged:
+        return text  # never a masked value in the memo, nor a key holding the secret
     if len(_MEMO) >= _MEMO_LIMIT:
         _MEMO.clear()
     _MEMO[key] = text
@@ -57,34 +68,23 @@ def headers_json(values: dict[str, str] | None) -> str:
     """Headers as JSON text with secret values masked."""
     if not values:
         return "{}"
-    key = ("h", *values.items())
-    try:
-        text = _MEMO.get(key)
-    except TypeError:  # an unhashable value: skip the memo
-        return dumps(redact.headers(values))
+    key, text = _recall(("h", *values.items()))
     if text is not None:
         return text
     safe = redact.headers(values)
-    text = dumps(safe)
-    return _remember(key, text) if safe == values else text
+    return _remember(key, dumps(safe), safe == values)
 
 
 def request_head(method: str, url: str, headers: dict[str, str]) -> str:
     """``{"method":…,"url":…,"headers":…`` (no closing brace), secrets masked."""
-    key: tuple[Any, ...] | None = ("r", method, url, *headers.items())
-    try:
-        text = _MEMO.get(key)
-    except TypeError:
-        key, text = None, None
+    key, text = _recall(("r", method, url, *headers.items()))
     if text is not None:
         return text
     safe_url = redact.url(url)
     safe_headers = redact.headers(headers) if headers else {}
     head = dumps({"method": method, "url": safe_url})[:-1] + ',"headers":'
     head += dumps(safe_headers) if safe_headers else "{}"
-    # Only heads that redaction left unchanged are remembered: no secret in the memo.
-    unchanged = safe_url == url and safe_headers == headers
-    return _remember(key, head) if unchanged and key is not None else head
+    return _remember(key, head, safe_url == url and safe_headers == headers)
 
 
 def loads(text: str | None) -> Any:
