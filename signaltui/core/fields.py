@@ -46,7 +46,7 @@ class EventFacts:
     """Every value a blueprint reads from one event, each with its source path.
 
     Pairs are ``(value, source)``; ``value`` is ``None`` when absent or unusable. The
-    phone depends on the configured region, so :meth:`phone` keeps it per region.
+    phone depends on the configured region, so it is read through :meth:`phone`.
     """
 
     __slots__ = (
