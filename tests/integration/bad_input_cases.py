@@ -268,25 +268,25 @@ def _config_missing(tmp: Path, db: Path) -> Scenario:
     return Scenario(["--config", str(path), "preview", str(GOOD_EVENT)], [str(path), "not found"])
 
 
-@case("config-env-max-attempts-abc")
-def _env_attempts(tmp: Path, db: Path) -> Scenario:
-    env = {"SIGNALTUI_DELIVERY__MAX_ATTEMPTS": "abc"}
-    args = ["--db", str(db), "send", str(GOOD_EVENT)]
-    return Scenario(args, ["SIGNALTUI_DELIVERY__MAX_ATTEMPTS", "delivery.max_attempts"], env, db=db)
+ENV_CONFIGS: dict[str, tuple[str, str, list[str]]] = {
+    # name: (variable, value, texts stderr must hold besides the variable's name)
+    "max-attempts-abc": ("SIGNALTUI_DELIVERY__MAX_ATTEMPTS", "abc", ["delivery.max_attempts"]),
+    "delivery-unknown-key": ("SIGNALTUI_DELIVERY__BOGUS", "1", ["delivery.bogus"]),
+    "delivery-not-json": ("SIGNALTUI_DELIVERY", "max_attempts=3", ["not valid JSON"]),
+}
 
 
-@case("config-env-delivery-unknown-key")
-def _env_delivery_bogus(tmp: Path, db: Path) -> Scenario:
-    env = {"SIGNALTUI_DELIVERY__BOGUS": "1"}
-    args = ["--db", str(db), "send", str(GOOD_EVENT)]
-    return Scenario(args, ["SIGNALTUI_DELIVERY__BOGUS", "delivery.bogus"], env, db=db)
+def _env_config_case(name: str) -> None:
+    variable, value, expect = ENV_CONFIGS[name]
+
+    @case(f"config-env-{name}")
+    def build(tmp: Path, db: Path) -> Scenario:
+        args = ["--db", str(db), "send", str(GOOD_EVENT)]
+        return Scenario(args, [variable, *expect], {variable: value}, db=db)
 
 
-@case("config-env-delivery-not-json")
-def _env_delivery_not_json(tmp: Path, db: Path) -> Scenario:
-    env = {"SIGNALTUI_DELIVERY": "max_attempts=3"}
-    args = ["--db", str(db), "send", str(GOOD_EVENT)]
-    return Scenario(args, ["SIGNALTUI_DELIVERY", "not valid JSON"], env, db=db)
+for _name in ENV_CONFIGS:
+    _env_config_case(_name)
 
 
 @case("config-env-dedupe-maybe")
