@@ -64,21 +64,25 @@ def test_event_document_nested_too_deeply() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "where"),
+    ("text", "where", "bad"),
     [
-        ('{"type": "track", "event": "Signed Up\\ud800"}', "ev.json:1"),
+        ('{"type": "track", "event": "Signed Up\\ud800"}', "ev.json:1", "\\ud800"),
         (
             '[{"type": "track", "event": "ok"}, {"type": "track", "event": "x\\udfff"}]',
             "ev.json[1]",
+            "\\udfff",
         ),
-        ('{"type": "track", "event": "ok"}\n{"type": "track", "event": "\\ud83d"}\n', "ev.json:2"),
+        (
+            '{"type": "track", "event": "ok"}\n{"type": "track", "event": "\\ud83d"}\n',
+            "ev.json:2",
+            "\\ud83d",
+        ),
     ],
 )
-def test_event_text_with_a_lone_surrogate(text: str, where: str) -> None:
-    bad = "'\\ud800'" if "ud800" in text else "'\\udfff'" if "udfff" in text else "'\\ud83d'"
+def test_event_text_with_a_lone_surrogate(text: str, where: str, bad: str) -> None:
     assert _error(parse_events_text, text, source="ev.json") == (
         InputError,
-        f"text holds an unpaired UTF-16 surrogate escape ({bad})",
+        f"text holds an unpaired UTF-16 surrogate escape ('{bad}')",
         where,
         SURROGATE_HINT,
     )
