@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
+
 from signaltui.replay.diff import ABSENT, Difference, diff_json
 
 BODY = {
@@ -11,18 +13,12 @@ BODY = {
 }
 
 
-def copy_of(value: object) -> object:
-    import json
-
-    return json.loads(json.dumps(value))
-
-
 def test_identical_values_have_no_differences() -> None:
-    assert diff_json(BODY, copy_of(BODY), "body") == []
+    assert diff_json(BODY, deepcopy(BODY), "body") == []
 
 
 def test_a_nested_change_is_reported_at_its_path() -> None:
-    changed = copy_of(BODY)
+    changed = deepcopy(BODY)
     changed["contacts"][0]["emails"][0]["email"] = "j@acme.com"  # type: ignore[index]
     assert diff_json(BODY, changed, "body") == [
         Difference("body.contacts[0].emails[0].email", "jane@acme.com", "j@acme.com")
