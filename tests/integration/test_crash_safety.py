@@ -43,18 +43,12 @@ KILL_AFTER = 40
 LATENCY = 0.05
 
 
-def _env(home: Path) -> dict[str, str]:
-    """The environment of the child: no real SIGNALTUI_* settings, no proxies."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("SIGNALTUI_") and "proxy" not in name.lower()
-    }
-    (home / "config.toml").write_text("")
+def _env() -> dict[str, str]:
+    """The environment of the child: the test's own, which the autouse
+    ``isolated_signaltui_env`` fixture has already stripped of real SIGNALTUI_* settings
+    and pointed at a temporary config, store and token cache; and no proxies."""
+    env = {name: value for name, value in os.environ.items() if "proxy" not in name.lower()}
     env.update(
-        SIGNALTUI_CONFIG=str(home / "config.toml"),
-        SIGNALTUI_DB=str(home / "unused.db"),
-        SIGNALTUI_TOKEN_FILE=str(home / "outreach-token.json"),
         # The client's own pacing would dwarf the mock's latency; the profile sets the pace.
         SIGNALTUI_DELIVERY__RATE_LIMIT_PER_SECOND="0",
         NO_PROXY="127.0.0.1,localhost",
@@ -140,10 +134,9 @@ def _creates(url: str) -> tuple[Counter[str], int]:
 
 
 def test_sigkill_mid_replay_leaves_a_consistent_resumable_store(tmp_path: Path) -> None:
-    recording, db, home = tmp_path / "crash.jsonl", tmp_path / "crash.db", tmp_path / "home"
-    home.mkdir()
+    recording, db = tmp_path / "crash.jsonl", tmp_path / "crash.db"
     emails = write_recording(recording, COUNT)
-    env = _env(home)
+    env = _env()
     with serve_in_thread({"faults": "slow", "latency": LATENCY}) as url:
         command = _command(db, recording, url)
         _start_and_kill(command, db, env, tmp_path / "first.log")
