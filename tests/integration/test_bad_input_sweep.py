@@ -180,6 +180,10 @@ def test_utf8_bom_event_file_is_read(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + GOOD_EVENT.read_bytes())
     result = CliRunner().invoke(main, ["preview", str(path), "--json"])
     assert result.exit_code == 0, result.output
+    # Read as the same event: the same decisions as the file without the BOM.
+    plain = CliRunner().invoke(main, ["preview", str(GOOD_EVENT), "--json"])
+    assert plain.exit_code == 0, plain.output
+    assert result.stdout == plain.stdout
 
 
 @pytest.mark.parametrize("name", ["send-malformed-jsonl", "replay-verify-truncated-last-line"])
