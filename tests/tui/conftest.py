@@ -62,11 +62,16 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 
 @pytest.fixture
 def make_app(settings: Settings, tmp_path: Path) -> Callable[..., SignalApp]:
-    def make(event: dict[str, Any] | None = None, **kwargs: Any) -> SignalApp:
+    """Builds the app on the ``settings`` fixture, or on ``settings=`` loaded by a test."""
+    isolated = settings
+
+    def make(
+        event: dict[str, Any] | None = None, *, settings: Settings | None = None, **kwargs: Any
+    ) -> SignalApp:
         kwargs.setdefault("recordings", "recordings/")
         # No debounce wait in tests: the preview still goes through the timer path.
         kwargs.setdefault("preview_delay", 0.01)
-        app = SignalApp(settings, event=event, **kwargs)
+        app = SignalApp(settings or isolated, event=event, **kwargs)
         # The pilot waits out every animation (0.3 s per tab switch); the end state is
         # the same without them.
         app.animation_level = "none"

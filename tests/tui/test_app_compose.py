@@ -8,7 +8,6 @@ from pathlib import Path
 from textual.widgets import Checkbox, Input, Static, TextArea
 
 from signaltui.config import load_settings
-from signaltui.tui.app import SignalApp
 from signaltui.tui.screens.modals import PathDialog
 from signaltui.tui.widgets.decision_view import DecisionView
 from tests.tui.conftest import APOLLO_FORM, blank_event, expected, type_into, wait_until
@@ -103,12 +102,12 @@ async def test_consent_toggle_drops_the_event(make_app) -> None:
         assert app.event["context"]["consent"]["marketing"] is False
 
 
-async def test_copy_as_curl_masks_secrets(settings, monkeypatch) -> None:
+async def test_copy_as_curl_masks_secrets(make_app, settings, monkeypatch) -> None:
     monkeypatch.setenv("SIGNALTUI_APOLLO_API_KEY", "not-this-one")
     # Load the settings again now that the key is set, so the app really holds it.
     keyed = load_settings(db=settings.db)
     assert keyed.credentials.get("apollo_api_key") == "not-this-one"
-    app = SignalApp(keyed, recordings="recordings/", preview_delay=0.01)
+    app = make_app(settings=keyed)
     copied: list[str] = []
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:

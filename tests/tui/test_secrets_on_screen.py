@@ -28,7 +28,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, RadioButton, Select, Static, TextArea
 
-from signaltui.config import load_settings
+from signaltui.config import Settings, load_settings
 from signaltui.tui.app import SignalApp
 from signaltui.tui.screens.detail import DeliveryDetailScreen
 from tests.tui.conftest import type_into, wait_until
@@ -142,20 +142,22 @@ class Session:
 
 
 @pytest.fixture
-def secret_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def secret_settings(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    """The secrets set after ``settings`` has cleaned the environment, and loaded."""
     for name in SECRETS:
         monkeypatch.setenv(name, SECRETS[name])
     return load_settings(db=tmp_path / "t.db", token_file=tmp_path / "outreach-token.json")
 
 
 async def test_a_full_session_never_shows_or_logs_a_secret(
-    secret_settings, settings, tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys
+    make_app, secret_settings, tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys
 ) -> None:
     caplog.set_level(logging.DEBUG)  # every logger, uvicorn's and httpx's included
     recording = tmp_path / "rec.jsonl"
     write_recording(recording)
-    app = SignalApp(secret_settings, recordings=str(recording), preview_delay=0.01)
-    app.animation_level = "none"  # as in make_app: the pilot would wait them out
+    app = make_app(settings=secret_settings, recordings=str(recording))
     assert app.settings.credentials.get("close_api_key") == SECRETS["SIGNALTUI_CLOSE_API_KEY"]
     async with app.run_test(size=(120, 40)) as pilot:
         session = Session(pilot)
