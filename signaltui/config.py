@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -28,7 +28,7 @@ from pydantic_settings import (
 
 from signaltui.core.config import MappingConfig
 from signaltui.core.request import Destination
-from signaltui.errors import ConfigError
+from signaltui.errors import ConfigError, InputError
 
 APP_NAME = "signaltui"
 
@@ -113,6 +113,29 @@ class DeliverySettings(BaseModel):
     rate_limit_burst: int = Field(5, ge=1, description="Requests allowed in a burst.")
 
 
+class ReplaySettings(BaseModel):
+    """How replays compare (the ``[replay]`` table)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ignore: list[str] = Field(
+        default_factory=list,
+        description="Body fields (RFC 6901 JSON Pointers, e.g. /date_created) that vary "
+        "legitimately and are left out of replay and mock-check comparisons; --ignore adds.",
+    )
+
+    @field_validator("ignore")
+    @classmethod
+    def _pointers(cls, value: list[str]) -> list[str]:
+        # Imported here: the replay package imports this module.
+        from signaltui.replay.ignore import check_pointers
+
+        try:
+            return list(check_pointers(value, where="[replay] ignore"))
+        except InputError as exc:
+            raise ValueError(f"{exc.message}; {exc.hint}") from exc
+
+
 #: The config file's values while :func:`load_settings` builds a :class:`Settings`.
 _config_file_values: ContextVar[dict[str, Any]] = ContextVar("config_file_values")
 
@@ -143,6 +166,7 @@ class Settings(BaseSettings):
     close_api_key: SecretStr | None = Field(None, description="Close API key (api_…).")
     mapping: MappingConfig = Field(default_factory=MappingConfig, description="Mapping options.")
     delivery: DeliverySettings = Field(default_factory=DeliverySettings, description="Retries.")
+    replay: ReplaySettings = Field(default_factory=ReplaySettings, description="Replay compares.")
     # Flat aliases for the most used mapping options, so SIGNALTUI_DEFAULT_REGION works.
     default_region: str | None = Field(None, description="Shortcut for mapping.default_region.")
     apollo_dedupe: bool | None = Field(None, description="Shortcut for mapping.apollo_dedupe.")

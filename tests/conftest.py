@@ -13,6 +13,8 @@ def isolated_signaltui_env(tmp_path_factory, monkeypatch):
     for name in list(os.environ):
         if name.startswith("SIGNALTUI_"):
             monkeypatch.delenv(name)
+    # On GitHub Actions every replay run by a test would append to the job's summary.
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     home = tmp_path_factory.mktemp("signaltui-home")
     config = home / "config.toml"
     config.write_text("")

@@ -9,9 +9,10 @@ import click
 from pydantic import ValidationError
 
 from signaltui.cli.common import app_context, run_guarded
+from signaltui.cli.har import import_command, writer_for
 from signaltui.delivery.outcomes import OUTCOMES
 from signaltui.errors import StoreError, first_error
-from signaltui.recordings import Exchange, RecordedDecision, RecordingWriter
+from signaltui.recordings import Exchange, RecordedDecision
 from signaltui.store import Store
 from signaltui.store.models import DeliveryDetail
 
@@ -66,7 +67,10 @@ def iter_details(store: Store, **filters: str | None) -> Iterator[DeliveryDetail
 
 @click.group("recordings")
 def recordings_group() -> None:
-    """Recorded traffic: export stored deliveries for replay."""
+    """Recorded traffic: export stored deliveries for replay, import HAR captures."""
+
+
+recordings_group.add_command(import_command)  # `recordings import FILE.har` (cli/har.py)
 
 
 @recordings_group.command("export")
@@ -81,6 +85,14 @@ def recordings_group() -> None:
 @click.option("--since", help="From this ISO date/time on (UTC).")
 @click.option("--until", help="Before this ISO date/time (UTC).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "har"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: a signaltui recording; har: HAR 1.2 for HTTP tools (docs/reports-and-har.md).",
+)
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -91,6 +103,7 @@ def export_command(
     since: str | None,
     until: str | None,
     output: Path,
+    fmt: str,
 ) -> None:
     """Write stored deliveries to OUTPUT as a recording; secrets are always redacted.
 
@@ -104,7 +117,7 @@ def export_command(
         secrets = settings.credentials.secret_values()
         with (
             Store.open(settings.db) as store,
-            RecordingWriter(output, secrets=secrets, atomic=True) as writer,
+            writer_for(fmt)(output, secrets=secrets, atomic=True) as writer,
         ):
             for detail in iter_details(
                 store,

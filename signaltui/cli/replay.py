@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from signaltui.cli.common import app_context, run_guarded
+from signaltui.cli.reports import Report, extra_reports, ignored_pointers, report_options
 from signaltui.cli.send import TARGET_HELP, confirm_live
 from signaltui.config import Settings
 from signaltui.errors import DeliveryError, SignaltuiError
@@ -123,6 +124,7 @@ def _names(values: tuple[str, ...]) -> frozenset[str] | None:
     help="Write a JSON report.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Only failures and the summary.")
+@report_options  # --html, --markdown, --ignore (cli/reports.py)
 @click.pass_context
 def replay_command(
     ctx: click.Context,
@@ -160,12 +162,13 @@ def replay_command(
         options = ReplayOptions(
             selection=selection, concurrency=concurrency, update=update, fresh=fresh
         )
+        options.ignore = ignored_pointers(ctx, settings)
         # Asked before anything is counted or a report file is begun: a refused target
         # or a declined live send leaves no trace.
         send_target = _send_target(target, yes) if mode == "send" else None
         printer = Printer(quiet)
         printer.count(paths)
-        reports: list[JsonReport | JUnitReport] = []
+        reports: list[Report] = []
 
         def on_result(result: ExchangeResult) -> None:
             printer(result)
@@ -177,6 +180,7 @@ def replay_command(
                 reports.append(JsonReport(json_path))
             if junit:
                 reports.append(JUnitReport(junit, mode))
+            reports.extend(extra_reports(ctx, settings, mode))
             try:
                 if send_target is None:
                     summary = run_verify(list(paths), settings, options, on_result)

@@ -14,6 +14,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from signaltui.errors import InputError
+from signaltui.replay.ignore import extra_summary_lines, junit_properties
 from signaltui.replay.results import ExchangeResult, ReplaySummary
 
 
@@ -63,7 +64,8 @@ class JUnitReport:
 
     def add(self, result: ExchangeResult) -> None:
         """Append one test case."""
-        name = quoteattr(f"{result.event} [{result.exchange_id}]")
+        # The name alone tells which CRM, event and exchange (CI UIs often hide classname).
+        name = quoteattr(f"{result.destination}: {result.event} [{result.exchange_id}]")
         classname = quoteattr(f"signaltui.replay.{self.mode}.{result.destination}")
         self._cases.write(f"  <testcase classname={classname} name={name}>\n")
         if result.status == "skip":
@@ -87,6 +89,7 @@ class JUnitReport:
                     f'failures="{summary.counts["fail"]}" errors="{summary.counts["error"]}" '
                     f'skipped="{summary.counts["skip"]}">\n'
                 )
+                handle.write(junit_properties(summary))
                 self._cases.seek(0)
                 for line in self._cases:
                     handle.write(line)
@@ -170,4 +173,5 @@ def summary_table(summary: ReplaySummary) -> str:
         )
     if summary.updated:
         lines.append(f"updated: {summary.updated} recorded requests rewritten to today's mapping")
+    lines += extra_summary_lines(summary)
     return "\n".join(lines)

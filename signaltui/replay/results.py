@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from signaltui.replay.diff import Difference
+
+if TYPE_CHECKING:
+    from signaltui.recordings import Exchange
 
 Status = Literal["pass", "fail", "skip", "error"]
 
@@ -26,6 +29,11 @@ class ExchangeResult:
     hint: str | None = None
     message: str | None = None
     delivery_id: int | None = None
+    #: The recorded exchange, and the request/response the replay made (``{"request": …,
+    #: "response": …}``, redacted), for reports that show them (HTML, markdown); neither
+    #: is part of the JSON form.
+    exchange: Exchange | None = field(default=None, repr=False, compare=False)
+    replayed: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def change(self) -> str:
@@ -60,6 +68,10 @@ class ReplaySummary:
     changes: Counter[str] = field(default_factory=Counter)
     resumed_skips: int = 0
     updated: int = 0
+    #: Exchanges skipped because they carry no event (captured traffic, e.g. a HAR import).
+    no_event: int = 0
+    #: Body pointers (RFC 6901) left out of every comparison (``--ignore``, ``[replay]``).
+    ignored: tuple[str, ...] = ()
 
     def add(self, result: ExchangeResult) -> None:
         """Count one result."""
@@ -76,7 +88,8 @@ class ReplaySummary:
     @property
     def ok(self) -> bool:
         """True when nothing failed or errored (exit code 0)."""
-        return self.counts["fail"] == 0 and self.counts["error"] == 0
+        nothing_checked = self.no_event > 0 and self.total == self.no_event
+        return self.counts["fail"] == 0 and self.counts["error"] == 0 and not nothing_checked
 
     def to_json(self) -> dict[str, Any]:
         """JSON form for ``--json`` reports."""
@@ -91,4 +104,6 @@ class ReplaySummary:
             "updated": self.updated,
             "by_destination": {d: dict(c) for d, c in sorted(self.by_destination.items())},
             "changes": dict(self.changes),
+            "no_event": self.no_event,
+            "ignored": list(self.ignored),
         }

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -35,6 +36,8 @@ class ReplayOptions:
     concurrency: int = 4
     update: bool = False
     fresh: bool = False
+    #: Body pointers (RFC 6901) left out of verify's comparison; listed in every report.
+    ignore: tuple[str, ...] = ()
 
 
 def _exchanges(files: Sequence[Path], selection: Selection) -> Iterator[tuple[str, Exchange]]:
@@ -60,15 +63,31 @@ def _invalid_event(exchange: Exchange, source: str, error: ValidationError) -> E
     )
 
 
+def _no_event(exchange: Exchange, source: str) -> ExchangeResult:
+    """Captured traffic (e.g. imported from a HAR) has no event to re-map: a counted skip."""
+    return ExchangeResult(
+        exchange.id,
+        exchange.destination,
+        "(no event)",
+        "skip",
+        source,
+        message="captured exchange without an event: nothing to re-map (mock check uses it)",
+        exchange=exchange,
+    )
+
+
 def verify_one(
-    exchange: Exchange, source: str, settings: Settings
+    exchange: Exchange, source: str, settings: Settings, ignore: tuple[str, ...] = ()
 ) -> tuple[ExchangeResult, Exchange | None]:
     """Verify one exchange; also return the rewritten exchange when it differs."""
+    if not exchange.event:
+        return _no_event(exchange, source), None
     try:
         _, decision = replan(exchange, settings.mapping_config)
     except ValidationError as error:
         return _invalid_event(exchange, source, error), None
-    differences = compare(exchange, decision)
+    differences = compare(exchange, decision, ignore)
+    updated = updated_exchange(exchange, decision) if differences else None
     result = ExchangeResult(
         exchange.id,
         exchange.destination,
@@ -77,8 +96,14 @@ def verify_one(
         source,
         differences=differences,
         message=f"{len(differences)} difference(s)" if differences else None,
+        exchange=exchange,
+        replayed={"request": _dump(updated.request)} if updated is not None else None,
     )
-    return result, updated_exchange(exchange, decision) if differences else None
+    return result, updated
+
+
+def _dump(model: Any) -> Any:
+    return model.model_dump(mode="json") if model is not None else None
 
 
 def run_verify(
@@ -89,7 +114,7 @@ def run_verify(
     With ``options.update`` each file that differs is rewritten (atomically) with today's
     requests; the differences are still reported.
     """
-    summary = ReplaySummary(mode="verify")
+    summary = ReplaySummary(mode="verify", ignored=options.ignore)
     for path in iter_paths(list(paths)):
         rewritten: list[Exchange] | None = [] if options.update else None
         changed = False
@@ -98,7 +123,8 @@ def run_verify(
                 if rewritten is not None:
                     rewritten.append(exchange)
                 continue
-            result, updated = verify_one(exchange, f"{path}:{line}", settings)
+            result, updated = verify_one(exchange, f"{path}:{line}", settings, options.ignore)
+            summary.no_event += not exchange.event
             summary.add(result)
             on_result(result)
             if rewritten is not None:
@@ -141,7 +167,7 @@ async def run_send(
     run; an unfinished run with the same files, target and filters is resumed, skipping
     what it already delivered.
     """
-    summary = ReplaySummary(mode="send")
+    summary = ReplaySummary(mode="send", ignored=options.ignore)
     # Read up to the first selected exchange before a run is recorded, so a missing or
     # unreadable recording fails without leaving an empty unfinished run behind.
     exchanges = _exchanges(list(iter_paths(list(paths))), options.selection)
@@ -162,7 +188,10 @@ async def run_send(
             run_id = store.start_run("replay-send", meta, resume_key=key)
 
     async def handle(source: str, exchange: Exchange) -> None:
-        if exchange.id in done:
+        if not exchange.event:
+            summary.no_event += 1
+            result = _no_event(exchange, source)
+        elif exchange.id in done:
             summary.resumed_skips += 1
             result = ExchangeResult(
                 exchange.id,
@@ -231,4 +260,6 @@ async def _send_one(
         hint=result.hint,
         message=None if result.ok else (result.reason or result.outcome),
         delivery_id=sent.delivery_id,
+        exchange=exchange,
+        replayed={"request": _dump(result.request), "response": _dump(result.response)},
     )

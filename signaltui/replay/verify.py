@@ -18,6 +18,7 @@ from signaltui.core.request import (
 from signaltui.delivery.outcomes import RecordedRequest
 from signaltui.recordings import Exchange
 from signaltui.replay.diff import ABSENT, Difference, diff_json
+from signaltui.replay.ignore import without
 
 
 def replan(exchange: Exchange, config: MappingConfig) -> tuple[ResolvedEvent, Decision]:
@@ -53,11 +54,14 @@ def wire_record(request: OutboundRequest) -> RecordedRequest:
     )
 
 
-def compare(exchange: Exchange, decision: Decision) -> list[Difference]:
+def compare(
+    exchange: Exchange, decision: Decision, ignore: tuple[str, ...] = ()
+) -> list[Difference]:
     """Differences between the recorded exchange and today's decision.
 
     Compared: the decision's action and reason; the request's method, URL (aimed at the
-    recorded base URL), non-secret headers, and body as JSON.
+    recorded base URL), non-secret headers, and body as JSON, less the body places the
+    ``ignore`` pointers name.
     """
     differences = diff_json(exchange.decision.action, decision.action, "decision.action")
     differences += diff_json(exchange.decision.reason, decision.reason, "decision.reason")
@@ -74,7 +78,9 @@ def compare(exchange: Exchange, decision: Decision) -> list[Difference]:
     differences += diff_json(
         _public_headers(recorded.headers), _public_headers(today.headers), "request.headers"
     )
-    differences += diff_json(recorded.body, today.body, "request.body")
+    differences += diff_json(
+        without(recorded.body, ignore), without(today.body, ignore), "request.body"
+    )
     return differences
 
 
