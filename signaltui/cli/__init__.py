@@ -12,6 +12,7 @@ import click
 
 from signaltui import __version__
 from signaltui.cli.common import AppContext, run_guarded
+from signaltui.cli.mock_check import check_command as mock_check_command
 from signaltui.cli.preview import preview_command
 from signaltui.cli.recordings import recordings_group
 from signaltui.cli.replay import replay_command
@@ -64,6 +65,7 @@ def mock_group() -> None:
 
 # The commands the mock and store packages define next to the code they drive.
 mock_group.add_command(serve_command)
+mock_group.add_command(mock_check_command)
 main.add_command(events_group)
 
 
