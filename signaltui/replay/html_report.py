@@ -131,8 +131,9 @@ class HtmlReport:
         out.write(f"<h2>Failing exchanges ({book.failing})</h2>\n")
         if not book.failing:
             out.write('<p class="meta">none</p>\n')
-        for record in book.failures():
-            out.write(_failure(record, self.mode))
+        for number, record in enumerate(book.failures()):
+            # The first one opens by itself: it is what a person came to see.
+            out.write(_failure(record, self.mode, opened=number == 0))
         if book.hidden:
             out.write(
                 f'<p class="meta">{book.hidden} more failing exchange(s) are not shown here; '
@@ -146,11 +147,12 @@ def _counts(counts: Any) -> str:
     return "".join(f'<td class="n">{n}</td>' for n in cells)
 
 
-def _failure(record: dict[str, Any], mode: str) -> str:
+def _failure(record: dict[str, Any], mode: str, *, opened: bool = False) -> str:
     status = record["status"]
     title = f"{record['destination']} · {record['event']} · [{record['id']}]"
     parts = [
-        f'<details><summary><span class="badge {e(status)}">{e(status)}</span>{e(title)}'
+        f'<details{" open" if opened else ""}><summary>'
+        f'<span class="badge {e(status)}">{e(status)}</span>{e(title)}'
         f" — {e(record.get('message') or '')}</summary>\n",
         f'<p class="meta">{e(record["source"])}</p>\n',
     ]
