@@ -18,24 +18,24 @@ is replaced wherever else it occurs, raw, URL-encoded or base64-encoded.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
 from signaltui.delivery.outcomes import classify
 from signaltui.errors import InputError, RecordingError
 from signaltui.recordings.har import CODEC_KEY
+from signaltui.recordings.har_fields import header_dict, request_text, response_text
+from signaltui.recordings.har_secrets import harvest
 from signaltui.recordings.model import FORMAT, Exchange
-from signaltui.recordings.redact import _is_secret_header, _is_secret_key, redact_exchange
+from signaltui.recordings.redact import redact_exchange
 
 #: The CRM API hosts a capture is recognised by, and the path prefixes of their APIs.
 API_PATHS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -43,9 +43,6 @@ API_PATHS: dict[str, tuple[str, tuple[str, ...]]] = {
     "api.outreach.io": ("outreach", ("/api/v2/", "/oauth/token")),
     "api.close.com": ("close", ("/api/v1/",)),
 }
-#: Harvested values shorter than this are not searched for elsewhere (they would mask
-#: ordinary words); where they sit under a secret name they are masked all the same.
-MIN_HARVEST = 6
 
 
 @dataclass
@@ -131,18 +128,6 @@ def _is_ours(entry: Any) -> bool:
     return isinstance(block, dict) and block.get("format") == FORMAT
 
 
-def _headers(items: Any) -> dict[str, str]:
-    """HAR's header list as one dict; repeats joined as HTTP allows, HTTP/2 pseudo-headers
-    (``:authority``…) left out."""
-    merged: dict[str, str] = {}
-    for item in items if isinstance(items, list) else []:
-        name, value = str(item.get("name", "")), str(item.get("value", ""))
-        if not name or name.startswith(":"):
-            continue
-        merged[name] = f"{merged[name]}, {value}" if name in merged else value
-    return merged
-
-
 def _decode(text: str | None, kind: str) -> Any:
     if kind == "none" or text is None:
         return None
@@ -159,7 +144,7 @@ def _restore(entry: dict[str, Any], where: str) -> Exchange:
         data["request"] = {
             "method": request["method"],
             "url": request["url"],
-            "headers": _headers(request.get("headers")),
+            "headers": header_dict(request.get("headers")),
             "body": _decode(post.get("text"), codec.get("request_body", "none")),
         }
         data["response"] = None
@@ -168,7 +153,7 @@ def _restore(entry: dict[str, Any], where: str) -> Exchange:
             content = response.get("content") or {}
             data["response"] = {
                 "status": response["status"],
-                "headers": _headers(response.get("headers")),
+                "headers": header_dict(response.get("headers")),
                 "body": _decode(content.get("text"), codec.get("response_body", "none")),
                 "latency_ms": entry.get("time", 0.0),
             }
@@ -210,28 +195,6 @@ def _body(text: Any, mime: str) -> Any:
     return text
 
 
-def _request_text(request: dict[str, Any]) -> tuple[Any, str]:
-    post = request.get("postData") or {}
-    mime = str(post.get("mimeType", ""))
-    if "text" in post:
-        return post["text"], mime
-    params = post.get("params")
-    if isinstance(params, list) and params:
-        pairs = [(str(p.get("name", "")), str(p.get("value", ""))) for p in params]
-        return urlencode(pairs), mime or "application/x-www-form-urlencoded"
-    return None, mime
-
-
-def _response_text(content: dict[str, Any]) -> Any:
-    text = content.get("text")
-    if isinstance(text, str) and content.get("encoding") == "base64":
-        try:
-            return base64.b64decode(text).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return None  # binary: nothing a CRM API answer would be
-    return text
-
-
 def _captured(entry: Any, index: int, tool: str, result: HarImport, where: str) -> Exchange | None:
     """A foreign entry to a CRM API as an exchange without an event (``None``: skipped)."""
     try:
@@ -252,7 +215,7 @@ def _captured(entry: Any, index: int, tool: str, result: HarImport, where: str) 
     if not parts.path.startswith(prefixes):
         result.other_paths += 1
         return None
-    text, mime = _request_text(request)
+    text, mime = request_text(request)
     status = response.get("status") if isinstance(response, dict) else None
     recorded_response = None
     outcome: str = "failed"
@@ -261,8 +224,8 @@ def _captured(entry: Any, index: int, tool: str, result: HarImport, where: str) 
         content = response.get("content") or {}
         recorded_response = {
             "status": status,
-            "headers": _headers(response.get("headers")),
-            "body": _body(_response_text(content), str(content.get("mimeType", ""))),
+            "headers": header_dict(response.get("headers")),
+            "body": _body(response_text(content), str(content.get("mimeType", ""))),
             "latency_ms": float(entry.get("time") or 0.0),
         }
         outcome, hint = classify(destination, status)
@@ -278,7 +241,7 @@ def _captured(entry: Any, index: int, tool: str, result: HarImport, where: str) 
             "request": {
                 "method": method,
                 "url": url,
-                "headers": _headers(request.get("headers")),
+                "headers": header_dict(request.get("headers")),
                 "body": _body(text, mime),
             },
             "response": recorded_response,
@@ -288,83 +251,3 @@ def _captured(entry: Any, index: int, tool: str, result: HarImport, where: str) 
             "captured": {"source": "har", "tool": tool, "entry": index},
         }
     )
-
-
-def harvest(entries: Iterable[Any]) -> list[str]:
-    """Secret values found anywhere in foreign HAR ``entries``, to be masked everywhere."""
-    found: set[str] = set()
-    for entry in entries:
-        if not isinstance(entry, dict):
-            continue
-        for part in ("request", "response"):
-            section = entry.get(part)
-            if isinstance(section, dict):
-                _harvest_section(section, found)
-    return sorted(s for s in found if len(s) >= MIN_HARVEST)
-
-
-def _harvest_section(section: dict[str, Any], found: set[str]) -> None:
-    for name, value in _headers(section.get("headers")).items():
-        if _is_secret_header(name):
-            _harvest_header(name, value, found)
-    for cookie in section.get("cookies") or []:
-        if isinstance(cookie, dict) and cookie.get("value"):
-            found.add(str(cookie["value"]))
-    oauth = "/oauth/" in str(section.get("url", ""))
-    query = urlsplit(str(section.get("url", ""))).query
-    _harvest_pairs(parse_qsl(query, keep_blank_values=True), found, oauth)
-    text, _ = _request_text(section) if "postData" in section else (None, "")
-    content = section.get("content")
-    if isinstance(content, dict):
-        text = _response_text(content)
-    if isinstance(text, str) and text:
-        try:
-            _harvest_json(json.loads(text), found, oauth)
-        except ValueError:
-            _harvest_pairs(parse_qsl(text, keep_blank_values=True), found, oauth)
-
-
-def _harvest_header(name: str, value: str, found: set[str]) -> None:
-    lowered = name.lower()
-    if "cookie" in lowered:
-        for pair in value.replace(",", ";").split(";"):
-            _, _, cookie = pair.partition("=")
-            if cookie.strip():
-                found.add(cookie.strip())
-        return
-    scheme, _, credential = value.partition(" ")
-    if not credential:
-        found.add(value.strip())
-        return
-    found.add(credential.strip())
-    if scheme.lower() == "basic":
-        try:
-            decoded = base64.b64decode(credential.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return
-        found.update(p for p in decoded.split(":", 1) if p)
-
-
-def _secret_name(name: str, oauth: bool) -> bool:
-    return _is_secret_key(name) or (oauth and name.lower() == "code")
-
-
-def _harvest_pairs(pairs: Iterable[tuple[str, str]], found: set[str], oauth: bool) -> None:
-    found.update(v for k, v in pairs if v and _secret_name(k, oauth))
-
-
-def _harvest_json(value: Any, found: set[str], oauth: bool) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(item, str) and item and _secret_name(str(key), oauth):
-                found.add(item)
-            else:
-                _harvest_json(item, found, oauth)
-    elif isinstance(value, list):
-        for item in value:
-            _harvest_json(item, found, oauth)
-
-
-def iter_imported(path: Path, secrets: Iterable[str] = ()) -> Iterator[Exchange]:
-    """The exchanges of a HAR file, for readers that take recordings (e.g. ``mock check``)."""
-    yield from import_har(path, secrets).exchanges

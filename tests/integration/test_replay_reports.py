@@ -144,3 +144,17 @@ def test_captured_exchanges_are_skipped_counted_and_never_pass_alone(tmp_path):
     assert "nothing was checked" in alone.output
     mixed = invoke("replay", imported, ROOT / "recordings")
     assert mixed.exit_code == 0 and "no event: 6" in mixed.output
+
+
+def test_the_readme_ci_job_command_works(tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text().split("## CI job", 1)[1]
+    (line,) = [x.strip()[len("- run: ") :] for x in readme.splitlines() if "signaltui replay" in x]
+    args = line.split()[1:]
+    assert args[:2] == ["replay", "recordings/"] and "--junit" in args and "--html" in args
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.chdir(ROOT)
+    args = [str(tmp_path / a) if a.startswith("replay.") else a for a in args]
+    assert invoke(*args).exit_code == 0
+    assert (tmp_path / "replay.xml").exists() and (tmp_path / "replay.html").exists()
+    assert "signaltui replay verify" in summary.read_text()
