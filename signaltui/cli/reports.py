@@ -54,7 +54,7 @@ _OPTIONS = [
         "--markdown",
         "report_markdown",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Write a markdown report (also appended to $GITHUB_STEP_SUMMARY when set).",
+        help="Write a markdown report (a summary also goes to $GITHUB_STEP_SUMMARY when set).",
     ),
     click.option(
         "--ignore",

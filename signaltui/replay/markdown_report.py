@@ -134,5 +134,8 @@ def _failure(record: dict[str, Any]) -> str:
     replayed = record.get("replayed") or {}
     if replayed.get("request") is not None:
         parts.append("\nRequest now:\n\n" + fenced(http_text(replayed["request"]), "http"))
+    if "response" in replayed:
+        now = http_text(replayed["response"], response=True)
+        parts.append("\nResponse now:\n\n" + fenced(now, "http"))
     parts.append("\n</details>\n\n")
     return "".join(parts)

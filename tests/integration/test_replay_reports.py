@@ -158,3 +158,15 @@ def test_the_readme_ci_job_command_works(tmp_path, monkeypatch):
     assert invoke(*args).exit_code == 0
     assert (tmp_path / "replay.xml").exists() and (tmp_path / "replay.html").exists()
     assert "signaltui replay verify" in summary.read_text()
+
+
+def test_send_reports_show_what_the_resend_got(tmp_path):
+    page, md = tmp_path / "send.html", tmp_path / "send.md"
+    result = invoke(
+        "replay", ROOT / "recordings", "--mode", "send", "--html", page, "--markdown", md
+    )
+    assert result.exit_code == 1  # the two recorded rejections are rejected again
+    html_text, md_text = page.read_text(), md.read_text()
+    assert html_text.count("<h3>Response now</h3>") == 2 and "HTTP 422" in html_text
+    assert md_text.count("Response now:") == 2
+    assert "dead_lettered" not in html_text.split("Failing exchanges")[0]  # outcomes now
