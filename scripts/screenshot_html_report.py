@@ -86,8 +86,10 @@ def main_() -> int:
         if ran.returncode != 0 or not args.out.exists():
             print(f"chromium failed ({ran.returncode}):\n{ran.stderr[-2000:]}")
             return 1
-        print(f"report: {report.stat().st_size} bytes, {report.read_text().count('<details')} "
-              "failing exchange(s)")
+        print(
+            f"report: {report.stat().st_size} bytes, {report.read_text().count('<details')} "
+            "failing exchange(s)"
+        )
         print(f"screenshot: {args.out} ({args.out.stat().st_size} bytes, window {args.size})")
     return 0
 

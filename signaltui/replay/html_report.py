@@ -151,7 +151,7 @@ def _failure(record: dict[str, Any], mode: str, *, opened: bool = False) -> str:
     status = record["status"]
     title = f"{record['destination']} · {record['event']} · [{record['id']}]"
     parts = [
-        f'<details{" open" if opened else ""}><summary>'
+        f"<details{' open' if opened else ''}><summary>"
         f'<span class="badge {e(status)}">{e(status)}</span>{e(title)}'
         f" — {e(record.get('message') or '')}</summary>\n",
         f'<p class="meta">{e(record["source"])}</p>\n',

@@ -35,7 +35,7 @@ def test_removal_follows_keys_indexes_and_escapes():
     before = copy.deepcopy(BODY)
     out = without(BODY, ["/a~1b", "/m~0n", "/custom.cf_plan", "/contacts/0/title", "/0"])
     assert out == {"name": "Acme", "contacts": [{"name": "Jane"}, {"name": "Li"}]}
-    assert BODY == before  # the input is untouched
+    assert before == BODY  # the input is untouched
 
 
 def test_missing_places_change_nothing():
