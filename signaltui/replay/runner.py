@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from signaltui.config import Settings
 from signaltui.recordings import Exchange, RecordingWriter, iter_exchanges, iter_paths
+from signaltui.replay.ignore import check_pointers
 from signaltui.replay.results import ExchangeResult, ReplaySummary
 from signaltui.replay.select import Selection
 from signaltui.replay.verify import compare, replan, updated_exchange
@@ -114,7 +115,8 @@ def run_verify(
     With ``options.update`` each file that differs is rewritten (atomically) with today's
     requests; the differences are still reported.
     """
-    summary = ReplaySummary(mode="verify", ignored=options.ignore)
+    ignore = _ignored(settings, options)
+    summary = ReplaySummary(mode="verify", ignored=ignore)
     for path in iter_paths(list(paths)):
         rewritten: list[Exchange] | None = [] if options.update else None
         changed = False
@@ -123,7 +125,7 @@ def run_verify(
                 if rewritten is not None:
                     rewritten.append(exchange)
                 continue
-            result, updated = verify_one(exchange, f"{path}:{line}", settings, options.ignore)
+            result, updated = verify_one(exchange, f"{path}:{line}", settings, ignore)
             summary.no_event += not exchange.event
             summary.add(result)
             on_result(result)
@@ -137,6 +139,11 @@ def run_verify(
                 for exchange in rewritten:
                     writer.write(exchange)
     return summary
+
+
+def _ignored(settings: Settings, options: ReplayOptions) -> tuple[str, ...]:
+    """The config's ``[replay] ignore`` and the run's own, so every front end honours both."""
+    return check_pointers([*settings.replay.ignore, *options.ignore])
 
 
 def resume_key(paths: Sequence[Path], target: Target, selection: Selection) -> str:
@@ -167,7 +174,7 @@ async def run_send(
     run; an unfinished run with the same files, target and filters is resumed, skipping
     what it already delivered.
     """
-    summary = ReplaySummary(mode="send", ignored=options.ignore)
+    summary = ReplaySummary(mode="send", ignored=_ignored(session.settings, options))
     # Read up to the first selected exchange before a run is recorded, so a missing or
     # unreadable recording fails without leaving an empty unfinished run behind.
     exchanges = _exchanges(list(iter_paths(list(paths))), options.selection)

@@ -185,3 +185,14 @@ def test_bad_har_is_exit_2_naming_the_file(tmp_path, content, message):
     assert result.exit_code == 2 and message in result.output
     assert str(bad) in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_captured_exchanges_round_trip_through_har_too(tmp_path):
+    captured = import_har(FOREIGN).exchanges
+    with HarWriter(tmp_path / "again.har") as writer:
+        for exchange in captured:
+            writer.write(exchange)
+    jsonschema.validate(json.loads((tmp_path / "again.har").read_text()), SCHEMA)
+    again = import_har(tmp_path / "again.har")
+    assert (again.restored, again.captured) == (len(captured), 0)
+    assert [e.model_dump() for e in again.exchanges] == [e.model_dump() for e in captured]

@@ -170,3 +170,13 @@ def test_send_reports_show_what_the_resend_got(tmp_path):
     assert html_text.count("<h3>Response now</h3>") == 2 and "HTTP 422" in html_text
     assert md_text.count("Response now:") == 2
     assert "dead_lettered" not in html_text.split("Failing exchanges")[0]  # outcomes now
+
+
+def test_config_ignore_reaches_replays_started_outside_the_cli(broken, isolated_signaltui_env):
+    # The TUI's Replay tab calls the runner directly, with no --ignore of its own.
+    from signaltui.config import load_settings
+    from signaltui.replay import ReplayOptions, run_verify
+
+    (isolated_signaltui_env / "config.toml").write_text('[replay]\nignore = ["/name"]\n')
+    summary = run_verify([broken], load_settings(), ReplayOptions(), lambda result: None)
+    assert summary.ok and summary.ignored == ("/name",)
