@@ -5,9 +5,11 @@ import json
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from signaltui.cli import main
-from signaltui.recordings import iter_exchanges
+from signaltui.recordings import Exchange, iter_exchanges
 from signaltui.recordings.har import HarWriter
 from signaltui.recordings.har_import import import_har
 from tests.helpers import FIXTURES, ROOT
@@ -196,3 +198,48 @@ def test_captured_exchanges_round_trip_through_har_too(tmp_path):
     again = import_har(tmp_path / "again.har")
     assert (again.restored, again.captured) == (len(captured), 0)
     assert [e.model_dump() for e in again.exchanges] == [e.model_dump() for e in captured]
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    request_body=_json, response_body=_json, latency=st.floats(0, 1e6), status=st.integers(100, 599)
+)
+def test_any_bodies_round_trip(tmp_path, request_body, response_body, latency, status):
+    exchange = Exchange.model_validate(
+        {
+            "id": "x1",
+            "recorded_at": "2026-01-01T00:00:00.000Z",
+            "destination": "close",
+            "target": "mock",
+            "event": {"type": "track", "event": "E"},
+            "decision": {"action": "deliver"},
+            "request": {
+                "method": "POST",
+                "url": "https://api.close.com/api/v1/lead/?a=1",
+                "headers": {"Content-Type": "text/plain"},
+                "body": request_body,
+            },
+            "response": {
+                "status": status,
+                "headers": {},
+                "body": response_body,
+                "latency_ms": latency,
+            },
+            "outcome": "delivered",
+            "attempts": 1,
+        }
+    )
+    path = tmp_path / "one.har"
+    with HarWriter(path) as writer:
+        written = writer.write(exchange)
+    (restored,) = import_har(path).exchanges
+    assert restored.model_dump() == written.model_dump()
