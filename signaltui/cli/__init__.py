@@ -15,6 +15,7 @@ from signaltui.cli.common import AppContext, run_guarded
 from signaltui.cli.preview import preview_command
 from signaltui.cli.recordings import recordings_group
 from signaltui.cli.replay import replay_command
+from signaltui.cli.samples import samples_command
 from signaltui.cli.send import send_command
 from signaltui.mock.cli import command as serve_command
 from signaltui.store.cli import events as events_group
@@ -55,6 +56,7 @@ main.add_command(preview_command)
 main.add_command(send_command)
 main.add_command(replay_command)
 main.add_command(recordings_group)
+main.add_command(samples_command)
 
 
 @main.group("mock")
