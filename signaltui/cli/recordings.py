@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,7 +81,13 @@ def recordings_group() -> None:
 @click.option("--event", "event_name", help="Only this event name.")
 @click.option("--since", help="From this ISO date/time on (UTC).")
 @click.option("--until", help="Before this ISO date/time (UTC).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="The recording to write; - writes it to stdout.",
+)
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -95,17 +102,23 @@ def export_command(
     """Write stored deliveries to OUTPUT as a recording; secrets are always redacted.
 
     The file is replaced whole when the export finishes, so an interrupted export leaves
-    the previous file as it was.
+    the previous file as it was. With ``-o -`` the lines go to stdout as they are read.
     """
+    to_stdout = str(output) == "-"
 
     def run() -> int:
         settings = app_context(ctx).settings()
         count = 0
         secrets = settings.credentials.secret_values()
-        with (
-            Store.open(settings.db) as store,
-            RecordingWriter(output, secrets=secrets, atomic=True) as writer,
-        ):
+        if to_stdout:
+            out = RecordingWriter(
+                Path("<stdout>"),
+                secrets=secrets,
+                stream=sys.stdout.buffer,
+            )
+        else:
+            out = RecordingWriter(output, secrets=secrets, atomic=True)
+        with Store.open(settings.db) as store, out as writer:
             for detail in iter_details(
                 store,
                 outcome=outcome,
@@ -120,4 +133,4 @@ def export_command(
         return count
 
     count = run_guarded(run)
-    click.echo(f"exported {count} exchange(s) to {output}", err=True)
+    click.echo(f"exported {count} exchange(s) to {'stdout' if to_stdout else output}", err=True)

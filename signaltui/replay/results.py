@@ -60,6 +60,8 @@ class ReplaySummary:
     changes: Counter[str] = field(default_factory=Counter)
     resumed_skips: int = 0
     updated: int = 0
+    #: Recording files ``--update`` rewrote, in the order they were rewritten.
+    rewritten: list[str] = field(default_factory=list)
 
     def add(self, result: ExchangeResult) -> None:
         """Count one result."""

@@ -114,8 +114,20 @@ def list_command(
     _print_rows(rows, as_json)
 
 
+class DeliveryId(click.ParamType):
+    """A stored delivery's id as signaltui prints it: ``12`` or ``delivery-12``."""
+
+    name = "delivery id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip().lower().removeprefix("delivery-")
+        if text.isdecimal():
+            return int(text)
+        self.fail(f"{value!r} is not a delivery id; use one like 12 or delivery-12", param, ctx)
+
+
 @events.command("show")
-@click.argument("delivery_id", type=int, metavar="ID")
+@click.argument("delivery_id", type=DeliveryId(), metavar="ID")
 @_json_option
 @click.pass_context
 @_reports_errors
