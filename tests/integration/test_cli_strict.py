@@ -210,9 +210,7 @@ def test_live_send_prompt_names_the_crms_and_the_event_count(monkeypatch):
     result = invoke("send", EVENTS / "demo-requested.json", "-t", "live", input="n\n")
     assert result.exit_code == 2 and "nothing was sent" in result.output
     assert "Send 1 event(s) to the LIVE Apollo, Outreach and Close APIs?" in result.output
-    one = invoke(
-        "send", EVENTS / "close-session.jsonl", "-d", "close", "-t", "live", input="n\n"
-    )
+    one = invoke("send", EVENTS / "close-session.jsonl", "-d", "close", "-t", "live", input="n\n")
     tracks = sum(
         json.loads(line)["type"] == "track"
         for line in (EVENTS / "close-session.jsonl").read_text().splitlines()
