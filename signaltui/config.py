@@ -32,7 +32,7 @@ from signaltui.errors import ConfigError
 
 APP_NAME = "signaltui"
 
-#: Placeholder credentials the mocks accept when none are configured (contract 5).
+#: Placeholder credentials the mocks accept when none are configured (docs/mock-crms.md).
 MOCK_PLACEHOLDERS = {
     "apollo_api_key": "mock-apollo-key",
     "outreach_client_id": "mock-client-id",

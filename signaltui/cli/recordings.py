@@ -1,4 +1,4 @@
-"""``signaltui recordings export``: stored deliveries out as a recording (contract 3)."""
+"""``signaltui recordings export``: stored deliveries out as a recording (docs/recordings.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``signaltui mock serve``: all three mock CRMs on one loopback port (contract 5)."""
+"""``signaltui mock serve``: all three mock CRMs on one loopback port (docs/mock-crms.md)."""
 
 from __future__ import annotations
 

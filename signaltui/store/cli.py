@@ -2,7 +2,7 @@
 
 The store path is ``ctx.obj["db"]`` when the top-level command set one (``--db`` /
 ``SIGNALTUI_DB``), else the configured default from :func:`signaltui.config.load_settings`.
-Exit codes follow contract 4: 0 ok, 2 bad input (an unknown id, a bad date, a bad store).
+Exit codes follow docs/cli.md: 0 ok, 2 bad input (an unknown id, a bad date, a bad store).
 """
 
 from __future__ import annotations
