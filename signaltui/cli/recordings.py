@@ -102,7 +102,7 @@ def export_command(
     """Write stored deliveries to OUTPUT as a recording; secrets are always redacted.
 
     The file is replaced whole when the export finishes, so an interrupted export leaves
-    the previous file as it was. With ``-o -`` the lines go to stdout as they are read.
+    the previous file as it was. With -o - the lines go to stdout as they are read.
     """
     to_stdout = str(output) == "-"
 

@@ -132,7 +132,10 @@ class DeliveryId(click.ParamType):
 @click.pass_context
 @_reports_errors
 def show_command(ctx: click.Context, delivery_id: int, as_json: bool) -> None:
-    """Show one delivery: event, decision, request, response and every attempt."""
+    """Show one delivery: event, decision, request, response and every attempt.
+
+    ID is a delivery id as send, replay and events list print it: 12 or delivery-12.
+    """
     with _open(ctx) as store:
         detail = store.get_delivery(delivery_id)
     click.echo(detail.model_dump_json() if as_json else render.detail(detail))
