@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from signaltui.cli import main
 from signaltui.mock.server import serve_in_thread
 from tests.helpers import ROOT
 from tests.integration.test_fault_replay import write_recording
@@ -66,3 +68,22 @@ def test_sigint_mid_replay_exits_130_with_a_resume_hint(tmp_path: Path) -> None:
         )  # fmt: skip
     assert second.returncode == 0, second.stdout + second.stderr
     assert "resumed:" in second.stdout and "already delivered were not re-sent" in second.stdout
+
+
+def _raise_interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_in_verify_exits_130_saying_nothing_needs_resuming(monkeypatch):
+    monkeypatch.setattr("signaltui.cli.replay.run_verify", _raise_interrupt)
+    result = CliRunner().invoke(main, ["replay", str(ROOT / "recordings")])
+    assert result.exit_code == 130
+    assert "verify keeps no state" in result.output and "Aborted!" not in result.output
+
+
+def test_ctrl_c_in_any_other_command_exits_130(monkeypatch):
+    monkeypatch.setattr("signaltui.cli.preview.read_events", _raise_interrupt)
+    event = ROOT / "fixtures" / "events" / "demo-requested.json"
+    result = CliRunner().invoke(main, ["preview", str(event)])
+    assert result.exit_code == 130
+    assert "interrupted" in result.output and "Aborted!" not in result.output
