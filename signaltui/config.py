@@ -29,10 +29,11 @@ from pydantic_settings import (
 from signaltui.core.config import MappingConfig
 from signaltui.core.request import Destination
 from signaltui.errors import ConfigError, InputError
+from signaltui.pointers import check_pointers
 
 APP_NAME = "signaltui"
 
-#: Placeholder credentials the mocks accept when none are configured (contract 5).
+#: Placeholder credentials the mocks accept when none are configured (docs/mock-crms.md).
 MOCK_PLACEHOLDERS = {
     "apollo_api_key": "mock-apollo-key",
     "outreach_client_id": "mock-client-id",
@@ -127,9 +128,6 @@ class ReplaySettings(BaseModel):
     @field_validator("ignore")
     @classmethod
     def _pointers(cls, value: list[str]) -> list[str]:
-        # Imported here: the replay package imports this module.
-        from signaltui.replay.ignore import check_pointers
-
         try:
             return list(check_pointers(value, where="[replay] ignore"))
         except InputError as exc:

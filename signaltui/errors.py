@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class SignaltuiError(Exception):
-    """Base class: a problem the user can act on. ``exit_code`` follows contract 4."""
+    """Base class: a problem the user can act on. ``exit_code`` follows docs/cli.md."""
 
     exit_code = 2
 

@@ -1,4 +1,4 @@
-"""Reading event files (contract 1): one JSON object, a JSON array, or JSON Lines."""
+"""Reading event files (docs/events.md): one JSON object, a JSON array, or JSON Lines."""
 
 from __future__ import annotations
 

@@ -56,7 +56,7 @@ class DeliverySession:
     """Sends decided requests to one target and stores what happened.
 
     Live sends need the destination's credentials and ``live_confirmed``; the mock and
-    URL targets fill unset credentials with placeholders the mocks accept (contract 5).
+    URL targets fill unset credentials with placeholders the mocks accept (docs/mock-crms.md).
     The in-process mock keeps its state for the whole session, as a real CRM would.
     """
 

@@ -20,7 +20,7 @@ class Target:
 
     @property
     def label(self) -> str:
-        """What recordings and the store call this target (contract 3 ``target``)."""
+        """What recordings and the store call this target (a recording's ``target``)."""
         return self.base_url if self.kind == "url" and self.base_url else self.kind
 
     @property

@@ -16,6 +16,7 @@ from signaltui.cli.mock_check import check_command as mock_check_command
 from signaltui.cli.preview import preview_command
 from signaltui.cli.recordings import recordings_group
 from signaltui.cli.replay import replay_command
+from signaltui.cli.samples import samples_command
 from signaltui.cli.send import send_command
 from signaltui.mock.cli import command as serve_command
 from signaltui.store.cli import events as events_group
@@ -56,6 +57,7 @@ main.add_command(preview_command)
 main.add_command(send_command)
 main.add_command(replay_command)
 main.add_command(recordings_group)
+main.add_command(samples_command)
 
 
 @main.group("mock")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,17 +47,34 @@ def fail(error: SignaltuiError) -> NoReturn:
     raise SystemExit(error.exit_code)
 
 
-def run_guarded(action: Callable[[], T]) -> T:
-    """Run ``action``; a :class:`SignaltuiError` becomes a message and an exit code."""
+def run_guarded(action: Callable[[], T], *, interrupted: Callable[[], str] | None = None) -> T:
+    """Run ``action``; a :class:`SignaltuiError` becomes a message and an exit code.
+
+    Ctrl+C ends it with exit 130 and the message ``interrupted()`` gives (how to carry on).
+    """
     try:
         return action()
     except SignaltuiError as error:
         fail(error)
+    except KeyboardInterrupt:
+        exit_interrupted(interrupted() if interrupted else "interrupted")
+
+
+def exit_interrupted(message: str = "interrupted") -> NoReturn:
+    """Ctrl+C: say so (and how to carry on) on stderr and exit 130, the shell's code for
+    SIGINT, instead of click's "Aborted!" with exit 1 (which reads as a failed check)."""
+    click.echo(message, err=True)
+    raise SystemExit(130)
+
+
+def stdin_is_terminal() -> bool:
+    """Whether a person can answer a prompt (tests replace this where it is used)."""
+    return sys.stdin.isatty()
 
 
 def parse_destinations(value: str) -> list[Destination]:
-    """``apollo``, ``outreach``, ``close``, a comma list of them, or ``all``."""
-    if value == "all":
+    """``apollo``, ``outreach``, ``close``, a comma list of them, or ``all`` (any case)."""
+    if value.strip().lower() == "all":
         return list(DESTINATIONS)
     chosen: list[Destination] = []
     for name in (part.strip().lower() for part in value.split(",")):

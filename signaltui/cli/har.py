@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -12,9 +13,19 @@ from signaltui.recordings import RecordingWriter
 from signaltui.recordings.har import HarWriter
 
 
-def writer_for(fmt: str) -> type[RecordingWriter] | type[HarWriter]:
-    """The writer class of an export ``--format`` (``jsonl`` or ``har``)."""
-    return HarWriter if fmt == "har" else RecordingWriter
+def open_writer(
+    fmt: str, output: Path, secrets: list[str], *, to_stdout: bool = False
+) -> RecordingWriter | HarWriter:
+    """The (unopened) writer of ``recordings export --format FMT -o OUTPUT`` (``-`` = stdout).
+
+    A file is replaced whole when the export finishes; stdout gets the output as it goes.
+    """
+    if fmt == "har":
+        stream = sys.stdout if to_stdout else None
+        return HarWriter(Path("<stdout>") if to_stdout else output, secrets, stream=stream)
+    if to_stdout:
+        return RecordingWriter(Path("<stdout>"), secrets=secrets, stream=sys.stdout.buffer)
+    return RecordingWriter(output, secrets=secrets, atomic=True)
 
 
 @click.command("import")

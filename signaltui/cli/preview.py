@@ -1,4 +1,4 @@
-"""``signaltui preview FILE``: contract 2, what each CRM would receive and why."""
+"""``signaltui preview FILE``: what each CRM would receive and why (docs/cli.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``signaltui recordings export``: stored deliveries out as a recording (contract 3)."""
+"""``signaltui recordings export``: stored deliveries out as a recording (docs/recordings.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import click
 from pydantic import ValidationError
 
 from signaltui.cli.common import app_context, run_guarded
-from signaltui.cli.har import import_command, writer_for
+from signaltui.cli.har import import_command, open_writer
 from signaltui.delivery.outcomes import OUTCOMES
 from signaltui.errors import StoreError, first_error
 from signaltui.recordings import Exchange, RecordedDecision
@@ -84,7 +84,13 @@ recordings_group.add_command(import_command)  # `recordings import FILE.har` (cl
 @click.option("--event", "event_name", help="Only this event name.")
 @click.option("--since", help="From this ISO date/time on (UTC).")
 @click.option("--until", help="Before this ISO date/time (UTC).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="The recording to write; - writes it to stdout.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -108,17 +114,16 @@ def export_command(
     """Write stored deliveries to OUTPUT as a recording; secrets are always redacted.
 
     The file is replaced whole when the export finishes, so an interrupted export leaves
-    the previous file as it was.
+    the previous file as it was. With -o - the lines go to stdout as they are read.
     """
+    to_stdout = str(output) == "-"
 
     def run() -> int:
         settings = app_context(ctx).settings()
         count = 0
         secrets = settings.credentials.secret_values()
-        with (
-            Store.open(settings.db) as store,
-            writer_for(fmt)(output, secrets=secrets, atomic=True) as writer,
-        ):
+        out = open_writer(fmt, output, secrets, to_stdout=to_stdout)
+        with Store.open(settings.db) as store, out as writer:
             for detail in iter_details(
                 store,
                 outcome=outcome,
@@ -133,4 +138,4 @@ def export_command(
         return count
 
     count = run_guarded(run)
-    click.echo(f"exported {count} exchange(s) to {output}", err=True)
+    click.echo(f"exported {count} exchange(s) to {'stdout' if to_stdout else output}", err=True)

@@ -79,4 +79,8 @@ def render_delivery(sent: SentDelivery) -> str:
         lines.append(click.style(f"  hint: {result.hint}", fg="cyan"))
     for warning in sent.decision.warnings:
         lines.append(click.style(f"  ! {warning}", fg="yellow"))
+    if sent.delivery_id is not None:
+        stored = f"delivery-{sent.delivery_id}"
+        text = f"  stored as {stored} (signaltui events show {stored})"
+        lines.append(click.style(text, dim=True))
     return "\n".join(lines)

@@ -10,11 +10,19 @@ from pathlib import Path
 import click
 
 from signaltui.cli.common import app_context, run_guarded
+from signaltui.cli.replay_guards import (
+    check_mode_flags,
+    confirm_rerun,
+    destination_filter,
+    event_filter,
+    outcome_filter,
+)
 from signaltui.cli.reports import Report, extra_reports, ignored_pointers, report_options
-from signaltui.cli.send import TARGET_HELP, confirm_live
+from signaltui.cli.send import TARGET_HELP, confirm_live, live_question
 from signaltui.config import Settings
+from signaltui.delivery.outcomes import OUTCOMES
 from signaltui.errors import DeliveryError, SignaltuiError
-from signaltui.recordings import count_lines
+from signaltui.recordings import count_lines, iter_exchanges, iter_paths
 from signaltui.replay import ExchangeResult, ReplayOptions, ReplaySummary, run_send, run_verify
 from signaltui.replay.report import JsonReport, JUnitReport, summary_table
 from signaltui.replay.select import Selection, parse_shard
@@ -56,6 +64,7 @@ class Printer:
             self._clear()
             click.echo(
                 f"✓ {result.destination} {result.event} [{result.exchange_id}] {result.change}"
+                + _stored_as(result)
             )
         if self.live:
             click.echo("\r" + self.bar(), nl=False, err=True)
@@ -81,7 +90,7 @@ class Printer:
         lines = [head]
         lines += [f"    {difference.describe()}" for difference in result.differences]
         if result.outcome_after is not None:
-            lines.append(f"    {result.change}: {result.message}")
+            lines.append(f"    {result.change}: {result.message}{_stored_as(result)}")
         elif not result.differences and result.message:
             lines.append(f"    {result.message}")
         if result.hint:
@@ -92,10 +101,9 @@ class Printer:
         self._clear()
 
 
-def _names(values: tuple[str, ...]) -> frozenset[str] | None:
-    """Repeated and comma-separated option values as one set; ``None`` (no filter) if empty."""
-    items = {v.strip() for value in values for v in value.split(",") if v.strip()}
-    return frozenset(items) or None
+def _stored_as(result: ExchangeResult) -> str:
+    """`` (stored as delivery-12)``: the id ``signaltui events show`` takes."""
+    return f" (stored as delivery-{result.delivery_id})" if result.delivery_id else ""
 
 
 @click.command("replay")
@@ -103,9 +111,17 @@ def _names(values: tuple[str, ...]) -> frozenset[str] | None:
 @click.option("--mode", type=click.Choice(["verify", "send"]), default="verify", show_default=True)
 @click.option("--target", "-t", default="mock", show_default=True, help=f"send mode: {TARGET_HELP}")
 @click.option("--yes", is_flag=True, help="Confirm a live send without a prompt.")
-@click.option("--destination", "-d", multiple=True, help="Only these CRMs (repeat or comma list).")
+@click.option("--again", is_flag=True, help="send: re-send a replay that already ran to the end.")
+@click.option(
+    "--destination", "-d", multiple=True, help="Only these CRMs (repeat or comma list; all)."
+)
 @click.option("--event", "-e", multiple=True, help="Only these event names.")
-@click.option("--outcome", "-o", multiple=True, help="Only exchanges recorded with these outcomes.")
+@click.option(
+    "--outcome",
+    "-o",
+    multiple=True,
+    help=f"Only exchanges recorded with these outcomes ({', '.join(OUTCOMES)}).",
+)
 @click.option("--concurrency", "-c", type=click.IntRange(1, 64), default=4, show_default=True)
 @click.option("--shard", metavar="I/N", help="Only shard I of N (1-based, stable hash of the id).")
 @click.option(
@@ -124,6 +140,7 @@ def _names(values: tuple[str, ...]) -> frozenset[str] | None:
     help="Write a JSON report.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Only failures and the summary.")
+@click.option("--allow-empty", is_flag=True, help="Exit 0 even when no exchange is selected.")
 @report_options  # --html, --markdown, --ignore (cli/reports.py)
 @click.pass_context
 def replay_command(
@@ -132,6 +149,7 @@ def replay_command(
     mode: str,
     target: str,
     yes: bool,
+    again: bool,
     destination: tuple[str, ...],
     event: tuple[str, ...],
     outcome: tuple[str, ...],
@@ -142,31 +160,36 @@ def replay_command(
     junit: Path | None,
     json_path: Path | None,
     quiet: bool,
+    allow_empty: bool,
 ) -> None:
     """Replay recordings (files or folders of *.jsonl).
 
     verify re-maps each recorded event with today's core and config and compares the
     request (method, URL, non-secret headers, body); no network. send re-delivers each
-    exchange to TARGET, stores the new outcome and resumes an interrupted run.
-    Exit 0 when all pass, 1 on any difference or failed delivery, 2 for bad input.
+    exchange to TARGET, stores the new outcome and resumes an interrupted run; a run
+    that already finished is sent again only with --again (or a yes at the prompt).
+    Exit 0 when all pass (with --update: once rewritten), 1 on any difference or failed
+    delivery or when nothing is selected (unless --allow-empty), 2 for bad input,
+    130 when interrupted (Ctrl+C).
     """
+    check_mode_flags(ctx, mode)
+    selection = Selection(
+        destinations=destination_filter(destination),
+        events=event_filter(event),
+        outcomes=outcome_filter(outcome),
+        shard=run_guarded(lambda: parse_shard(shard)),
+    )
+    printer = Printer(quiet)
 
     def run() -> ReplaySummary:
         settings = app_context(ctx).settings()
-        selection = Selection(
-            destinations=_names(destination),
-            events=_names(event),
-            outcomes=_names(outcome),
-            shard=parse_shard(shard),
-        )
         options = ReplayOptions(
             selection=selection, concurrency=concurrency, update=update, fresh=fresh
         )
         options.ignore = ignored_pointers(ctx, settings)
         # Asked before anything is counted or a report file is begun: a refused target
         # or a declined live send leaves no trace.
-        send_target = _send_target(target, yes) if mode == "send" else None
-        printer = Printer(quiet)
+        send_target = _send_target(target, yes, paths, selection) if mode == "send" else None
         printer.count(paths)
         reports: list[Report] = []
 
@@ -186,7 +209,14 @@ def replay_command(
                     summary = run_verify(list(paths), settings, options, on_result)
                 else:
                     summary = asyncio.run(
-                        _send(list(paths), settings, send_target, options, on_result)
+                        _send(
+                            list(paths),
+                            settings,
+                            send_target,
+                            options,
+                            on_result,
+                            again=again or fresh,
+                        )
                     )
             finally:
                 printer.close()
@@ -201,15 +231,62 @@ def replay_command(
         click.echo(summary_table(summary))
         return summary
 
-    summary = run_guarded(run)
-    if not summary.ok:
+    def interrupted() -> str:
+        printer.close()
+        return _interrupted(mode, update, printer.seen)
+
+    summary = run_guarded(run, interrupted=interrupted)
+    for rewritten in summary.rewritten:
+        click.echo(f"rewrote {rewritten} with today's requests", err=True)
+    if summary.total == 0:
+        click.echo(_nothing_selected(paths, allow_empty), err=True)
+        if not allow_empty:
+            ctx.exit(1)
+        return
+    # With --update the differences were accepted: only errors (unreadable events) fail.
+    if summary.counts["error"] if update else not summary.ok:
         ctx.exit(1)
 
 
-def _send_target(target: str, yes: bool) -> Target:
+def _interrupted(mode: str, update: bool, seen: int) -> str:
+    """What an interrupt left behind and how to carry on."""
+    if mode == "send":
+        return (
+            f"interrupted after {seen} exchange(s); every delivery finished so far is stored.\n"
+            "  hint: run the same command again to resume: exchanges already delivered are "
+            "skipped (--fresh starts over)"
+        )
+    kept = "; files rewritten so far stay rewritten, the one in progress is unchanged"
+    return (
+        f"interrupted after {seen} exchange(s){kept if update else ''}.\n"
+        "  hint: verify keeps no state: run the same command again to check everything"
+    )
+
+
+def _nothing_selected(paths: tuple[Path, ...], allow_empty: bool) -> str:
+    files = sum(1 for _ in iter_paths(list(paths)))
+    where = f"{files} recording file(s)" if files else "no *.jsonl recording files"
+    text = f"0 exchanges selected ({where} under {', '.join(map(str, paths))})"
+    if allow_empty:
+        return text
+    hint = "check the paths and the -d/-e/-o/--shard filters, or pass --allow-empty"
+    return f"error: {text}\n  hint: {hint}"
+
+
+def _send_target(target: str, yes: bool, paths: tuple[Path, ...], selection: Selection) -> Target:
     """The ``--target`` of a send replay, once a live one is confirmed."""
     parsed = parse_target(target)
-    if not confirm_live(parsed, yes):
+    question = "Send to the LIVE CRM APIs?"
+    if parsed.is_live and not yes:
+        # A pass over the recordings so the prompt says what a yes sends, and where.
+        chosen = [
+            exchange.destination
+            for file in iter_paths(list(paths))
+            for _, exchange in iter_exchanges(file)
+            if selection.takes(exchange)
+        ]
+        question = live_question(len(chosen), "recorded exchange", chosen)
+    if not confirm_live(parsed, yes, question):
         raise DeliveryError("live replay cancelled", hint="nothing was sent")
     return parsed
 
@@ -220,7 +297,10 @@ async def _send(
     target: Target,
     options: ReplayOptions,
     on_result: Callable[[ExchangeResult], None],
+    *,
+    again: bool,
 ) -> ReplaySummary:
     with Store.open(settings.db) as store:
+        confirm_rerun(store, paths, target, options.selection, again=again)
         async with DeliverySession(settings, target, store=store, live_confirmed=True) as session:
             return await run_send(paths, session, options, on_result)

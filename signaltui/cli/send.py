@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +15,13 @@ from signaltui.cli.common import (
     echo_json,
     parse_destinations,
     run_guarded,
+    stdin_is_terminal,
 )
 from signaltui.cli.render import render_delivery
 from signaltui.config import Settings
-from signaltui.core.events import resolve_stream
+from signaltui.core.events import Event, resolve_stream
 from signaltui.core.plan import plan_all
-from signaltui.core.request import Destination
+from signaltui.core.request import DESTINATIONS, Destination
 from signaltui.errors import DeliveryError
 from signaltui.inputs import read_events
 from signaltui.recordings import RecordingWriter, exchange_from_result
@@ -33,17 +34,28 @@ TARGET_HELP = (
 )
 
 
-def confirm_live(target: Target, yes: bool) -> bool:
+#: How the prompt names each CRM.
+CRM_NAMES = {"apollo": "Apollo", "outreach": "Outreach", "close": "Close"}
+
+
+def live_question(count: int, noun: str, destinations: Iterable[str]) -> str:
+    """``Send 3 event(s) to the LIVE Apollo and Close APIs?``: what a yes lets go out."""
+    names = [CRM_NAMES.get(d, d) for d in DESTINATIONS if d in set(destinations)]
+    crms = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return f"Send {count} {noun}(s) to the LIVE {crms or 'CRM'} APIs?"
+
+
+def confirm_live(target: Target, yes: bool, question: str = "Send to the LIVE CRM APIs?") -> bool:
     """Whether a live send may go ahead: ``--yes``, or a person said so at a prompt."""
     if not target.is_live or yes:
         return True
-    if not sys.stdin.isatty():
+    if not stdin_is_terminal():
         raise DeliveryError(
             "live sends need confirmation",
             where="--target live",
             hint="add --yes to send to the real CRMs from a script",
         )
-    return click.confirm("Send to the LIVE CRM APIs?", default=False, err=True)
+    return click.confirm(question, default=False, err=True)
 
 
 def delivery_json(sent: SentDelivery) -> dict[str, Any]:
@@ -75,9 +87,11 @@ async def send_file(
     live_confirmed: bool,
     record: Path | None,
     as_json: bool,
+    events: list[Event] | None = None,
 ) -> bool:
-    """Send every event of ``file``; print each delivery; True when none failed."""
-    events = read_events(file)
+    """Send every event of ``file`` (or ``events``, already read from it); print each
+    delivery; True when none failed."""
+    events = read_events(file) if events is None else events
     all_ok = True
     writer = (
         RecordingWriter(record, secrets=settings.credentials.secret_values()) if record else None
@@ -142,7 +156,14 @@ def send_command(
     def run() -> bool:
         settings = app_context(ctx).settings()
         parsed = parse_target(target)
-        if not confirm_live(parsed, yes):
+        events = None
+        question = "Send to the LIVE CRM APIs?"
+        if parsed.is_live and not yes:
+            # Read first so the prompt can say what a yes sends.
+            events = read_events(file)
+            tracks = sum(1 for item in events if item.type == "track")
+            question = live_question(tracks, "event", destinations)
+        if not confirm_live(parsed, yes, question):
             raise DeliveryError("live send cancelled", hint="nothing was sent")
         return asyncio.run(
             send_file(
@@ -153,6 +174,7 @@ def send_command(
                 live_confirmed=True,
                 record=record,
                 as_json=as_json,
+                events=events,
             )
         )
 

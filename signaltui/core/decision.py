@@ -1,4 +1,4 @@
-"""The result of mapping one event for one destination (contract 2)."""
+"""The result of mapping one event for one destination (its preview JSON: docs/cli.md)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ TraceRow = tuple[str, str, str, bool]
 
 
 def trace_object(row: TraceRow) -> dict[str, Any]:
-    """The contract 2 trace object of ``row``; ``omitted`` appears only when true."""
+    """The preview JSON trace object of ``row``; ``omitted`` appears only when true."""
     name, source, rule, omitted = row
     data: dict[str, Any] = {"field": name, "source": source, "rule": rule}
     if omitted:
@@ -72,7 +72,7 @@ class Decision:
         return [TraceEntry(*row) for row in self.trace_rows]
 
     def request_contract(self, secret: str | None = None) -> dict[str, Any] | None:
-        """The request object of contract 2: auth header masked unless ``secret`` given."""
+        """The request object of the preview JSON: auth header masked unless ``secret`` given."""
         if self.request is None:
             return None
         headers = {**auth_headers(self.request.auth, secret), **self.request.headers}
@@ -84,7 +84,7 @@ class Decision:
         }
 
     def to_contract(self, secret: str | None = None) -> dict[str, Any]:
-        """The contract 2 JSON object (plus ``detail``, an extension for people)."""
+        """The preview JSON object (plus ``detail``, an extension for people)."""
         return {
             "destination": self.destination,
             "event": self.event,

@@ -1,4 +1,4 @@
-"""The event model (contract 1), trait aliases, and the identify→track merge of a stream."""
+"""The event model (docs/events.md), trait aliases, and the identify→track merge of a stream."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from signaltui.errors import InputError, first_error
 
-#: snake_case spellings accepted for camelCase traits (contract 1). The camelCase name is
+#: snake_case spellings accepted for camelCase traits (docs/events.md). The camelCase name is
 #: canonical inside signaltui.
 TRAIT_ALIASES: dict[str, str] = {
     "first_name": "firstName",
@@ -131,7 +131,7 @@ def parse_event(data: Any, *, where: str) -> Event:
         raise InputError(
             f"invalid event field '{field or 'event'}': {problem}",
             where=where,
-            hint="see contract 1 in DESIGN.md: type is track or identify, traits an object",
+            hint="see docs/events.md: type is track or identify, traits an object",
         ) from exc
 
 
@@ -163,7 +163,7 @@ class ResolvedEvent:
         return self._consent
 
     def merged_json(self) -> dict[str, Any]:
-        """The event JSON with its merged traits (what recordings keep, contract 3)."""
+        """The event JSON with its merged traits (what recordings keep)."""
         data = self.event.to_json()
         data["traits"] = {name: trait.value for name, trait in self.traits.items()}
         return data

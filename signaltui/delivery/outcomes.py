@@ -15,7 +15,7 @@ OUTCOMES: tuple[Outcome, ...] = ("delivered", "dropped", "rejected", "failed", "
 
 
 class RecordedRequest(BaseModel):
-    """A request as sent, secrets masked (contract 2/3 ``request`` object)."""
+    """A request as sent, secrets masked (``request`` of previews, recordings)."""
 
     method: str
     url: str
@@ -24,7 +24,7 @@ class RecordedRequest(BaseModel):
 
 
 class RecordedResponse(BaseModel):
-    """A response as received (contract 3 ``response`` object) plus its latency."""
+    """A response as received (a recording's ``response``) plus its latency."""
 
     status: int
     headers: dict[str, str] = Field(default_factory=dict)

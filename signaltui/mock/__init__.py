@@ -1,4 +1,4 @@
-"""Faithful local stand-ins for the Apollo, Outreach and Close APIs (contract 5).
+"""Faithful local stand-ins for the Apollo, Outreach and Close APIs (docs/mock-crms.md).
 
 ``create_app`` builds one ASGI app serving all three at their real paths; ``mock_transport``
 runs it in process behind httpx; ``serve_in_thread`` / ``run_server`` put it on a loopback

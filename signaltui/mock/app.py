@@ -1,7 +1,7 @@
 """Assembly of the three mock CRMs into one Starlette app, plus the ``/__mock`` admin API.
 
 One base URL stands in for all three APIs because each CRM is served at its real path
-(contract 5). Admin paths are not journaled and never faulted.
+(docs/mock-crms.md). Admin paths are not journaled and never faulted.
 """
 
 from __future__ import annotations

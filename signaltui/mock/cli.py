@@ -1,4 +1,4 @@
-"""``signaltui mock serve``: all three mock CRMs on one loopback port (contract 5)."""
+"""``signaltui mock serve``: all three mock CRMs on one loopback port (docs/mock-crms.md)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,13 @@ _EPILOG = "\b\nFault profiles:\n" + "\n".join(
 
 @click.command("serve", epilog=_EPILOG)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address.")
-@click.option("--port", default=8765, show_default=True, type=int, help="0 picks a free port.")
+@click.option(
+    "--port",
+    default=8765,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0 picks a free port.",
+)
 @click.option(
     "--faults",
     type=click.Choice(list(FAULT_PROFILES)),

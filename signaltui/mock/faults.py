@@ -1,4 +1,4 @@
-"""Fault profiles: deterministic misbehaviour the mocks can put on (contract 5).
+"""Fault profiles: deterministic misbehaviour the mocks can put on (docs/mock-crms.md).
 
 Faults touch the CRM resource endpoints (Apollo contacts, Outreach prospects, Close
 leads); the Outreach token endpoint only ever gets the ``slow`` latency, so a client can

@@ -71,7 +71,7 @@ class MockState:
         return self.credentials.get(name)
 
     def accepts(self, name: str, offered: str | None) -> bool:
-        """Whether ``offered`` passes for credential ``name`` (contract 5)."""
+        """Whether ``offered`` passes for credential ``name`` (docs/mock-crms.md)."""
         if not offered:
             return False
         expected = self.credential(name)

@@ -1,4 +1,4 @@
-"""Recorded traffic: the JSONL format of contract 3, its upgrades, reading and writing.
+"""Recorded traffic: the JSONL format of docs/recordings.md, its upgrades, reading and writing.
 
 Lines are read one at a time (:func:`iter_exchanges`), upgraded from older format
 versions step by step (:func:`upgrade`), and written redacted (:class:`RecordingWriter`).

@@ -165,8 +165,19 @@ class HarWriter:
     for the log's closing ``_signaltui`` block; they are small (no request, no response).
     """
 
-    def __init__(self, path: Path, secrets: Iterable[str] = (), *, atomic: bool = True):
+    def __init__(
+        self,
+        path: Path,
+        secrets: Iterable[str] = (),
+        *,
+        atomic: bool = True,
+        stream: IO[str] | None = None,
+    ):
+        """``stream`` (e.g. stdout) is written instead of a file at ``path``, as entries
+        come; ``path`` then only names it in errors, and the stream is never closed.
+        ``atomic`` is accepted for ``RecordingWriter``'s sake: a file is always atomic."""
         self.path = Path(path)
+        self._stream = stream
         self.secrets = tuple(secrets)
         #: Exchanges written so far.
         self.count = 0
@@ -176,6 +187,10 @@ class HarWriter:
         self._without_request: list[dict[str, Any]] = []
 
     def __enter__(self) -> HarWriter:
+        if self._stream is not None:
+            self._file = self._stream
+            self._begin()
+            return self
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = self._temp.open("w", encoding="utf-8")
@@ -185,9 +200,13 @@ class HarWriter:
                 where=str(self.path),
                 hint="check that the folder exists and is writable",
             ) from exc
+        self._begin()
+        return self
+
+    def _begin(self) -> None:
+        assert self._file is not None
         creator = json.dumps({"name": "signaltui", "version": __version__})
         self._file.write('{"log": {"version": "1.2", "creator": ' + creator + ', "entries": [\n')
-        return self
 
     def write(self, exchange: Exchange | Mapping[str, Any]) -> Exchange:
         """Redact ``exchange`` and add it; return what was written."""
@@ -223,11 +242,20 @@ class HarWriter:
         if self._file is None:
             return
         handle, self._file = self._file, None
+        if self._stream is not None:
+            if exc_type is None:
+                handle.write(self._closing())
+            handle.flush()
+            return
         if exc_type is not None:
             handle.close()
             self._temp.unlink(missing_ok=True)
             return
-        block = {"format": HAR_FORMAT, "version": 1, "without_request": self._without_request}
-        handle.write('\n], "_signaltui": ' + json.dumps(block, ensure_ascii=False) + "}}\n")
+        handle.write(self._closing())
         handle.close()
         os.replace(self._temp, self.path)
+
+    def _closing(self) -> str:
+        """The end of the document: the log's ``_signaltui`` block and the brackets."""
+        block = {"format": HAR_FORMAT, "version": 1, "without_request": self._without_request}
+        return '\n], "_signaltui": ' + json.dumps(block, ensure_ascii=False) + "}}\n"

@@ -1,4 +1,4 @@
-"""One recorded exchange: a line of a recording file (contract 3, format version 1).
+"""One recorded exchange: a line of a recording file (docs/recordings.md, version 1).
 
 An :class:`Exchange` holds everything needed to replay or verify one delivery: the event
 as mapped (traits merged), the core's decision, the request that went out (secrets
@@ -28,7 +28,7 @@ CURRENT_VERSION: Final = 1
 class RecordedDecision(BaseModel):
     """The core's decision as recorded: ``action`` and ``reason``, optionally more.
 
-    ``warnings`` and ``trace`` follow contract 2; other keys (e.g. ``detail``) are kept.
+    ``warnings`` and ``trace`` are as in previews; other keys (e.g. ``detail``) are kept.
     """
 
     model_config = ConfigDict(extra="allow")
@@ -95,7 +95,7 @@ def exchange_from_result(
 ) -> Exchange:
     """Build an :class:`Exchange` from a delivery result and the decision behind it.
 
-    ``decision`` may be the core's ``Decision`` (its contract 2 form is used) or a mapping
+    ``decision`` may be the core's ``Decision`` (its preview form is used) or a mapping
     with at least ``action``. The result is not yet redacted: writers redact on write.
     """
     raw: Mapping[str, Any] = decision.to_contract() if isinstance(decision, Decision) else decision

@@ -112,7 +112,7 @@ def parse_line(raw: bytes | str, *, where: str, first: bool = False) -> Exchange
         raise RecordingError(
             f"not a valid exchange{_from(original)}: {_summarise(exc)}",
             where=where,
-            hint="compare the line with contract 3 (docs: recordings format v1)",
+            hint="compare the line with docs/recordings.md (format version 1)",
         ) from exc
 
 

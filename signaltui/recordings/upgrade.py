@@ -5,7 +5,7 @@ reader chains them: a version-0 line goes 0 → 1 → … → :data:`CURRENT_VER
 version means adding one step to :data:`UPGRADES` and bumping ``CURRENT_VERSION``; old
 steps never change.
 
-Version 0 (before contract 3) was the flat delivery log of early prototypes::
+Version 0 (before format version 1) was the flat delivery log of early prototypes::
 
     {"id": "…"?, "ts": "2026-01-02T10:00:00Z", "dest": "close", "target": "mock"?,
      "event": {…}, "action": "deliver", "reason": null, "warnings": […]?,
@@ -37,7 +37,7 @@ _LEGACY_STATUS = {"sent": "delivered", "skipped": "dropped", "error": "failed"}
 
 
 def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 0 (flat prototype log) → version 1 (contract 3)."""
+    """Version 0 (flat prototype log) → version 1 (docs/recordings.md)."""
     digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     status = data.get("status")
     request = data.get("request")

@@ -39,10 +39,20 @@ class RecordingWriter:
             writer.write(exchange)
     """
 
-    def __init__(self, path: Path, secrets: Iterable[str] = (), *, atomic: bool = False):
+    def __init__(
+        self,
+        path: Path,
+        secrets: Iterable[str] = (),
+        *,
+        atomic: bool = False,
+        stream: IO[bytes] | None = None,
+    ):
+        """``stream`` (e.g. stdout's buffer) is written instead of a file at ``path``;
+        ``path`` then only names it in errors, and the stream is flushed, never closed."""
         self.path = Path(path)
         self.secrets = tuple(secrets)
         self.atomic = atomic
+        self._stream = stream
         #: Exchanges written so far by this writer.
         self.count = 0
         self._file: IO[bytes] | None = None
@@ -62,6 +72,9 @@ class RecordingWriter:
 
     def open(self) -> None:
         """Open the file (done by ``with``); parent folders are created as needed."""
+        if self._stream is not None:
+            self._file = self._stream
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self.atomic:
@@ -105,6 +118,10 @@ class RecordingWriter:
     def close(self, *, commit: bool = True) -> None:
         """Close the file; in atomic mode, replace the target only when ``commit``."""
         if self._file is None:
+            return
+        if self._stream is not None:
+            self._file.flush()
+            self._file = None
             return
         self._file.close()
         self._file = None

@@ -68,6 +68,8 @@ class ReplaySummary:
     changes: Counter[str] = field(default_factory=Counter)
     resumed_skips: int = 0
     updated: int = 0
+    #: Recording files ``--update`` rewrote, in the order they were rewritten.
+    rewritten: list[str] = field(default_factory=list)
     #: Exchanges skipped because they carry no event (captured traffic, e.g. a HAR import).
     no_event: int = 0
     #: Body pointers (RFC 6901) left out of every comparison (``--ignore``, ``[replay]``).

@@ -138,6 +138,7 @@ def run_verify(
             with RecordingWriter(path, secrets=secrets, atomic=True) as writer:
                 for exchange in rewritten:
                     writer.write(exchange)
+            summary.rewritten.append(str(path))
     return summary
 
 

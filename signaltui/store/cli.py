@@ -2,7 +2,7 @@
 
 The store path is ``ctx.obj["db"]`` when the top-level command set one (``--db`` /
 ``SIGNALTUI_DB``), else the configured default from :func:`signaltui.config.load_settings`.
-Exit codes follow contract 4: 0 ok, 2 bad input (an unknown id, a bad date, a bad store).
+Exit codes follow docs/cli.md: 0 ok, 2 bad input (an unknown id, a bad date, a bad store).
 """
 
 from __future__ import annotations
@@ -114,13 +114,28 @@ def list_command(
     _print_rows(rows, as_json)
 
 
+class DeliveryId(click.ParamType):
+    """A stored delivery's id as signaltui prints it: ``12`` or ``delivery-12``."""
+
+    name = "delivery id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip().lower().removeprefix("delivery-")
+        if text.isdecimal():
+            return int(text)
+        self.fail(f"{value!r} is not a delivery id; use one like 12 or delivery-12", param, ctx)
+
+
 @events.command("show")
-@click.argument("delivery_id", type=int, metavar="ID")
+@click.argument("delivery_id", type=DeliveryId(), metavar="ID")
 @_json_option
 @click.pass_context
 @_reports_errors
 def show_command(ctx: click.Context, delivery_id: int, as_json: bool) -> None:
-    """Show one delivery: event, decision, request, response and every attempt."""
+    """Show one delivery: event, decision, request, response and every attempt.
+
+    ID is a delivery id as send, replay and events list print it: 12 or delivery-12.
+    """
     with _open(ctx) as store:
         detail = store.get_delivery(delivery_id)
     click.echo(detail.model_dump_json() if as_json else render.detail(detail))

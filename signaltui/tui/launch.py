@@ -16,8 +16,17 @@ def launch(settings: Settings) -> None:
     from signaltui.tui.samples import find_fixtures
 
     fixtures = find_fixtures()
-    recordings = "recordings/"
-    # Run from elsewhere, the checkout's own recordings are the useful default.
-    if not Path(recordings).is_dir() and fixtures and (fixtures.parent / "recordings").is_dir():
-        recordings = str(fixtures.parent / "recordings")
-    SignalApp(settings, fixtures=fixtures, recordings=recordings).run()
+    SignalApp(settings, fixtures=fixtures, recordings=default_recordings()).run()
+
+
+def default_recordings(cwd: Path | None = None) -> str:
+    """The Replay tab's starting path: ``recordings/`` here, else the shipped samples.
+
+    A non-editable install run from any folder thus still has recordings to replay.
+    """
+    from signaltui.samples import packaged_recordings
+
+    if ((cwd or Path.cwd()) / "recordings").is_dir():
+        return "recordings/"
+    shipped = packaged_recordings()
+    return str(shipped) if shipped is not None else "recordings/"

@@ -10,6 +10,7 @@ from typing import Any
 from signaltui.core.events import resolve_stream
 from signaltui.errors import InputError
 from signaltui.inputs import read_events
+from signaltui.samples import samples_root
 
 #: Used when no ``fixtures/`` folder is found (an installed package run from anywhere).
 BUILTIN_SAMPLE: dict[str, Any] = {
@@ -36,6 +37,7 @@ def find_fixtures(cwd: Path | None = None) -> Path | None:
     candidates = [
         Path(__file__).resolve().parents[2] / "fixtures",
         (cwd or Path.cwd()) / "fixtures",
+        Path(str(samples_root() / "fixtures")),  # the shipped samples of an installed package
     ]
     return next((path for path in candidates if (path / "events").is_dir()), None)
 

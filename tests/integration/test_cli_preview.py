@@ -1,4 +1,4 @@
-"""``signaltui preview``: contract 2 output, masking, and clear errors with exit code 2."""
+"""``signaltui preview``: preview JSON output, masking, and clear errors with exit code 2."""
 
 import json
 import subprocess

@@ -66,7 +66,9 @@ def test_a_mapping_change_is_caught_then_accepted_with_update(recordings, monkey
     assert changed.exit_code == 1
     assert "request.body.run_dedupe: true → (absent)" in changed.output
     updated = invoke("replay", recordings / "apollo.jsonl", "--update")
-    assert updated.exit_code == 1 and "updated: 2" in updated.output
+    # Rewriting is what was asked for: exit 0, naming the file rewritten.
+    assert updated.exit_code == 0 and "updated: 2" in updated.output
+    assert f"rewrote {recordings / 'apollo.jsonl'} with today's requests" in updated.output
     assert invoke("replay", recordings / "apollo.jsonl").exit_code == 0
     bodies = [e.request.body for _, e in iter_exchanges(recordings / "apollo.jsonl") if e.request]
     assert bodies and all("run_dedupe" not in body for body in bodies)

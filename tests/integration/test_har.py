@@ -243,3 +243,11 @@ def test_any_bodies_round_trip(tmp_path, request_body, response_body, latency, s
         written = writer.write(exchange)
     (restored,) = import_har(path).exchanges
     assert restored.model_dump() == written.model_dump()
+
+
+def test_export_har_to_stdout(stored):
+    result = invoke("recordings", "export", "--format", "har", "-o", "-")
+    assert result.exit_code == 0
+    har = json.loads(result.stdout)
+    jsonschema.validate(har, SCHEMA)
+    assert len(har["log"]["entries"]) >= 6
