@@ -56,6 +56,9 @@ class HtmlReport:
     def __init__(self, path: Path, mode: str, secrets: Iterable[str] = ()) -> None:
         self.path = path
         self.mode = mode
+        # The scratch file is made now, so a path that cannot be written fails the run
+        # before it starts rather than after it ran.
+        self._handle, self._scratch = _open_beside(path)
         self.book = ReportBook(mode, secrets)
 
     def add(self, result: ExchangeResult) -> None:
@@ -65,18 +68,17 @@ class HtmlReport:
     def close(self, summary: ReplaySummary) -> None:
         """Write the finished page, replacing ``path`` in one step."""
         try:
-            handle, scratch = _open_beside(self.path)
-            try:
-                self._write(handle, summary)
-                _finish(handle, scratch, self.path)
-            except BaseException:
-                _discard(handle, scratch)
-                raise
+            self._write(self._handle, summary)
+            _finish(self._handle, self._scratch, self.path)
+        except BaseException:
+            _discard(self._handle, self._scratch)
+            raise
         finally:
             self.book.close()
 
     def discard(self) -> None:
         """Drop an unfinished report; whatever is at ``path`` stays."""
+        _discard(self._handle, self._scratch)
         self.book.close()
 
     def _write(self, out: IO[str], summary: ReplaySummary) -> None:

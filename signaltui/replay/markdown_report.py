@@ -52,6 +52,8 @@ class MarkdownReport:
         self.path = path
         self.mode = mode
         self.append = append
+        # A file report's scratch file is made now, so an unwritable path fails first.
+        self._scratch_file = None if append else _open_beside(path)
         self.book = ReportBook(mode, secrets, **({"shown": shown} if shown is not None else {}))
 
     def add(self, result: ExchangeResult) -> None:
@@ -72,7 +74,8 @@ class MarkdownReport:
                         hint="unset GITHUB_STEP_SUMMARY outside GitHub Actions",
                     ) from exc
                 return
-            handle, scratch = _open_beside(self.path)
+            assert self._scratch_file is not None
+            handle, scratch = self._scratch_file
             try:
                 self._write(handle, summary)
                 _finish(handle, scratch, self.path)
@@ -84,6 +87,8 @@ class MarkdownReport:
 
     def discard(self) -> None:
         """Drop an unfinished report; nothing is written."""
+        if self._scratch_file is not None:
+            _discard(*self._scratch_file)
         self.book.close()
 
     def _write(self, out: IO[str], summary: ReplaySummary) -> None:

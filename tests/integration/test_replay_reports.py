@@ -180,3 +180,13 @@ def test_config_ignore_reaches_replays_started_outside_the_cli(broken, isolated_
     (isolated_signaltui_env / "config.toml").write_text('[replay]\nignore = ["/name"]\n')
     summary = run_verify([broken], load_settings(), ReplayOptions(), lambda result: None)
     assert summary.ok and summary.ignored == ("/name",)
+
+
+@pytest.mark.parametrize("flag", ["--html", "--markdown"])
+def test_an_unwritable_report_path_fails_before_the_run(tmp_path, flag):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = invoke("replay", ROOT / "recordings", flag, blocker / "r.out")
+    assert result.exit_code == 2 and "is a file, not a folder" in result.output
+    assert "destination" not in result.output  # no summary table: nothing was replayed
+    assert list(tmp_path.iterdir()) == [blocker]
