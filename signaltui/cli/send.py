@@ -18,7 +18,7 @@ from signaltui.cli.common import (
 )
 from signaltui.cli.render import render_delivery
 from signaltui.config import Settings
-from signaltui.core.events import resolve_stream
+from signaltui.core.events import ResolvedEvent, resolve_stream
 from signaltui.core.plan import plan_all
 from signaltui.core.request import Destination
 from signaltui.errors import DeliveryError
@@ -85,16 +85,19 @@ async def send_file(
     with Store.open(settings.db) as store:
         session = DeliverySession(settings, target, store=store, live_confirmed=live_confirmed)
         async with session:
-            event_ids: dict[int, int] = {}
+            # One stored event per input event, however many destinations it goes to.
+            # plan_all yields an event's decisions one after another, so holding the
+            # current event (a strong reference, compared by identity) is enough; keying
+            # by id() would reuse the ids of events already freed and mislink deliveries.
+            current: ResolvedEvent | None = None
+            current_id: int | None = None
             for resolved, decision in plan_all(
                 resolve_stream(events), destinations, settings.mapping_config
             ):
-                # One stored event per input event, however many destinations it goes to.
-                sent = await session.deliver(
-                    resolved, decision, event_id=event_ids.get(id(resolved))
-                )
-                if sent.event_id is not None:
-                    event_ids[id(resolved)] = sent.event_id
+                if resolved is not current:
+                    current, current_id = resolved, None
+                sent = await session.deliver(resolved, decision, event_id=current_id)
+                current_id = sent.event_id
                 all_ok = all_ok and sent.result.ok
                 # Identify calls are never deliveries: their traits ride on the track line.
                 if writer is not None and decision.reason != "identify_only":
