@@ -15,11 +15,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
+from signaltui import limits
 from signaltui.errors import InputError, RecordingError
+from signaltui.limits import line_too_long, require_regular_file
 from signaltui.recordings.model import CURRENT_VERSION, Exchange
 from signaltui.recordings.upgrade import detect_version, upgrade
 from signaltui.surrogates import (
@@ -40,14 +42,17 @@ def iter_exchanges(
     recorded there and skipped instead of raising.
     """
     path = Path(path)
+    require_regular_file(path, what="a recording", stdin_ok=False)
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise _unreadable(path, exc) from exc
     with handle:
         number = 0
-        for raw in handle:
+        for raw in _capped_lines(handle):
             number += 1
+            if raw is None:
+                raise line_too_long(f"{path}:{number}", "a recording")
             if not raw.strip():
                 continue
             try:
@@ -127,12 +132,26 @@ def count_lines(paths: Iterable[Path]) -> int:
     a replay will see (before filters), for progress bars. A cheap streaming pass."""
     total = 0
     for path in iter_paths(paths):
+        require_regular_file(path, what="a recording", stdin_ok=False)
         try:
             with path.open("rb") as handle:
-                total += sum(1 for line in handle if line.strip())
+                total += sum(1 for line in _capped_lines(handle) if line is None or line.strip())
         except OSError as exc:
             raise _unreadable(path, exc) from exc
     return total
+
+
+def _capped_lines(handle: BinaryIO) -> Iterator[bytes | None]:
+    """The lines of ``handle``; ``None`` for a line past ``MAX_LINE_BYTES`` (then stop).
+
+    A plain ``for line in handle`` would buffer an endless line (``/dev/zero``) whole.
+    """
+    cap = limits.MAX_LINE_BYTES
+    while raw := handle.readline(cap + 1):
+        if len(raw) > cap:
+            yield None
+            return
+        yield raw
 
 
 def _unreadable(path: Path, exc: OSError) -> InputError:

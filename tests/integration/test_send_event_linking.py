@@ -29,7 +29,8 @@ def test_a_thousand_events_each_get_one_row_and_their_own_delivery(tmp_path):
     db = tmp_path / "store.db"
 
     result = CliRunner().invoke(
-        main, ["--db", str(db), "send", str(events), "-d", "close", "--json"],
+        main,
+        ["--db", str(db), "send", str(events), "-d", "close", "--json"],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output[-2000:]
