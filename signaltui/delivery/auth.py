@@ -207,7 +207,7 @@ class OutreachTokenManager:
 def _json_or_none(response: httpx.Response) -> Any:
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a hostile, very deep answer
         return None
 
 
