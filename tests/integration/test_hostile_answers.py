@@ -32,9 +32,7 @@ ANSWERS: dict[str, tuple[str, bytes]] = {
 
 
 class _Hostile(BaseHTTPRequestHandler):
-    answer = ANSWERS["surrogate"]
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
         content_type, body = self.server.answer  # type: ignore[attr-defined]
         self.send_response(200)
