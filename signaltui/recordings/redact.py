@@ -16,12 +16,14 @@ Three layers, because one missed secret in a shared recording is a leaked creden
 from __future__ import annotations
 
 import base64
+import json
 import re
 from collections.abc import Iterable
 from typing import Any, TypeVar, overload
 from urllib.parse import quote, quote_plus
 
 from signaltui.core.request import MASK, redact_headers
+from signaltui.delivery.outcomes import DeliveryResult
 from signaltui.recordings.model import Exchange
 
 #: Body keys whose values are secret, compared lowercased without ``_``/``-``.
@@ -63,6 +65,24 @@ def redact_exchange(
 def scrub(value: T, secrets: Iterable[str] = ()) -> T:
     """``value`` with secret-keyed values masked and known secrets replaced, recursively."""
     return _scrub(value, _variants(secrets))
+
+
+def scrub_result(result: DeliveryResult, secrets: Iterable[str] = ()) -> DeliveryResult:
+    """``result`` with known secrets masked everywhere (a target may echo credentials in
+    a body, a header or an error text); the very same object when none occurs in it.
+
+    The store and ``send --json`` use this, so what is kept or printed never holds the
+    configured credentials in any of the encodings :func:`scrub` knows.
+    """
+    needles = _variants(secrets)
+    if not needles:
+        return result
+    data = result.model_dump(mode="json")
+    text = json.dumps(data, ensure_ascii=False)
+    # Needles with a quote or backslash appear JSON-escaped in ``text``.
+    if not any(n in text or json.dumps(n, ensure_ascii=False)[1:-1] in text for n in needles):
+        return result
+    return DeliveryResult.model_validate(_scrub(data, needles))
 
 
 def _scrub(value: Any, needles: list[str]) -> Any:
