@@ -46,7 +46,7 @@ def test_a_fresh_store_opened_by_many_processes_at_once(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for n in range(CHILDREN)
     ]
     time.sleep(1.0)  # let every child import and reach the barrier
