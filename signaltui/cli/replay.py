@@ -114,6 +114,12 @@ def _names(values: tuple[str, ...]) -> frozenset[str] | None:
     "--fresh", is_flag=True, help="send: start over instead of resuming an interrupted run."
 )
 @click.option(
+    "--wait",
+    is_flag=True,
+    help="send: if the same replay is running elsewhere, wait for it, then send what it "
+    "did not deliver (without --wait it is refused).",
+)
+@click.option(
     "--junit", type=click.Path(dir_okay=False, path_type=Path), help="Write a JUnit XML report."
 )
 @click.option(
@@ -137,6 +143,7 @@ def replay_command(
     shard: str | None,
     update: bool,
     fresh: bool,
+    wait: bool,
     junit: Path | None,
     json_path: Path | None,
     quiet: bool,
@@ -160,6 +167,7 @@ def replay_command(
         options = ReplayOptions(
             selection=selection, concurrency=concurrency, update=update, fresh=fresh
         )
+        options.wait = wait
         # Asked before anything is counted or a report file is begun: a refused target
         # or a declined live send leaves no trace.
         send_target = _send_target(target, yes) if mode == "send" else None
