@@ -6,6 +6,7 @@ what went wrong, which file, and what to do, and never shows a traceback.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -77,6 +78,19 @@ def guarded(where: str, busy_timeout: float) -> Iterator[None]:
         raise translate(exc, where, busy_timeout, time.monotonic() - started) from exc
 
 
+def create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists: the store holds lead PII.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the database file's permissions, so
+    they are private too.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # an existing store keeps the mode its owner gave it
+    os.close(fd)
+
+
 def connect_file(path: Path, busy_timeout: float) -> Database:
     """A :class:`Database` on ``path`` (created with its folders), WAL, foreign keys on."""
     where = str(path)
@@ -93,6 +107,14 @@ def connect_file(path: Path, busy_timeout: float) -> Database:
             f"cannot create the folder for the store ({exc.strerror or exc})",
             where=str(path.parent),
             hint="check the path and your permissions, or " + _HINT_OTHER_DB,
+        ) from exc
+    try:
+        create_private(path)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the store file ({exc.strerror or exc})",
+            where=where,
+            hint="check that you may write in its folder, or " + _HINT_OTHER_DB,
         ) from exc
     conn: sqlite3.Connection | None = None
     started = time.monotonic()

@@ -57,7 +57,7 @@ def test_concurrent_sends_share_the_rotating_token(tmp_path: Path, monkeypatch) 
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                     text=True,
-                )  # fmt: skip
+                )
             )
         outputs = [child.communicate(timeout=120) for child in children]
     outcomes = [
