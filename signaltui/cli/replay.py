@@ -168,6 +168,7 @@ def replay_command(
             selection=selection, concurrency=concurrency, update=update, fresh=fresh
         )
         options.wait = wait
+        options.on_wait = lambda line: click.echo(line, err=True)
         # Asked before anything is counted or a report file is begun: a refused target
         # or a declined live send leaves no trace.
         send_target = _send_target(target, yes) if mode == "send" else None

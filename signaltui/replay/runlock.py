@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import json
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,10 +40,13 @@ def lock_path(store_path: str, resume_key: str) -> Path | None:
 
 
 @contextlib.asynccontextmanager
-async def hold_run(path: Path | None, *, wait: bool) -> AsyncIterator[bool]:
+async def hold_run(
+    path: Path | None, *, wait: bool, on_wait: Callable[[str], None] | None = None
+) -> AsyncIterator[bool]:
     """Hold the run lock at ``path`` for the block; yields whether it had to wait.
 
-    Without ``wait`` a held lock raises :class:`RunInProgressError` naming its holder.
+    Without ``wait`` a held lock raises :class:`RunInProgressError` naming its holder;
+    with it, ``on_wait`` is told once (a line for people) that the wait has begun.
     """
     if path is None:
         yield False
@@ -59,6 +62,8 @@ async def hold_run(path: Path | None, *, wait: bool) -> AsyncIterator[bool]:
         except Timeout:
             if not wait:
                 raise _in_progress(path) from None
+            if not waited and on_wait is not None:
+                on_wait(f"waiting for {_holder(path)} to finish the same send replay…")
             waited = True
             await asyncio.sleep(POLL_SECONDS)
     owner = path.with_name(path.name + ".owner")

@@ -31,13 +31,15 @@ OnResult = Callable[[ExchangeResult], None]
 @dataclass
 class ReplayOptions:
     """What to replay and how. ``fresh`` ignores an interrupted run instead of resuming it;
-    ``wait`` waits for an identical send replay running elsewhere instead of refusing."""
+    ``wait`` waits for an identical send replay running elsewhere instead of refusing,
+    telling ``on_wait`` (a line for people) when the wait begins."""
 
     selection: Selection = field(default_factory=Selection)
     concurrency: int = 4
     update: bool = False
     fresh: bool = False
     wait: bool = False
+    on_wait: Callable[[str], None] | None = None
 
 
 def _exchanges(files: Sequence[Path], selection: Selection) -> Iterator[tuple[str, Exchange]]:
@@ -157,7 +159,8 @@ async def run_send(
     key = resume_key(paths, session.target, options.selection)
     # The lock makes an identical replay elsewhere refuse (or wait) instead of resuming
     # this run's unfinished record while it is still delivering.
-    async with hold_run(lock_path(store.where, key), wait=options.wait) as waited:
+    lock = lock_path(store.where, key)
+    async with hold_run(lock, wait=options.wait, on_wait=options.on_wait) as waited:
         previous = None if options.fresh else store.find_run(key)
         done: set[str] = set()
         if previous is not None and (previous.finished_at is None or waited):
