@@ -34,7 +34,7 @@ with Store.open(db) as store:
 print("ok")
 """
 
-CHILDREN = 6
+CHILDREN = 4
 
 
 def test_a_fresh_store_opened_by_many_processes_at_once(tmp_path: Path) -> None:

@@ -19,11 +19,11 @@ from signaltui.mock.server import serve_in_thread
 from tests.helpers import track
 
 PROCESSES = 3
-EVENTS = 12
+EVENTS = 10
 
 
 def test_concurrent_sends_share_the_rotating_token(tmp_path: Path, monkeypatch) -> None:
-    # Paced at 8/s, each send runs about 1.5 s: several refreshes of 1 s tokens.
+    # Paced at 8/s, each send runs over a second: several refreshes of 1 s tokens.
     monkeypatch.setenv("SIGNALTUI_DELIVERY__RATE_LIMIT_PER_SECOND", "8")
     app = create_app(outreach_strict_rotation=True, outreach_token_ttl=1)
     token_file = Path(os.environ["SIGNALTUI_TOKEN_FILE"])
