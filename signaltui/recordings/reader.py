@@ -21,7 +21,13 @@ from pydantic import ValidationError
 
 from signaltui import limits
 from signaltui.errors import InputError, RecordingError
-from signaltui.limits import line_too_long, require_regular_file
+from signaltui.limits import (
+    json_depth_exceeds,
+    line_too_long,
+    may_be_too_deep,
+    require_regular_file,
+    too_deep_message,
+)
 from signaltui.recordings.model import CURRENT_VERSION, Exchange
 from signaltui.recordings.upgrade import detect_version, upgrade
 from signaltui.surrogates import (
@@ -75,7 +81,7 @@ def parse_line(raw: bytes | str, *, where: str, first: bool = False) -> Exchange
         pass
     else:
         if {"format", "version"} <= fast.model_fields_set:
-            return fast
+            return _refuse_too_deep(fast, raw, where)
     truncated = not (raw.endswith(b"\n") if isinstance(raw, bytes) else raw.endswith("\n"))
     if isinstance(raw, bytes):
         try:
@@ -112,13 +118,22 @@ def parse_line(raw: bytes | str, *, where: str, first: bool = False) -> Exchange
     data = upgrade(data, where=where)
     try:
         # Strict: a recording is machine-written, so "1" for an int is corruption.
-        return Exchange.model_validate(data, strict=True)
+        exchange = Exchange.model_validate(data, strict=True)
     except ValidationError as exc:
         raise RecordingError(
             f"not a valid exchange{_from(original)}: {_summarise(exc)}",
             where=where,
             hint="compare the line with contract 3 (docs: recordings format v1)",
         ) from exc
+    return _refuse_too_deep(exchange, text, where)
+
+
+def _refuse_too_deep(exchange: Exchange, raw: bytes | str, where: str) -> Exchange:
+    """``exchange``, unless its event nests past the limit the event reader and the store
+    share (a send replay would deliver it and then fail to store it)."""
+    if may_be_too_deep(raw) and json_depth_exceeds(exchange.event):
+        raise RecordingError(too_deep_message("the recorded event"), where=where, hint=_LINE_HINT)
+    return exchange
 
 
 def _refuse_lone_surrogates(data: Any, text: str, where: str) -> None:

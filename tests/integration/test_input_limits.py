@@ -190,3 +190,17 @@ def test_a_folder_of_recordings_still_replays(tmp_path):
     folder.mkdir()
     (folder / "one.jsonl").write_text((FIXTURES.parent / "recordings" / "close.jsonl").read_text())
     assert invoke("replay", str(folder)).exit_code == 0
+
+
+@pytest.mark.parametrize("levels", [300, limits.MAX_JSON_DEPTH + 1])
+def test_replay_refuses_a_recorded_event_past_the_depth_limit(tmp_path, levels):
+    recorded = (FIXTURES.parent / "recordings" / "close.jsonl").read_text().splitlines()
+    exchange = json.loads(recorded[0])
+    exchange["event"] = {**exchange["event"], "properties": nested(levels)["properties"]}
+    path = tmp_path / "deep.jsonl"
+    path.write_text(recorded[0] + "\n" + json.dumps(exchange) + "\n")
+    for mode in ("verify", "send"):
+        result = invoke("--db", str(tmp_path / "s.db"), "replay", str(path), "--mode", mode)
+        assert result.exit_code == 2, result.output
+        assert f"{path}:2" in result.output
+        assert f"nested more than {limits.MAX_JSON_DEPTH} levels" in result.output
