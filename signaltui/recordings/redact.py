@@ -16,6 +16,7 @@ Three layers, because one missed secret in a shared recording is a leaked creden
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -74,15 +75,35 @@ def scrub_result(result: DeliveryResult, secrets: Iterable[str] = ()) -> Deliver
     The store and ``send --json`` use this, so what is kept or printed never holds the
     configured credentials in any of the encodings :func:`scrub` knows.
     """
-    needles = _variants(secrets)
+    needles, in_json = _needles(tuple(secrets))
     if not needles:
         return result
-    data = result.model_dump(mode="json")
-    text = json.dumps(data, ensure_ascii=False)
-    # Needles with a quote or backslash appear JSON-escaped in ``text``.
-    if not any(n in text or json.dumps(n, ensure_ascii=False)[1:-1] in text for n in needles):
+    # A cheap look first (pydantic's JSON encoder runs in Rust): most results hold none.
+    text = result.model_dump_json()
+    if not any(form in text for form in in_json):
         return result
-    return DeliveryResult.model_validate(_scrub(data, needles))
+    return DeliveryResult.model_validate(_scrub(result.model_dump(mode="json"), needles))
+
+
+def scrub_json(value: T, secrets: Iterable[str] = ()) -> T:
+    """:func:`scrub` for plain JSON data, skipped (``value`` itself) when none of the
+    known secrets occurs in it; for writers that handle many values."""
+    needles, in_json = _needles(tuple(secrets))
+    if not needles:
+        return value
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    if not any(form in text for form in in_json):
+        return value
+    return _scrub(value, needles)
+
+
+@functools.lru_cache(maxsize=16)
+def _needles(secrets: tuple[str, ...]) -> tuple[list[str], tuple[str, ...]]:
+    """The variants of ``secrets`` and how each looks inside JSON text (a quote,
+    backslash or control character is escaped there). Cached: one per credential set."""
+    needles = _variants(secrets)
+    in_json = {json.dumps(n, ensure_ascii=False)[1:-1] for n in needles}
+    return needles, tuple(in_json)
 
 
 def _scrub(value: Any, needles: list[str]) -> Any:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from signaltui.delivery.outcomes import DeliveryResult
 from signaltui.errors import InputError
-from signaltui.recordings.redact import scrub, scrub_result
+from signaltui.recordings.redact import scrub_json, scrub_result
 from signaltui.store import queries, rows, runs, times
 from signaltui.store.base import StoreBase
 from signaltui.store.models import DeliveryDetail, DeliveryRow, EventRow, RunRow, StoreItem
@@ -150,7 +150,7 @@ class Store(StoreBase):
         return len(batch)
 
     def _scrubbed_decision(self, decision: dict[str, Any]) -> dict[str, Any]:
-        return scrub(decision, self.secrets) if self.secrets else decision
+        return scrub_json(decision, self.secrets)
 
     # -- reading ----------------------------------------------------------------------
 

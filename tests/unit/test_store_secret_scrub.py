@@ -46,11 +46,13 @@ def assert_clean(store: Store, delivery_id: int) -> None:
 
 def test_a_single_write_is_scrubbed():
     event = track()
+    decision = {"action": "deliver", "warnings": [f"odd key {KEY}"]}
     with Store.memory() as store:
         store.add_secrets([KEY])
         event_id = store.record_event(event, event)
-        assert_clean(store, store.record_delivery(event_id, {"action": "deliver"}, echoed(),
-                                                  mode="send"))  # fmt: skip
+        delivery_id = store.record_delivery(event_id, decision, echoed(), mode="send")
+        assert_clean(store, delivery_id)
+        assert store.get_delivery(delivery_id).decision["warnings"] == ["odd key ***"]
 
 
 def test_a_bulk_write_is_scrubbed():
