@@ -135,7 +135,8 @@ def send_command(
     as_json: bool,
     record: Path | None,
 ) -> None:
-    """Map the events in FILE, send them to TARGET, store and print every outcome.
+    """Map the events in FILE (- for standard input), send them to TARGET, store and
+    print every outcome.
 
     Exit 0 when everything was delivered or dropped by design, 1 when any delivery
     failed, 2 for bad input. Live sends are never a default and need --yes or a prompt.
