@@ -8,7 +8,8 @@ Prints, each figure counted in this run:
   preview, send and replay, and how many exited cleanly (target: all);
 - deliveries under every fault profile the mock offers, at concurrency 1, 4 and 8, with
   dead-letters and duplicates counted from the mock's own stored records;
-- two identical send replays started at once as real processes: duplicates (target 0);
+- two identical send replays started at once as real processes, the first one's lead
+  creations held at a gate until the second has met its lock: duplicates (target 0);
 - a target echoing the credentials back: hits of any encoding of them in the store
   files, ``send --json`` and ``events show`` (target 0).
 
@@ -23,10 +24,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
+import select
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -118,18 +122,60 @@ async def fault_run(recording: Path, profile: str, concurrency: int) -> dict[str
             "seconds": time.perf_counter() - started}  # fmt: skip
 
 
-def concurrent_replays(workdir: Path, recording: Path, leads: int) -> dict[str, Any]:
-    """Two identical replays started together (real processes, ``--wait``), then a pair
-    without it; duplicates are counted from the mock's journal."""
+class Gate:
+    """ASGI middleware holding lead creations until :attr:`opened` is set, so the first
+    replay is certainly still running when the second one reaches the lock."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.arrived = threading.Event()
+        self.opened = threading.Event()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and "lead" in scope["path"]:
+            self.arrived.set()
+            while not self.opened.is_set():
+                await asyncio.sleep(0.01)
+        await self.app(scope, receive, send)
+
+
+def _until_overlap(children: list[subprocess.Popen[str]], waiting: bool) -> None:
+    """Return once the second replay has met the first one's lock: it said it is waiting
+    (``--wait``), or it exited (refused)."""
+    deadline = time.monotonic() + 120
+    streams = [child.stderr for child in children if child.stderr is not None]
+    while time.monotonic() < deadline:
+        if not waiting and any(child.poll() is not None for child in children):
+            return
+        ready, _, _ = select.select(streams, [], [], 0.1)
+        for stream in ready:
+            if "waiting for" in stream.readline():
+                return
+    raise SystemExit("the two replays never met at the lock")
+
+
+def concurrent_replays(workdir: Path, recording: Path) -> dict[str, Any]:
+    """Two identical replays started together (real processes), with ``--wait`` and
+    without; duplicates are counted from the mock's journal."""
     figures: dict[str, Any] = {}
-    with serve_in_thread(create_app(faults="slow", latency=0.05)) as url:
+    os.environ["SIGNALTUI_DELIVERY__TIMEOUT"] = "120"  # a request held at the gate waits
+    gate = Gate(create_app())
+    with serve_in_thread(gate) as url:
         for label, extra in (("wait", ["--wait"]), ("refuse", [])):
+            gate.arrived.clear()
+            gate.opened.clear()
             httpx.post(f"{url}/__mock/reset").raise_for_status()
             db = workdir / f"replays-{label}.db"
             command = [sys.executable, "-m", "signaltui", "--db", str(db), "replay",
                        str(recording), "--mode", "send", "-t", url, "-c", "2", *extra]  # fmt: skip
             children = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                          text=True) for _ in range(2)]  # fmt: skip
+            try:
+                if not gate.arrived.wait(120):
+                    raise SystemExit("no replay reached the mock")
+                _until_overlap(children, waiting=bool(extra))
+            finally:
+                gate.opened.set()
             codes = sorted(child.wait(timeout=300) for child in children)
             for child in children:
                 child.communicate()
@@ -138,6 +184,7 @@ def concurrent_replays(workdir: Path, recording: Path, leads: int) -> dict[str, 
                      if r["method"] == "POST" and r["path"] == "/api/v1/lead/"]  # fmt: skip
             records, duplicates = duplicates_in(posts)
             figures[label] = {"exit_codes": codes, "posts": records, "duplicates": duplicates}
+    del os.environ["SIGNALTUI_DELIVERY__TIMEOUT"]
     return figures
 
 
@@ -187,8 +234,7 @@ def main() -> int:
                       f"{row['dead_lettered']:>5} {row['other']:>5} {row['stored']:>6} "
                       f"{row['duplicates']:>5} {row['seconds']:>5.1f}")  # fmt: skip
 
-        replays = concurrent_replays(workdir, write_recording(workdir, replay_leads, "close"),
-                                     replay_leads)  # fmt: skip
+        replays = concurrent_replays(workdir, write_recording(workdir, replay_leads, "close"))
         waited, refused = replays["wait"], replays["refuse"]
         print(f"concurrent identical replays, {replay_leads} leads, 2 processes: with --wait "
               f"{waited['posts']} creates, {waited['duplicates']} duplicates, exits "
