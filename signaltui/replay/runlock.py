@@ -51,12 +51,12 @@ async def hold_run(
     if path is None:
         yield False
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
     # thread_local=False: the TUI may start and finish a replay on different threads.
     lock = FileLock(path, thread_local=False, mode=0o600)
     waited = False
     while True:
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             lock.acquire(timeout=0)
             break
         except Timeout:
@@ -66,6 +66,12 @@ async def hold_run(
                 on_wait(f"waiting for {_holder(path)} to finish the same send replay…")
             waited = True
             await asyncio.sleep(POLL_SECONDS)
+        except OSError as exc:  # after Timeout, which is an OSError too
+            raise SignaltuiError(
+                f"cannot take the replay lock: {exc.strerror or exc}",
+                where=str(path),
+                hint="check that the store's folder is writable",
+            ) from exc
     owner = path.with_name(path.name + ".owner")
     try:
         _write_owner(owner)
