@@ -7,8 +7,10 @@ from pathlib import Path
 from signaltui.config import Settings
 
 
-def launch(settings: Settings) -> None:
+def launch(settings: Settings, config_path: Path | None = None) -> None:
     """Build and run the TUI: store at ``settings.db``, in-process mock, sample event.
+
+    ``config_path``: the ``--config`` given, shown on the Settings tab.
 
     Textual is imported here, not at module level, so the CLI stays light.
     """
@@ -20,4 +22,4 @@ def launch(settings: Settings) -> None:
     # Run from elsewhere, the checkout's own recordings are the useful default.
     if not Path(recordings).is_dir() and fixtures and (fixtures.parent / "recordings").is_dir():
         recordings = str(fixtures.parent / "recordings")
-    SignalApp(settings, fixtures=fixtures, recordings=recordings).run()
+    SignalApp(settings, fixtures=fixtures, recordings=recordings, config_path=config_path).run()
