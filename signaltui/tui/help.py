@@ -79,7 +79,8 @@ def widget_help(app: App[Any], widget: Widget | None) -> WidgetHelp | None:
     if widget is None:
         return None
     description = ""
-    keys: list[tuple[str, str]] = []
+    #: description -> its keys, in the order found (keys doing one thing share a line)
+    keys: dict[str, list[str]] = {}
     seen: set[str] = set()
     node: Widget | None = widget
     searching = True  # for a description; never above the widget's own tab
@@ -93,9 +94,10 @@ def widget_help(app: App[Any], widget: Widget | None) -> WidgetHelp | None:
             for binding in bindings:
                 if key not in seen and binding.description:
                     seen.add(key)
-                    keys.append((app.get_key_display(binding), binding.description))
+                    keys.setdefault(binding.description, []).append(app.get_key_display(binding))
         parent = node.parent
         node = parent if isinstance(parent, Widget) else None
     kind = type(widget).__name__
     name = f"{kind} #{widget.id}" if widget.id else kind
-    return WidgetHelp(name, description or _first_line(type(widget).__doc__), keys)
+    listed = [(" ".join(shown), what) for what, shown in keys.items()]
+    return WidgetHelp(name, description or _first_line(type(widget).__doc__), listed)

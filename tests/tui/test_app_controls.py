@@ -63,7 +63,9 @@ async def test_replay_run_is_disabled_while_running_and_stop_ends_it(make_app, t
         await pilot.pause(0.3)  # a Button ignores presses during its press effect
         await pilot.click("#replay-run")
         assert "stopped" not in str(summary.content)
-        await wait_until(pilot, lambda: "400 exchange(s) — 400 passed" in str(summary.content))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "400 exchange(s) — 400 passed" in str(summary.content)
         assert not run.disabled and stop.disabled
 
 

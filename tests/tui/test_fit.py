@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Static, TextArea
 
 from signaltui.store import Store
 from signaltui.tui.screens.detail import DeliveryDetailScreen
-from tests.tui.test_snapshots import seed_store
+from tests.tui.conftest import seed_store
 
 SIZE = (80, 24)
 

@@ -14,16 +14,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import RadioButton, TextArea
 
-from signaltui.core.events import Event, resolve_event
-from signaltui.core.plan import plan
-from signaltui.delivery.outcomes import (
-    AttemptRecord,
-    DeliveryResult,
-    RecordedRequest,
-    RecordedResponse,
-)
 from signaltui.store import Store
-from signaltui.tui.samples import BUILTIN_SAMPLE
+from tests.tui.conftest import seed_store
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 SIZE = SIZES["120x40"]
@@ -39,30 +31,6 @@ SCREENS = {
     "help": ("f1",),
     "detail": ("f5", "enter"),
 }
-
-
-def seed_store(store: Store, settings: Any) -> None:
-    """One delivered and one rejected Apollo delivery at fixed times."""
-    resolved = resolve_event(Event.model_validate(BUILTIN_SAMPLE))
-    decision = plan(resolved, "apollo", settings.mapping_config)
-    contract = decision.request_contract()
-    assert contract is not None
-    request = RecordedRequest(**contract)
-    for number, (status, outcome) in enumerate(((200, "delivered"), (422, "rejected")), 1):
-        when = f"2026-11-22T10:0{number}:00.000Z"
-        event_id = store.record_event(resolved.event.to_json(), resolved.merged_json(), when)
-        response = RecordedResponse(status=status, body={"ok": status == 200}, latency_ms=12)
-        result = DeliveryResult(
-            destination="apollo",
-            target="mock",
-            outcome=outcome,  # type: ignore[arg-type]
-            request=request,
-            response=response,
-            attempts=[AttemptRecord(number=1, started_at=when, request=request, response=response)],
-        )
-        store.record_delivery(
-            event_id, decision.to_contract(), result, mode="send", created_at=when, finished_at=when
-        )
 
 
 @pytest.fixture

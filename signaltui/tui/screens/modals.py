@@ -40,7 +40,7 @@ def focused_text(focused: WidgetHelp) -> Text:
         text.append(f"\n{focused.description}")
     for key, description in focused.keys:
         text.append(f"\n  {key:<12}", "bold")
-        text.append(description)
+        text.append((" " if len(key) >= 12 else "") + description)
     text.append("\n")
     return text
 
