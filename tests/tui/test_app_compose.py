@@ -91,6 +91,11 @@ async def test_compose_shows_a_live_verdict_per_crm(make_app) -> None:
         for line in str(verdicts.content).splitlines():
             crm = line.split()[0].lower()
             assert line.endswith(f"✗ drop: {words[crm]}")
+        # typing an event name no CRM maps: the reason changes with it
+        await type_into(pilot, "#f-event", "Brochure Downloaded")
+        await wait_until(
+            pilot, lambda: str(verdicts.content).count("'Brochure Downloaded' is not mapped") == 3
+        )
 
 
 async def test_invalid_json_is_shown_on_every_tab_and_refuses_to_send(make_app) -> None:

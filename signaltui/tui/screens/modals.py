@@ -20,7 +20,10 @@ HELP_TEXT = """\
   ctrl+r   send the event (Send tab target)
   ctrl+y   copy the previewed request as curl (secrets masked)
   enter    open the selected delivery (History)
+  down     from a History filter into its rows
   tab      next field                 ctrl+q   quit
+
+  F1 on a widget: this help starts with that widget's purpose and keys.
 
 [b]Workflow[/b]
   Compose an event (form or JSON) → Preview what each CRM would receive and why →
