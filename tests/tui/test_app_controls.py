@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import Button, DataTable, Select, Static
 
@@ -11,9 +12,10 @@ from signaltui.core.events import Event, resolve_event
 from signaltui.core.plan import plan
 from signaltui.delivery.outcomes import RecordedRequest
 from signaltui.recordings import Exchange, RecordingWriter
-from signaltui.tui.mocks import fault_profile
+from signaltui.tui.mocks import fault_profile, journal_rows
 from signaltui.tui.samples import BUILTIN_SAMPLE
 from signaltui.tui.screens.modals import HelpScreen
+from signaltui.tui.screens.replay import ReplayPane
 from tests.tui.conftest import wait_until
 
 
@@ -67,6 +69,37 @@ async def test_replay_run_is_disabled_while_running_and_stop_ends_it(make_app, t
         await pilot.pause()
         assert "400 exchange(s) — 400 passed" in str(summary.content)
         assert not run.disabled and stop.disabled
+
+
+async def test_stopping_a_send_replay_leaves_nothing_sent_unstored(make_app, tmp_path) -> None:
+    recording = tmp_path / "many.jsonl"
+    write_many(recording, 20)
+    app = make_app(recordings=str(recording))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        app.query_one("#replay-mode", Select).value = "send"
+        pane = app.query_one(ReplayPane)
+        shown = pane.add_result
+
+        def stop_at_the_third(result: Any) -> None:
+            shown(result)
+            if len(pane.results) == 3:
+                pane.stop()  # what the Stop button does, at a known point of the run
+
+        pane.add_result = stop_at_the_third  # type: ignore[method-assign]
+        await pilot.click("#replay-run")
+        summary = app.query_one("#replay-summary", Static)
+        await app.workers.wait_for_complete()
+        await wait_until(pilot, lambda: "stopped after" in str(summary.content))
+        sent = app.query_one("#replay-table", DataTable).row_count
+        assert sent == 3
+        assert app.store is not None
+        stored = app.store.list_deliveries(limit=500)
+        # exactly what was shown was sent and stored: nothing cut off in flight
+        assert len(stored) == sent and {row.outcome for row in stored} == {"delivered"}
+        received = [row for row in journal_rows(app.mock_app, 1000) if row[2] == "POST"]
+        assert len(received) == sent  # and nothing reached the CRM unstored
+        assert "resumes" in str(summary.content)
 
 
 async def test_a_fault_profile_goes_to_the_mock_its_label_names(make_app) -> None:

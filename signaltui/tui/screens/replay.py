@@ -198,8 +198,11 @@ class ReplayPane(Vertical):
             if self._stop.is_set():
                 raise ReplayStopped  # after the store has the delivery: resumable
 
+        # One exchange at a time: when Stop ends the run nothing else is in flight, so
+        # every exchange sent is stored and the next run resumes exactly after it.
+        options = ReplayOptions(concurrency=1)
         try:
-            summary = await run_send(paths, session, ReplayOptions(), on_result)
+            summary = await run_send(paths, session, options, on_result)
         except ReplayStopped:
             self._stopped("send")
             self.signal_app.history_changed()
