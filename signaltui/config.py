@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -157,6 +164,19 @@ class Settings(BaseSettings):
         default_factory=lambda: default_data_dir() / "outreach-token.json",
         description="Where the rotated Outreach refresh token and access token are cached.",
     )
+
+    @field_validator("db", "token_file", mode="before")
+    @classmethod
+    def _path_is_text(cls, value: Any) -> Any:
+        # pydantic would turn `db = 5` into the file "5": a path must be written as text.
+        if isinstance(value, Path):
+            return value
+        if not isinstance(value, str):
+            raise ValueError(f"a file path must be a string, got {type(value).__name__}")
+        if not value.strip():
+            raise ValueError("a file path must not be empty")
+        return value
+
     apollo_api_key: SecretStr | None = Field(None, description="Apollo key (Create a Contact).")
     outreach_client_id: SecretStr | None = Field(None, description="Outreach OAuth client id.")
     outreach_client_secret: SecretStr | None = Field(None, description="Outreach client secret.")

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
+from signaltui import limits
 from signaltui.core.events import Event, parse_event
 from signaltui.errors import InputError
+from signaltui.limits import (
+    json_depth_exceeds,
+    line_too_long,
+    may_be_too_deep,
+    read_capped,
+    require_regular_file,
+    too_deep_message,
+)
 from signaltui.surrogates import (
     has_surrogate_escape,
     unpaired_surrogate_message,
@@ -15,20 +26,43 @@ from signaltui.surrogates import (
 )
 
 _JSON_HINT = "a file holds one JSON event object or one object per line (JSON Lines)"
+_DEPTH_HINT = "flatten the event; properties and traits rarely need more than a few levels"
+
+#: How standard input is named in errors (``-`` on the command line).
+STDIN_NAME = "<stdin>"
 
 
 def read_events(path: Path) -> list[Event]:
-    """Every event in ``path``, in order. Errors name the file and line, never a traceback."""
+    """Every event in ``path`` (``-`` for standard input), in order.
+
+    Errors name the file and line, never a traceback. Only regular files are read (a
+    FIFO would hang, a device never end), and no more than :data:`MAX_INPUT_BYTES`.
+    """
+    source = STDIN_NAME if str(path) == "-" else str(path)
     try:
+        if source == STDIN_NAME:
+            data = read_capped(_stdin_bytes(), where=source, what="standard input")
+        else:
+            require_regular_file(path, what="events")
+            with path.open("rb") as handle:
+                data = read_capped(handle, where=source, what="the event file")
         # utf-8-sig: editors on Windows start files with a BOM, which json.loads refuses.
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except FileNotFoundError as exc:
-        raise InputError("file not found", where=str(path), hint="check the path") from exc
+        raise InputError("file not found", where=source, hint="check the path") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(
-            f"cannot read events: {exc}", where=str(path), hint="give a UTF-8 JSON file"
+            f"cannot read events: {exc}", where=source, hint="give a UTF-8 JSON file"
         ) from exc
-    return parse_events_text(text, source=str(path))
+    return parse_events_text(text, source=source)
+
+
+def _stdin_bytes() -> BinaryIO:
+    # A test runner may swap sys.stdin for a text stream without a binary buffer.
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        return cast(BinaryIO, buffer)
+    return io.BytesIO(sys.stdin.read().encode("utf-8"))
 
 
 def parse_events_text(text: str, *, source: str) -> list[Event]:
@@ -40,9 +74,10 @@ def parse_events_text(text: str, *, source: str) -> list[Event]:
     except json.JSONDecodeError as whole_error:
         return _parse_lines(text, source, whole_error)
     escapes = has_surrogate_escape(text)
+    deep = may_be_too_deep(text)
     if isinstance(whole, list):
-        return [_event(item, f"{source}[{i}]", escapes) for i, item in enumerate(whole)]
-    return [_event(whole, f"{source}:1", escapes)]
+        return [_event(item, f"{source}[{i}]", escapes, deep) for i, item in enumerate(whole)]
+    return [_event(whole, f"{source}:1", escapes, deep)]
 
 
 def parse_event_document(text: str, *, source: str) -> tuple[Any, Event]:
@@ -59,7 +94,7 @@ def parse_event_document(text: str, *, source: str) -> tuple[Any, Event]:
             where=f"{source} line {exc.lineno}, column {exc.colno}",
             hint="fix the JSON; the form keeps the last valid event",
         ) from exc
-    return data, _event(data, source, has_surrogate_escape(text))
+    return data, _event(data, source, has_surrogate_escape(text), may_be_too_deep(text))
 
 
 def _loads(text: str, *, where: str) -> Any:
@@ -72,12 +107,16 @@ def _loads(text: str, *, where: str) -> Any:
         raise InputError(unusable_json_message(exc), where=where, hint=_JSON_HINT) from exc
 
 
-def _event(data: Any, where: str, escapes: bool) -> Event:
-    """``parse_event``, after refusing lone surrogates (they cannot be printed or stored).
+def _event(data: Any, where: str, escapes: bool, deep: bool) -> Event:
+    """``parse_event``, after refusing lone surrogates (they cannot be printed or stored)
+    and nesting past :data:`~signaltui.limits.MAX_JSON_DEPTH` (the store could not keep it).
 
-    ``escapes`` says whether the source text had any surrogate escape at all, so the
-    check costs nothing for ordinary input.
+    ``escapes`` says whether the source text had any surrogate escape at all, and
+    ``deep`` whether it had enough brackets to be too deep, so the checks cost nothing
+    for ordinary input.
     """
+    if deep and json_depth_exceeds(data):
+        raise InputError(too_deep_message("the event"), where=where, hint=_DEPTH_HINT)
     if escapes and (message := unpaired_surrogate_message(data)) is not None:
         raise InputError(
             message,
@@ -92,6 +131,9 @@ def _parse_lines(text: str, source: str, whole_error: json.JSONDecodeError) -> l
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        cap = limits.MAX_LINE_BYTES
+        if len(line) > cap // 4 and len(line.encode("utf-8")) > cap:
+            raise line_too_long(f"{source}:{number}", "events")
         try:
             data = _loads(line, where=f"{source}:{number}")
         except json.JSONDecodeError as exc:
@@ -105,5 +147,5 @@ def _parse_lines(text: str, source: str, whole_error: json.JSONDecodeError) -> l
                 hint=_JSON_HINT,
             ) from exc
         escapes = has_surrogate_escape(line)
-        events.append(_event(data, f"{source}:{number}", escapes))
+        events.append(_event(data, f"{source}:{number}", escapes, may_be_too_deep(line)))
     return events

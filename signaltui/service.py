@@ -18,6 +18,7 @@ from signaltui.delivery.client import DeliveryClient
 from signaltui.delivery.outcomes import DeliveryResult, drop_hint
 from signaltui.delivery.tokenstore import FileTokenStore, MemoryTokenStore, TokenStore
 from signaltui.errors import DeliveryError
+from signaltui.recordings.redact import scrub_result
 from signaltui.targets import Target
 
 if TYPE_CHECKING:
@@ -91,6 +92,11 @@ class DeliverySession:
         credentials = settings.credentials
         if not target.is_live:
             credentials = credentials.with_mock_placeholders()
+        # A target may echo credentials back; results are scrubbed of these before they
+        # are printed, shown or stored (the store masks them again on its own).
+        self._secrets = tuple(credentials.secret_values())
+        if store is not None:
+            store.add_secrets(self._secrets)
         # Tokens are cached per base URL. A mock server rotates refresh tokens like the
         # real API, so the next process must find the rotated one: only the in-process
         # mock (which lives and dies with this session) keeps tokens in memory.
@@ -161,6 +167,7 @@ class DeliverySession:
             )
         else:
             result = dropped_result(decision, self.target)
+        result = scrub_result(result, self._secrets)
         if self.store is None:
             return SentDelivery(decision=decision, result=result)
         if event_id is None:

@@ -50,7 +50,7 @@ def main(ctx: click.Context, db: Path | None, config_path: Path | None) -> None:
 def _open_tui(app_context: AppContext) -> None:
     from signaltui.tui.launch import launch
 
-    launch(app_context.settings())
+    launch(app_context.settings(), config_path=app_context.config_path)
 
 
 main.add_command(preview_command)

@@ -131,6 +131,12 @@ def _stored_as(result: ExchangeResult) -> str:
     "--fresh", is_flag=True, help="send: start over instead of resuming an interrupted run."
 )
 @click.option(
+    "--wait",
+    is_flag=True,
+    help="send: if the same replay is running elsewhere, wait for it, then send what it "
+    "did not deliver (without --wait it is refused).",
+)
+@click.option(
     "--junit", type=click.Path(dir_okay=False, path_type=Path), help="Write a JUnit XML report."
 )
 @click.option(
@@ -157,6 +163,7 @@ def replay_command(
     shard: str | None,
     update: bool,
     fresh: bool,
+    wait: bool,
     junit: Path | None,
     json_path: Path | None,
     quiet: bool,
@@ -187,6 +194,8 @@ def replay_command(
             selection=selection, concurrency=concurrency, update=update, fresh=fresh
         )
         options.ignore = ignored_pointers(ctx, settings)
+        options.wait = wait
+        options.on_wait = lambda line: click.echo(line, err=True)
         # Asked before anything is counted or a report file is begun: a refused target
         # or a declined live send leaves no trace.
         send_target = _send_target(target, yes, paths, selection) if mode == "send" else None

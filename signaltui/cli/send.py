@@ -19,7 +19,7 @@ from signaltui.cli.common import (
 )
 from signaltui.cli.render import render_delivery
 from signaltui.config import Settings
-from signaltui.core.events import Event, resolve_stream
+from signaltui.core.events import Event, ResolvedEvent, resolve_stream
 from signaltui.core.plan import plan_all
 from signaltui.core.request import DESTINATIONS, Destination
 from signaltui.errors import DeliveryError
@@ -99,16 +99,20 @@ async def send_file(
     with Store.open(settings.db) as store:
         session = DeliverySession(settings, target, store=store, live_confirmed=live_confirmed)
         async with session:
-            event_ids: dict[int, int] = {}
+            # One stored event per input event, however many destinations it goes to.
+            # plan_all yields an event's decisions one after another, so holding the
+            # current event (a strong reference, compared by identity) is enough; keying
+            # by id() would reuse the ids of events already freed and mislink deliveries.
+            current: ResolvedEvent | None = None
+            current_id: int | None = None
             for resolved, decision in plan_all(
                 resolve_stream(events), destinations, settings.mapping_config
             ):
-                # One stored event per input event, however many destinations it goes to.
-                sent = await session.deliver(
-                    resolved, decision, event_id=event_ids.get(id(resolved))
-                )
+                if resolved is not current:
+                    current, current_id = resolved, None
+                sent = await session.deliver(resolved, decision, event_id=current_id)
                 if sent.event_id is not None:
-                    event_ids[id(resolved)] = sent.event_id
+                    current_id = sent.event_id
                 all_ok = all_ok and sent.result.ok
                 # Identify calls are never deliveries: their traits ride on the track line.
                 if writer is not None and decision.reason != "identify_only":
@@ -146,7 +150,8 @@ def send_command(
     as_json: bool,
     record: Path | None,
 ) -> None:
-    """Map the events in FILE, send them to TARGET, store and print every outcome.
+    """Map the events in FILE (- for standard input), send them to TARGET, store and
+    print every outcome.
 
     Exit 0 when everything was delivered or dropped by design, 1 when any delivery
     failed, 2 for bad input. Live sends are never a default and need --yes or a prompt.

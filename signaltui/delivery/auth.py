@@ -134,7 +134,7 @@ class OutreachTokenManager:
             # another request with it.
             current = replace(current, access_token=None, expires_at=None)
             self._cache[base_url] = current
-            return await self._exchange(base_url, current)
+            return await self._exchange(base_url, current, rejected=rejected)
 
     def _current(self, base_url: str) -> StoredToken:
         cached = self._cache.get(base_url)
@@ -150,7 +150,22 @@ class OutreachTokenManager:
     def _is_fresh(self, token: StoredToken) -> bool:
         return token.expires_at is not None and self._clock() < token.expires_at
 
-    async def _exchange(self, base_url: str, current: StoredToken) -> str:
+    async def _exchange(
+        self, base_url: str, current: StoredToken, *, rejected: str | None = None
+    ) -> str:
+        # Other processes may share the token store: from reading the newest refresh
+        # token to saving the rotated one, hold it, or two would spend the same token.
+        async with self._store.locked():
+            stored = self._store.load(base_url)
+            if stored is not None and stored.seed == self._seed:
+                fresh = stored.access_token and stored.access_token != rejected
+                if fresh and self._is_fresh(stored):
+                    self._cache[base_url] = stored  # another process just refreshed
+                    return str(stored.access_token)
+                current = stored
+            return await self._exchange_now(base_url, current)
+
+    async def _exchange_now(self, base_url: str, current: StoredToken) -> str:
         form = {
             "client_id": self._client_id,
             "client_secret": self._client_secret,
@@ -207,7 +222,7 @@ class OutreachTokenManager:
 def _json_or_none(response: httpx.Response) -> Any:
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a hostile, very deep answer
         return None
 
 

@@ -15,20 +15,35 @@ This also makes recovery from ``invalid_grant`` a one-step fix: set the new toke
 
 Entries are keyed by base URL so tokens minted by a mock are never sent to the live API
 (and the other way round).
+
+Several processes may share one file (three sends at once). Each exchange runs inside
+:meth:`TokenStore.locked`: for the file store a cross-process lock (``<file>.lock``,
+:mod:`filelock`) held from reading the newest refresh token to saving the rotated one,
+so no two processes ever spend the same refresh token.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
 import os
 import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from filelock import FileLock, Timeout
+
 from signaltui.errors import DeliveryError
+
+#: Longest wait, in seconds, for another process's token exchange to finish.
+LOCK_TIMEOUT = 30.0
+_LOCK_POLL = 0.02
 
 _FORMAT = "signaltui.outreach-tokens"
 _VERSION = 1
@@ -61,6 +76,10 @@ class TokenStore(Protocol):
         """Replace the entry for ``base_url`` (durably, for persistent stores)."""
         ...
 
+    def locked(self) -> AbstractAsyncContextManager[None]:
+        """Hold the store against other processes for one load-exchange-save."""
+        ...
+
 
 class MemoryTokenStore:
     """A token store that lives as long as the process: for tests and mock runs."""
@@ -76,6 +95,11 @@ class MemoryTokenStore:
         """Replace the entry for ``base_url``."""
         self.entries[base_url] = token
 
+    @contextlib.asynccontextmanager
+    async def locked(self) -> AsyncIterator[None]:
+        """Nothing to lock: no other process sees this store."""
+        yield
+
 
 class FileTokenStore:
     """A JSON file of token entries (``Settings.token_file``), written atomically, 0600.
@@ -86,6 +110,37 @@ class FileTokenStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        # thread_local=False: one event loop may resume on another thread (the TUI).
+        self._lock = FileLock(
+            self.path.with_name(self.path.name + ".lock"), thread_local=False, mode=0o600
+        )
+
+    @contextlib.asynccontextmanager
+    async def locked(self) -> AsyncIterator[None]:
+        """Hold ``<file>.lock`` (polled, so the event loop keeps running meanwhile)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise self._unwritable(exc) from exc
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                self._lock.acquire(timeout=0)
+                break
+            except Timeout:
+                if time.monotonic() >= deadline:
+                    raise DeliveryError(
+                        f"another process held the Outreach token file for {LOCK_TIMEOUT:g}s",
+                        where=str(self._lock.lock_file),
+                        hint="let the other signaltui finish its token refresh and retry",
+                    ) from None
+                await asyncio.sleep(_LOCK_POLL)
+            except OSError as exc:
+                raise self._unwritable(exc) from exc
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     def load(self, base_url: str) -> StoredToken | None:
         """The entry for ``base_url``, or ``None`` when the file or entry is absent."""
@@ -105,12 +160,15 @@ class FileTokenStore:
         try:
             self._write_atomically(json.dumps(document, indent=2, sort_keys=True))
         except OSError as exc:
-            raise DeliveryError(
-                f"cannot save the Outreach token file: {exc.strerror or exc}",
-                where=str(self.path),
-                hint="make the directory writable; the rotated refresh token must be kept "
-                "or Outreach will need re-authorising",
-            ) from exc
+            raise self._unwritable(exc) from exc
+
+    def _unwritable(self, exc: OSError) -> DeliveryError:
+        return DeliveryError(
+            f"cannot save the Outreach token file: {exc.strerror or exc}",
+            where=str(self.path),
+            hint="make the directory writable; the rotated refresh token must be kept "
+            "or Outreach will need re-authorising",
+        )
 
     def _read(self) -> dict[str, Any]:
         try:

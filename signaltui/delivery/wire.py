@@ -15,6 +15,11 @@ import httpx
 
 from signaltui.core.request import OutboundRequest, auth_headers, redact_headers
 from signaltui.delivery.outcomes import RecordedRequest, RecordedResponse, transport_hint
+from signaltui.limits import MAX_STORED_BODY_BYTES, json_depth_exceeds, may_be_too_deep
+from signaltui.surrogates import has_surrogate_escape, unpaired_surrogate
+
+#: Appended to an answer body cut at ``MAX_STORED_BODY_BYTES``, so a reader sees it.
+CUT_NOTE = "\n[signaltui: answer cut, first {kept} of {received} bytes kept]"
 
 
 class SendFailure(Exception):
@@ -114,16 +119,41 @@ def record_response(response: httpx.Response, latency_ms: float) -> RecordedResp
 
 
 def decode_body(response: httpx.Response) -> Any:
-    """The body as parsed JSON when it is JSON, else text; ``None`` when empty."""
-    if not response.content:
+    """The body as parsed JSON when it is safe JSON, else text; ``None`` when empty.
+
+    Whatever a target answers is kept, and never raises: JSON holding a lone surrogate
+    (it could not be stored or printed) or nested past ``MAX_JSON_DEPTH`` is kept as its
+    text, and a body over ``MAX_STORED_BODY_BYTES`` as its first that-many bytes of text
+    followed by a note of the size received.
+    """
+    content = response.content
+    if not content:
         return None
+    if len(content) > MAX_STORED_BODY_BYTES:
+        return cut_text(content, response.encoding)
+    text = response.text
     content_type = response.headers.get("content-type", "").lower()
     if "json" in content_type:
         try:
-            return response.json()
-        except ValueError:
-            pass  # a lying Content-Type: keep the text so nothing is lost
-    return response.text
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            return text  # a lying Content-Type or a hostile nesting: keep the text
+        if _safe_json(value, text):
+            return value
+    return text
+
+
+def _safe_json(value: Any, text: str) -> bool:
+    """Whether parsed ``value`` can be stored, printed and read back as JSON."""
+    if may_be_too_deep(text) and json_depth_exceeds(value):
+        return False
+    return not (has_surrogate_escape(text) and unpaired_surrogate(value) is not None)
+
+
+def cut_text(content: bytes, encoding: str | None) -> str:
+    """The first ``MAX_STORED_BODY_BYTES`` of ``content`` as text, and a note of the cut."""
+    head = content[:MAX_STORED_BODY_BYTES].decode(encoding or "utf-8", errors="replace")
+    return head + CUT_NOTE.format(kept=MAX_STORED_BODY_BYTES, received=len(content))
 
 
 def iso_utc(epoch: float) -> str:

@@ -15,11 +15,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
+from signaltui import limits
 from signaltui.errors import InputError, RecordingError
+from signaltui.limits import (
+    json_depth_exceeds,
+    line_too_long,
+    may_be_too_deep,
+    require_regular_file,
+    too_deep_message,
+)
 from signaltui.recordings.model import CURRENT_VERSION, Exchange
 from signaltui.recordings.upgrade import detect_version, upgrade
 from signaltui.surrogates import (
@@ -40,14 +48,17 @@ def iter_exchanges(
     recorded there and skipped instead of raising.
     """
     path = Path(path)
+    require_regular_file(path, what="a recording", stdin_ok=False)
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise _unreadable(path, exc) from exc
     with handle:
         number = 0
-        for raw in handle:
+        for raw in _capped_lines(handle):
             number += 1
+            if raw is None:
+                raise line_too_long(f"{path}:{number}", "a recording")
             if not raw.strip():
                 continue
             try:
@@ -70,7 +81,7 @@ def parse_line(raw: bytes | str, *, where: str, first: bool = False) -> Exchange
         pass
     else:
         if {"format", "version"} <= fast.model_fields_set:
-            return fast
+            return _refuse_too_deep(fast, raw, where)
     truncated = not (raw.endswith(b"\n") if isinstance(raw, bytes) else raw.endswith("\n"))
     if isinstance(raw, bytes):
         try:
@@ -107,13 +118,22 @@ def parse_line(raw: bytes | str, *, where: str, first: bool = False) -> Exchange
     data = upgrade(data, where=where)
     try:
         # Strict: a recording is machine-written, so "1" for an int is corruption.
-        return Exchange.model_validate(data, strict=True)
+        exchange = Exchange.model_validate(data, strict=True)
     except ValidationError as exc:
         raise RecordingError(
             f"not a valid exchange{_from(original)}: {_summarise(exc)}",
             where=where,
             hint="compare the line with docs/recordings.md (format version 1)",
         ) from exc
+    return _refuse_too_deep(exchange, text, where)
+
+
+def _refuse_too_deep(exchange: Exchange, raw: bytes | str, where: str) -> Exchange:
+    """``exchange``, unless its event nests past the limit the event reader and the store
+    share (a send replay would deliver it and then fail to store it)."""
+    if may_be_too_deep(raw) and json_depth_exceeds(exchange.event):
+        raise RecordingError(too_deep_message("the recorded event"), where=where, hint=_LINE_HINT)
+    return exchange
 
 
 def _refuse_lone_surrogates(data: Any, text: str, where: str) -> None:
@@ -127,12 +147,26 @@ def count_lines(paths: Iterable[Path]) -> int:
     a replay will see (before filters), for progress bars. A cheap streaming pass."""
     total = 0
     for path in iter_paths(paths):
+        require_regular_file(path, what="a recording", stdin_ok=False)
         try:
             with path.open("rb") as handle:
-                total += sum(1 for line in handle if line.strip())
+                total += sum(1 for line in _capped_lines(handle) if line is None or line.strip())
         except OSError as exc:
             raise _unreadable(path, exc) from exc
     return total
+
+
+def _capped_lines(handle: BinaryIO) -> Iterator[bytes | None]:
+    """The lines of ``handle``; ``None`` for a line past ``MAX_LINE_BYTES`` (then stop).
+
+    A plain ``for line in handle`` would buffer an endless line (``/dev/zero``) whole.
+    """
+    cap = limits.MAX_LINE_BYTES
+    while raw := handle.readline(cap + 1):
+        if len(raw) > cap:
+            yield None
+            return
+        yield raw
 
 
 def _unreadable(path: Path, exc: OSError) -> InputError:

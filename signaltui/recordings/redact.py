@@ -16,12 +16,15 @@ Three layers, because one missed secret in a shared recording is a leaked creden
 from __future__ import annotations
 
 import base64
+import functools
+import json
 import re
 from collections.abc import Iterable
 from typing import Any, TypeVar, overload
 from urllib.parse import quote, quote_plus
 
 from signaltui.core.request import MASK, redact_headers
+from signaltui.delivery.outcomes import DeliveryResult
 from signaltui.recordings.model import Exchange
 
 #: Body keys whose values are secret, compared lowercased without ``_``/``-``.
@@ -63,6 +66,44 @@ def redact_exchange(
 def scrub(value: T, secrets: Iterable[str] = ()) -> T:
     """``value`` with secret-keyed values masked and known secrets replaced, recursively."""
     return _scrub(value, _variants(secrets))
+
+
+def scrub_result(result: DeliveryResult, secrets: Iterable[str] = ()) -> DeliveryResult:
+    """``result`` with known secrets masked everywhere (a target may echo credentials in
+    a body, a header or an error text); the very same object when none occurs in it.
+
+    The store and ``send --json`` use this, so what is kept or printed never holds the
+    configured credentials in any of the encodings :func:`scrub` knows.
+    """
+    needles, in_json = _needles(tuple(secrets))
+    if not needles:
+        return result
+    # A cheap look first (pydantic's JSON encoder runs in Rust): most results hold none.
+    text = result.model_dump_json()
+    if not any(form in text for form in in_json):
+        return result
+    return DeliveryResult.model_validate(_scrub(result.model_dump(mode="json"), needles))
+
+
+def scrub_json(value: T, secrets: Iterable[str] = ()) -> T:
+    """:func:`scrub` for plain JSON data, skipped (``value`` itself) when none of the
+    known secrets occurs in it; for writers that handle many values."""
+    needles, in_json = _needles(tuple(secrets))
+    if not needles:
+        return value
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    if not any(form in text for form in in_json):
+        return value
+    return _scrub(value, needles)
+
+
+@functools.lru_cache(maxsize=16)
+def _needles(secrets: tuple[str, ...]) -> tuple[list[str], tuple[str, ...]]:
+    """The variants of ``secrets`` and how each looks inside JSON text (a quote,
+    backslash or control character is escaped there). Cached: one per credential set."""
+    needles = _variants(secrets)
+    in_json = {json.dumps(n, ensure_ascii=False)[1:-1] for n in needles}
+    return needles, tuple(in_json)
 
 
 def _scrub(value: Any, needles: list[str]) -> Any:

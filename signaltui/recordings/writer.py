@@ -77,10 +77,13 @@ class RecordingWriter:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Recordings carry lead PII: a file this writer creates is private (0600).
             if self.atomic:
-                self._file = self._temp.open("wb")
+                flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+                self._file = os.fdopen(os.open(self._temp, flags, 0o600), "wb")
             else:
-                self._file = self.path.open("ab")
+                flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+                self._file = os.fdopen(os.open(self.path, flags, 0o600), "ab")
                 self._end_partial_line()
         except OSError as exc:
             raise RecordingError(

@@ -21,6 +21,7 @@ from signaltui.config import Settings
 from signaltui.recordings import Exchange, RecordingWriter, iter_exchanges, iter_paths
 from signaltui.replay.ignore import check_pointers
 from signaltui.replay.results import ExchangeResult, ReplaySummary
+from signaltui.replay.runlock import hold_run, lock_path
 from signaltui.replay.select import Selection
 from signaltui.replay.verify import compare, replan, updated_exchange
 from signaltui.service import DeliverySession
@@ -31,12 +32,16 @@ OnResult = Callable[[ExchangeResult], None]
 
 @dataclass
 class ReplayOptions:
-    """What to replay and how. ``fresh`` ignores an interrupted run instead of resuming it."""
+    """What to replay and how. ``fresh`` ignores an interrupted run instead of resuming it;
+    ``wait`` waits for an identical send replay running elsewhere instead of refusing,
+    telling ``on_wait`` (a line for people) when the wait begins."""
 
     selection: Selection = field(default_factory=Selection)
     concurrency: int = 4
     update: bool = False
     fresh: bool = False
+    wait: bool = False
+    on_wait: Callable[[str], None] | None = None
     #: Body pointers (RFC 6901) left out of verify's comparison; listed in every report.
     ignore: tuple[str, ...] = ()
 
@@ -175,7 +180,6 @@ async def run_send(
     run; an unfinished run with the same files, target and filters is resumed, skipping
     what it already delivered.
     """
-    summary = ReplaySummary(mode="send", ignored=_ignored(session.settings, options))
     # Read up to the first selected exchange before a run is recorded, so a missing or
     # unreadable recording fails without leaving an empty unfinished run behind.
     exchanges = _exchanges(list(iter_paths(list(paths))), options.selection)
@@ -183,17 +187,39 @@ async def run_send(
     if first is not None:
         exchanges = itertools.chain([first], exchanges)
     store = session.store
-    run_id: int | None = None
-    done: set[str] = set()
-    if store is not None:
-        key = resume_key(paths, session.target, options.selection)
+    if store is None:
+        return await _deliver_all(session, exchanges, options, on_result, None, set())
+    key = resume_key(paths, session.target, options.selection)
+    # The lock makes an identical replay elsewhere refuse (or wait) instead of resuming
+    # this run's unfinished record while it is still delivering.
+    lock = lock_path(store.where, key)
+    async with hold_run(lock, wait=options.wait, on_wait=options.on_wait) as waited:
         previous = None if options.fresh else store.find_run(key)
+        done: set[str] = set()
+        if previous is not None and (previous.finished_at is None or waited):
+            # An interrupted run is resumed; after waiting for a run that finished, its
+            # deliveries are skipped too: the two commands asked for the same sends.
+            done = store.delivered_exchange_keys(previous.id)
         if previous is not None and previous.finished_at is None:
             run_id = previous.id
-            done = store.delivered_exchange_keys(run_id)
         else:
             meta = {"paths": [str(p) for p in paths], "target": session.target.label}
             run_id = store.start_run("replay-send", meta, resume_key=key)
+        summary = await _deliver_all(session, exchanges, options, on_result, run_id, done)
+        store.finish_run(run_id, summary.to_json())
+    return summary
+
+
+async def _deliver_all(
+    session: DeliverySession,
+    exchanges: Iterator[tuple[str, Exchange]],
+    options: ReplayOptions,
+    on_result: OnResult,
+    run_id: int | None,
+    done: set[str],
+) -> ReplaySummary:
+    """Deliver ``exchanges`` with ``options.concurrency`` workers, skipping ``done``."""
+    summary = ReplaySummary(mode="send", ignored=_ignored(session.settings, options))
 
     async def handle(source: str, exchange: Exchange) -> None:
         if not exchange.event:
@@ -207,7 +233,7 @@ async def run_send(
                 _event_name(exchange),
                 "skip",
                 source,
-                message="already delivered by the interrupted run",
+                message="already delivered by an earlier run of this replay",
             )
         else:
             result = await _send_one(session, exchange, source, run_id)
@@ -236,8 +262,6 @@ async def run_send(
     finally:
         for task in tasks:
             task.cancel()
-    if store is not None and run_id is not None:
-        store.finish_run(run_id, summary.to_json())
     return summary
 
 

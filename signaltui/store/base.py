@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -42,6 +42,8 @@ class StoreBase:
         self.busy_timeout = busy_timeout
         self.clock = clock
         self._lock = threading.RLock()
+        #: Credential values masked in every delivery stored (see :meth:`add_secrets`).
+        self.secrets: tuple[str, ...] = ()
         try:
             with self._guard():
                 migrate(db, where)
@@ -69,6 +71,15 @@ class StoreBase:
     def memory(cls: type[S], *, clock: times.Clock = times.system_clock) -> S:
         """A fresh private in-memory store."""
         return cls(connect_memory(), ":memory:", clock=clock)
+
+    def add_secrets(self, values: Iterable[str]) -> None:
+        """Also mask ``values`` (credentials in use), in every encoding, in what is stored.
+
+        A target may echo a credential back (Close's ``Basic`` header in a body, an API
+        key in an error text); the delivery layer masks only the headers it sent.
+        """
+        with self._lock:
+            self.secrets = tuple(dict.fromkeys((*self.secrets, *(v for v in values if v))))
 
     def close(self) -> None:
         """Close the connection; the store cannot be used afterwards."""

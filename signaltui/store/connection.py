@@ -6,7 +6,9 @@ what went wrong, which file, and what to do, and never shows a traceback.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,13 +26,22 @@ CACHE_KIB = 65536
 _HINT_OTHER_DB = "point --db / SIGNALTUI_DB at another file"
 
 
-def translate(exc: sqlite3.Error, where: str, busy_timeout: float) -> StoreError:
-    """The :class:`StoreError` a person should see for the sqlite3 error ``exc``."""
+def translate(
+    exc: sqlite3.Error, where: str, busy_timeout: float, waited: float | None = None
+) -> StoreError:
+    """The :class:`StoreError` a person should see for the sqlite3 error ``exc``.
+
+    ``waited`` is how long the failed operation actually ran, in seconds: SQLite gives
+    up before the busy timeout when waiting could never succeed, so the message says
+    what really happened.
+    """
     text = str(exc)
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:
+        spent = busy_timeout if waited is None else waited
         return StoreError(
-            f"the store is locked by another process (waited {busy_timeout:g}s)",
+            f"the store is locked by another process (waited {spent:.1f}s of a "
+            f"{busy_timeout:g}s busy timeout)",
             where=where,
             hint="close the other signaltui (or program) using this file and retry, or "
             + _HINT_OTHER_DB,
@@ -60,10 +71,24 @@ def translate(exc: sqlite3.Error, where: str, busy_timeout: float) -> StoreError
 @contextmanager
 def guarded(where: str, busy_timeout: float) -> Iterator[None]:
     """Run a block, re-raising any sqlite3 error as a :class:`StoreError`."""
+    started = time.monotonic()
     try:
         yield
     except sqlite3.Error as exc:
-        raise translate(exc, where, busy_timeout) from exc
+        raise translate(exc, where, busy_timeout, time.monotonic() - started) from exc
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists: the store holds lead PII.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the database file's permissions, so
+    they are private too.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # an existing store keeps the mode its owner gave it
+    os.close(fd)
 
 
 def connect_file(path: Path, busy_timeout: float) -> Database:
@@ -83,7 +108,16 @@ def connect_file(path: Path, busy_timeout: float) -> Database:
             where=str(path.parent),
             hint="check the path and your permissions, or " + _HINT_OTHER_DB,
         ) from exc
+    try:
+        create_private(path)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the store file ({exc.strerror or exc})",
+            where=where,
+            hint="check that you may write in its folder, or " + _HINT_OTHER_DB,
+        ) from exc
     conn: sqlite3.Connection | None = None
+    started = time.monotonic()
     try:
         # check_same_thread=False: the TUI may call the store from worker threads; the
         # Store serialises access with its own lock.
@@ -102,7 +136,7 @@ def connect_file(path: Path, busy_timeout: float) -> Database:
     except sqlite3.Error as exc:
         if conn is not None:
             conn.close()
-        raise translate(exc, where, busy_timeout) from exc
+        raise translate(exc, where, busy_timeout, time.monotonic() - started) from exc
 
 
 def connect_memory() -> Database:

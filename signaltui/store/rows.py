@@ -18,6 +18,8 @@ from signaltui.delivery.outcomes import (
     RecordedRequest,
     RecordedResponse,
 )
+from signaltui.errors import InputError
+from signaltui.limits import json_depth_exceeds, may_be_too_deep, too_deep_message
 from signaltui.store import redact
 from signaltui.store.jsontext import body_json, dumps, headers_json, loads, request_head
 
@@ -93,6 +95,7 @@ def event_values(
     email, name, company = identity(merged)
     raw = dumps(event)
     merged_json = raw if merged is event else dumps(merged)
+    _refuse_too_deep(raw, event, merged_json, merged)
     return (
         event_id,
         _text(merged.get("messageId", event.get("messageId"))),
@@ -108,6 +111,21 @@ def event_values(
         # Since v5 an event merged into nothing new is not stored twice (see merged_from).
         SAME_AS_RAW if merged_json == raw else merged_json,
     )
+
+
+def _refuse_too_deep(raw: str, event: Any, merged_json: str, merged: Any) -> None:
+    """Refuse an event past the depth limit the event reader also applies.
+
+    Stored events are read back as models and dumped again by pydantic, which gives up
+    past 255 levels; one shared limit keeps what is stored readable.
+    """
+    for text, value in ((raw, event), (merged_json, merged)):
+        if may_be_too_deep(text) and json_depth_exceeds(value):
+            raise InputError(
+                too_deep_message("the event"),
+                where="store",
+                hint="the event reader refuses such events; flatten the event",
+            )
 
 
 def merged_from(raw_json: str, merged_json: str) -> Any:

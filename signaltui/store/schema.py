@@ -206,9 +206,34 @@ def schema_version(db: Database) -> int:
 def migrate(db: Database, where: str, *, target: int = LATEST_VERSION) -> int:
     """Bring ``db`` up to version ``target`` step by step; return the version reached.
 
+    Each step runs in its own ``BEGIN IMMEDIATE`` transaction and re-reads the version
+    inside it: when several processes open a fresh file at once, one migrates and the
+    others wait for it (up to the busy timeout) and then find nothing left to do. A
+    deferred transaction would instead fail at once when two readers both try to write.
+
     Raises :class:`StoreError` for a database newer than this code knows, or for a
     version-0 database that already holds tables of its own (someone else's file).
     """
+    current = _checked_version(db, where)
+    while current < target:
+        conn = db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = _checked_version(db, where)
+            if current < target:
+                MIGRATIONS[current](db)
+                current += 1
+                # user_version is transactional, so the step and its number commit together.
+                db.execute(f"PRAGMA user_version = {current}")
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.execute("COMMIT")
+    return current
+
+
+def _checked_version(db: Database, where: str) -> int:
+    """The schema version, after refusing files this code must not migrate."""
     current = schema_version(db)
     if current > LATEST_VERSION:
         raise StoreError(
@@ -226,9 +251,4 @@ def migrate(db: Database, where: str, *, target: int = LATEST_VERSION) -> int:
                 where=where,
                 hint="point --db / SIGNALTUI_DB at a new or existing signaltui store",
             )
-    for version in range(current + 1, target + 1):
-        with db.atomic():
-            MIGRATIONS[version - 1](db)
-            # user_version is transactional, so the step and its number commit together.
-            db.execute(f"PRAGMA user_version = {version}")
-    return max(current, target)
+    return current

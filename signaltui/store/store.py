@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from signaltui.delivery.outcomes import DeliveryResult
 from signaltui.errors import InputError
+from signaltui.recordings.redact import scrub_json, scrub_result
 from signaltui.store import queries, rows, runs, times
 from signaltui.store.base import StoreBase
 from signaltui.store.models import DeliveryDetail, DeliveryRow, EventRow, RunRow, StoreItem
@@ -58,7 +59,8 @@ class Store(StoreBase):
         ``trace``, optionally ``request``). ``created_at`` defaults to the first
         attempt's start, else now; ``finished_at`` to now.
         """
-        safe = rows.safe_decision(decision)
+        safe = self._scrubbed_decision(rows.safe_decision(decision))
+        result = scrub_result(result, self.secrets)
         with self._write():
             delivery_id = self._next_id("deliveries")
             self._insert_delivery(
@@ -128,12 +130,13 @@ class Store(StoreBase):
                 received = times.normalize(item.received_at, field="received_at")
                 events.append(rows.event_values(event_id, item.event, item.merged, received))
                 if item.result is not None:
-                    result = item.result
+                    result = scrub_result(item.result, self.secrets)
                     started = result.attempts[0].started_at if result.attempts else None
                     created = times.normalize(item.created_at or started or received)
                     finished = times.normalize(item.finished_at or created)
                     delivery, tries = rows.delivery_rows(
-                        delivery_id, event_id, rows.safe_decision(item.decision), result,
+                        delivery_id, event_id,
+                        self._scrubbed_decision(rows.safe_decision(item.decision)), result,
                         mode=item.mode, run_id=item.run_id, replay_of=item.replay_of,
                         exchange_key=item.exchange_key, created_at=created, finished_at=finished,
                     )  # fmt: skip
@@ -145,6 +148,9 @@ class Store(StoreBase):
             self._insert("deliveries", rows.DELIVERY_COLUMNS, deliveries)
             self._insert("attempts", rows.ATTEMPT_COLUMNS, attempts)
         return len(batch)
+
+    def _scrubbed_decision(self, decision: dict[str, Any]) -> dict[str, Any]:
+        return scrub_json(decision, self.secrets)
 
     # -- reading ----------------------------------------------------------------------
 

@@ -11,25 +11,28 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, TabbedContent
+from textual.widgets import Footer, Header, Static, TabbedContent
 
 from signaltui.config import Settings
+from signaltui.core.decision import Decision
 from signaltui.core.events import parse_event
 from signaltui.errors import SignaltuiError
 from signaltui.mock import create_app
 from signaltui.store import Store
+from signaltui.tui.help import widget_help
 from signaltui.tui.mocks import MockServer
 from signaltui.tui.render import decide_all
-from signaltui.tui.samples import load_event_file, sample_event, save_event_file
+from signaltui.tui.samples import event_choices, sample_event, save_event_file
 from signaltui.tui.screens.compose import ComposePane
 from signaltui.tui.screens.history import HistoryPane
 from signaltui.tui.screens.mocks import MocksPane
-from signaltui.tui.screens.modals import HelpScreen, PathDialog
+from signaltui.tui.screens.modals import ConfirmScreen, EventPicker, HelpScreen, PathDialog
 from signaltui.tui.screens.preview import PreviewPane
 from signaltui.tui.screens.replay import ReplayPane
 from signaltui.tui.screens.send import SendPane
 from signaltui.tui.screens.settings import SettingsPane
 from signaltui.tui.sessions import SessionPool
+from signaltui.tui.settings_model import config_file
 from signaltui.tui.tabs import TAB_FOCUS, TABS, LazyTabs, holder_id
 
 __all__ = ["TABS", "SignalApp"]
@@ -52,6 +55,8 @@ class SignalApp(App[None]):
     """Compose → preview → send → history → replay, over the one signaltui core."""
 
     CSS_PATH = "app.tcss"
+    #: The screen's class by terminal width: below 110 columns panes stack (app.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     TITLE = "signaltui"
     SUB_TITLE = "CRM lead delivery sandbox"
     BINDINGS = [
@@ -64,7 +69,8 @@ class SignalApp(App[None]):
         Binding("ctrl+o", "open_event", "Open"),
         Binding("ctrl+s", "save_event", "Save"),
         Binding("ctrl+r", "send", "Send"),
-        Binding("ctrl+y", "copy_curl", "Copy curl"),
+        # Priority: the JSON editor binds ctrl+y to redo (it keeps ctrl+shift+z for that).
+        Binding("ctrl+y", "copy_curl", "Copy curl", priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -77,10 +83,15 @@ class SignalApp(App[None]):
         fixtures: Path | None = None,
         recordings: str = "recordings/",
         preview_delay: float = 0.25,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
+        #: The config file the settings were read from (shown on the Settings tab).
+        self.config_path = config_file(config_path)
         self.event: dict[str, Any] = event or sample_event(fixtures)
+        #: Why the JSON editor's text is not an event (``None``: it is ``self.event``).
+        self.event_error: str | None = None
         self.recordings = recordings
         self.preview_delay = preview_delay
         self._store_error: str | None = None
@@ -109,6 +120,8 @@ class SignalApp(App[None]):
         yield Header()
         with TabbedContent(id="main-tabs"):
             yield from self.tabs.holders()
+        # Outside the tabs, so every tab shows it while the JSON editor is invalid.
+        yield Static(id="event-error")
         yield Footer()
 
     async def on_tabbed_content_tab_activated(self, message: TabbedContent.TabActivated) -> None:
@@ -135,6 +148,7 @@ class SignalApp(App[None]):
         return self.query_one(kind)
 
     def on_mount(self) -> None:
+        self.query_one("#event-error").display = False
         if self._store_error:
             self.notify(
                 f"{self._store_error}\nHistory is off for this session.",
@@ -152,29 +166,73 @@ class SignalApp(App[None]):
 
     def on_compose_pane_event_edited(self, message: ComposePane.EventEdited) -> None:
         self.event = message.event
+        self._set_event_error(None)
+        self._schedule_refresh()
+
+    def on_compose_pane_event_invalid(self, message: ComposePane.EventInvalid) -> None:
+        self._set_event_error(message.error)  # at once: a send right after is refused
+        self._schedule_refresh()
+
+    def _schedule_refresh(self) -> None:
         if self._preview_timer is not None:
             self._preview_timer.stop()
         # Debounced: typing a name should not re-plan three CRMs on every key.
         self._preview_timer = self.set_timer(self.preview_delay, self.refresh_preview)
 
-    def refresh_preview(self) -> None:
-        """Re-plan the current event for every CRM and show it (if the tab is built)."""
-        preview = self.built_pane(PreviewPane)
-        if preview is not None:
-            self.show_preview(preview)
+    def _set_event_error(self, error: str | None) -> None:
+        self.event_error = error
+        banner = self.query_one("#event-error", Static)
+        banner.display = error is not None
+        if error is not None:
+            # The first line (what and where); the hint is in the refusal's notification.
+            banner.update(
+                f"⚠ {error.splitlines()[0]}\nPreview and verdicts show the last valid "
+                "event; send, copy and save are refused until the JSON is fixed."
+            )
 
-    def show_preview(self, preview: PreviewPane) -> None:
-        """Plan the current event for every CRM into ``preview``."""
+    def refuse_invalid(self, what: str) -> bool:
+        """Notify and return ``True`` when the JSON editor's text is not a valid event."""
+        if self.event_error is None:
+            return False
+        self.notify(self.event_error, title=f"Not {what}: invalid JSON", severity="error")
+        return True
+
+    def plan_current(self) -> tuple[dict[str, Decision] | None, str | None]:
+        """Every CRM's decision for the current event, or why it cannot be planned."""
         try:
             event = parse_event(self.event, where="composer")
         except SignaltuiError as error:
-            preview.show_error(error.render())
+            return None, error.render()
+        return decide_all(event, self.settings), None
+
+    def refresh_preview(self) -> None:
+        """Re-plan the current event: Compose's verdicts and the Preview (if built)."""
+        compose = self.built_pane(ComposePane)
+        preview = self.built_pane(PreviewPane)
+        if compose is None and preview is None:
             return
-        preview.show(decide_all(event, self.settings))
+        decisions, error = self.plan_current()
+        if compose is not None:
+            compose.show_plan(decisions, error, stale=self.event_error is not None)
+        if preview is not None:
+            self._show_plan(preview, decisions, error)
+
+    def show_preview(self, preview: PreviewPane) -> None:
+        """Plan the current event for every CRM into ``preview``."""
+        self._show_plan(preview, *self.plan_current())
+
+    def _show_plan(
+        self, preview: PreviewPane, decisions: dict[str, Decision] | None, error: str | None
+    ) -> None:
+        if decisions is None:
+            preview.show_error(error or "")
+        else:
+            preview.show(decisions, stale=self.event_error is not None)
 
     def load_event(self, event: dict[str, Any]) -> None:
         """Put ``event`` into the composer (and so into the preview)."""
         self.event = event  # at once: a re-send right after must send this event
+        self._set_event_error(None)
         self.query_one(ComposePane).set_event(event)
 
     async def resend(self, destination: str) -> None:
@@ -209,7 +267,7 @@ class SignalApp(App[None]):
     # -- actions ------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(widget_help(self, self.focused)))
 
     async def action_show_tab(self, tab: str) -> None:
         # Built before it is shown, so a first visit never flashes an empty tab.
@@ -224,29 +282,58 @@ class SignalApp(App[None]):
 
     def action_open_event(self) -> None:
         def opened(path: str | None) -> None:
-            if path:
-                try:
-                    self.load_event(load_event_file(Path(path).expanduser()))
-                except SignaltuiError as error:
-                    self.notify(error.render(), title="Cannot open", severity="error")
-                else:
-                    self.notify(f"Loaded {path}")
+            if not path:
+                return
+            try:
+                choices, default = event_choices(Path(path).expanduser())
+            except SignaltuiError as error:
+                self.notify(error.render(), title="Cannot open", severity="error")
+                return
+
+            def picked(index: int | None) -> None:
+                if index is not None:
+                    self.load_event(choices[index].event)
+                    self.notify(f"Loaded event {index + 1} of {path}")
+
+            if len(choices) == 1:
+                picked(0)
+                return
+            title = f"{path} holds {len(choices)} events: which one? (identify traits merged)"
+            labels = [choice.label for choice in choices]
+            self.push_screen(EventPicker(title, labels, default), picked)
 
         self.push_screen(PathDialog("Open an event file (JSON or JSON Lines)"), opened)
 
     def action_save_event(self) -> None:
-        def chosen(path: str | None) -> None:
-            if path:
-                try:
-                    save_event_file(Path(path), self.event)
-                except SignaltuiError as error:
-                    self.notify(error.render(), title="Cannot save", severity="error")
-                else:
-                    self.notify(f"Saved {path}")
+        if self.refuse_invalid("saved"):
+            return
+        event = self.event  # the event as it is now, not when the dialogs are answered
+
+        def save(path: Path) -> None:
+            try:
+                save_event_file(path, event)
+            except SignaltuiError as error:
+                self.notify(error.render(), title="Cannot save", severity="error")
+            else:
+                self.notify(f"Saved {path}")
+
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+            path = Path(text).expanduser()
+            if not path.exists():
+                save(path)
+                return
+            question = f"{path} exists. Overwrite it with the composed event?"
+            self.push_screen(
+                ConfirmScreen(question, yes="Overwrite"), lambda yes: save(path) if yes else None
+            )
 
         self.push_screen(PathDialog("Save the event as", "event.json"), chosen)
 
     async def action_copy_curl(self) -> None:
+        if self.refuse_invalid("copied"):
+            return
         command = (await self.pane(PreviewPane)).active_view().curl()
         if command is None:
             self.notify("Nothing to copy: this CRM drops the event.", severity="warning")

@@ -7,8 +7,10 @@ from pathlib import Path
 from signaltui.config import Settings
 
 
-def launch(settings: Settings) -> None:
+def launch(settings: Settings, config_path: Path | None = None) -> None:
     """Build and run the TUI: store at ``settings.db``, in-process mock, sample event.
+
+    ``config_path``: the ``--config`` given, shown on the Settings tab.
 
     Textual is imported here, not at module level, so the CLI stays light.
     """
@@ -16,7 +18,9 @@ def launch(settings: Settings) -> None:
     from signaltui.tui.samples import find_fixtures
 
     fixtures = find_fixtures()
-    SignalApp(settings, fixtures=fixtures, recordings=default_recordings()).run()
+    SignalApp(
+        settings, fixtures=fixtures, recordings=default_recordings(), config_path=config_path
+    ).run()
 
 
 def default_recordings(cwd: Path | None = None) -> str:

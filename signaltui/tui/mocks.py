@@ -8,29 +8,57 @@ from typing import Any
 
 from signaltui.config import Credentials
 from signaltui.core.request import MASK, redact_headers
-from signaltui.mock import create_app, get_mock_state
+from signaltui.errors import InputError
+from signaltui.mock import FAULT_PROFILES, create_app, get_mock_state
 from signaltui.mock.server import serve_in_thread
 
 
 class MockServer:
-    """A mock CRM server on 127.0.0.1 that can be started and stopped at will."""
+    """A mock CRM server on 127.0.0.1 that can be started and stopped at will.
+
+    It keeps its own fault profile, stopped or running, so a profile chosen for the
+    server is the one it starts with, and never the in-process mock's.
+    """
 
     def __init__(self, credentials: Credentials) -> None:
         self.credentials = credentials
         self.app: Any = None
         self.url: str | None = None
         self._running: AbstractContextManager[str] | None = None
+        self._profile = "none"
 
     @property
     def running(self) -> bool:
         """Whether the server is up."""
         return self._running is not None
 
-    def start(self, profile: str = "none", port: int = 0) -> str:
-        """Start on ``port`` (0: any free one); returns the base URL. Blocks until up."""
+    @property
+    def profile(self) -> str:
+        """The server's fault profile (the one it starts with, while stopped)."""
+        return fault_profile(self.app) if self.running else self._profile
+
+    def set_profile(self, profile: str) -> None:
+        """Use ``profile`` now if running, and from the next start (InputError if unknown)."""
+        if self.running:
+            switch_faults(self.app, profile)
+        elif profile not in FAULT_PROFILES:
+            raise InputError(
+                f"unknown fault profile {profile!r}",
+                where="mock server",
+                hint=f"one of {', '.join(FAULT_PROFILES)}",
+            )
+        self._profile = profile
+
+    def start(self, profile: str | None = None, port: int = 0) -> str:
+        """Start on ``port`` (0: any free one); returns the base URL. Blocks until up.
+
+        ``profile`` (default: :attr:`profile`) becomes the server's profile.
+        """
         if self._running is not None and self.url:
             return self.url
-        self.app = create_app(self.credentials, profile)
+        if profile is not None:
+            self.set_profile(profile)
+        self.app = create_app(self.credentials, self._profile)
         running = serve_in_thread(self.app, port=port)
         self.url = running.__enter__()
         self._running = running

@@ -7,10 +7,11 @@ from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.syntax import Syntax
+from rich.table import Table
 from rich.text import Text
 
 from signaltui.config import Settings
-from signaltui.core.decision import DROP_REASONS, Decision
+from signaltui.core.decision import DROP_REASONS, Decision, TraceEntry
 from signaltui.core.events import Event, resolve_event
 from signaltui.core.plan import plan
 from signaltui.core.request import DESTINATIONS, redact_headers
@@ -30,6 +31,52 @@ def decide_all(event: Event, settings: Settings) -> dict[str, Decision]:
     resolved = resolve_event(event)
     config = settings.mapping_config
     return {destination: plan(resolved, destination, config) for destination in DESTINATIONS}
+
+
+#: How each CRM is named on screen.
+CRM_NAMES = {"apollo": "Apollo", "outreach": "Outreach", "close": "Close"}
+
+
+def drop_words(decision: Decision) -> str:
+    """Why ``decision`` drops the event, in words: its detail, else the reason's meaning."""
+    reason = decision.reason or ""
+    return decision.detail or DROP_REASONS.get(reason) or reason.replace("_", " ")
+
+
+def verdicts_text(decisions: dict[str, Decision], stale: bool = False) -> Text:
+    """One line per CRM: ``Apollo   ✓ deliver`` or ``✗ drop: <why, in words>``.
+
+    ``stale``: the editor holds invalid JSON, so these are the last valid event's.
+    """
+    text = Text()
+    if stale:
+        text.append("last valid event (the JSON is invalid)\n", "italic yellow")
+    for number, (destination, decision) in enumerate(decisions.items()):
+        if number:
+            text.append("\n")
+        text.append(f"{CRM_NAMES.get(destination, destination):<9} ", "bold")
+        if decision.action == "deliver":
+            text.append("✓ deliver", "bold green")
+            if decision.warnings:
+                text.append(f" ({len(decision.warnings)} warning(s))", "yellow")
+        else:
+            text.append("✗ drop", "bold yellow")
+            text.append(f": {drop_words(decision)}")
+    return text
+
+
+def trace_table(trace: list[TraceEntry]) -> Table:
+    """The field trace as a table whose cells wrap, so every column fits any width."""
+    table = Table(expand=True, box=None, pad_edge=False, header_style="bold")
+    table.add_column("field", ratio=2, overflow="fold")
+    table.add_column("source", ratio=3, overflow="fold")
+    table.add_column("rule / why omitted", ratio=3, overflow="fold")
+    for entry in trace:
+        if entry.omitted:
+            table.add_row(entry.field, entry.source, Text(f"✗ omitted: {entry.rule}", "yellow"))
+        else:
+            table.add_row(entry.field, entry.source, entry.rule)
+    return table
 
 
 def json_block(value: Any) -> Syntax:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +43,40 @@ def find_fixtures(cwd: Path | None = None) -> Path | None:
     return next((path for path in candidates if (path / "events").is_dir()), None)
 
 
+@dataclass(frozen=True)
+class EventChoice:
+    """One event of a file, as the composer would load it (stream traits merged)."""
+
+    label: str
+    event: dict[str, Any]
+
+
+def event_choices(path: Path) -> tuple[list[EventChoice], int]:
+    """Every event of a file, and the index of the one to offer first (the last track).
+
+    Each carries the traits earlier identifies gave it, so any one of a JSON Lines
+    stream opens as a self-contained event. Raises :class:`InputError` for a bad file.
+    """
+    resolved = list(resolve_stream(read_events(path)))
+    choices = []
+    for line, item in enumerate(resolved, start=1):
+        event = item.event
+        merged = item.merged_json()
+        email = merged.get("traits", {}).get("email") or "no email"
+        who = event.userId or event.anonymousId or "anonymous"
+        name = f" {event.event}" if event.event else ""
+        choices.append(EventChoice(f"{line}. {event.type}{name} · {email} · {who}", merged))
+    tracks = [number for number, item in enumerate(resolved) if item.event.type == "track"]
+    return choices, (tracks or [len(resolved) - 1])[-1]
+
+
 def load_event_file(path: Path) -> dict[str, Any]:
     """The event a file composes to: its last track event with the stream's traits merged.
 
     A JSON Lines stream (identify, then track) thus opens as one self-contained event.
     """
-    resolved = list(resolve_stream(read_events(path)))
-    tracks = [item for item in resolved if item.event.type == "track"]
-    return (tracks or resolved)[-1].merged_json()
+    choices, default = event_choices(path)
+    return choices[default].event
 
 
 def sample_event(fixtures: Path | None) -> dict[str, Any]:

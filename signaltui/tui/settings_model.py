@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from pydantic import ValidationError
 
-from signaltui.config import Settings
+from signaltui.config import Settings, default_config_path
 from signaltui.core.config import MappingConfig
 from signaltui.core.request import DESTINATIONS
 from signaltui.errors import ConfigError, first_error
@@ -14,6 +17,34 @@ def credential_status(settings: Settings) -> list[tuple[str, bool]]:
     """``(destination, configured)`` per CRM — never the secret itself."""
     credentials = settings.credentials
     return [(d, credentials.configured_for(d)) for d in DESTINATIONS]
+
+
+def config_file(explicit: Path | None, environ: dict[str, str] | None = None) -> Path:
+    """The config file this run reads: ``--config``, else ``SIGNALTUI_CONFIG``, else the default.
+
+    The same order :func:`signaltui.config.load_settings` follows.
+    """
+    env = (os.environ if environ is None else environ).get("SIGNALTUI_CONFIG")
+    return explicit or (Path(env) if env else default_config_path())
+
+
+def shown_path(path: Path, home: Path | None = None) -> str:
+    """``path`` made absolute, with the home folder written ``~`` (shorter on screen)."""
+    absolute = path.expanduser().absolute()
+    home = home or Path.home()
+    try:
+        return "~/" + str(absolute.relative_to(home))
+    except ValueError:
+        return str(absolute)
+
+
+def path_lines(settings: Settings, config: Path) -> list[tuple[str, str, str]]:
+    """``(label, path, state)`` for the store and the config file the session uses."""
+    db = settings.db
+    return [
+        ("store (SQLite)", shown_path(db), "" if db.exists() else "not created yet"),
+        ("config file", shown_path(config), "" if config.exists() else "none: defaults in use"),
+    ]
 
 
 def parse_categories(text: str) -> list[str]:

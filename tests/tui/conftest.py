@@ -17,8 +17,18 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from signaltui.config import Settings, load_settings
+from signaltui.core.events import Event, resolve_event
+from signaltui.core.plan import plan
+from signaltui.delivery.outcomes import (
+    AttemptRecord,
+    DeliveryResult,
+    RecordedRequest,
+    RecordedResponse,
+)
+from signaltui.store import Store
 from signaltui.tui.app import SignalApp
 from signaltui.tui.compose_model import KNOWN_EVENTS
+from signaltui.tui.samples import BUILTIN_SAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = ROOT / "fixtures" / "expected"
@@ -78,6 +88,30 @@ def make_app(settings: Settings, tmp_path: Path) -> Callable[..., SignalApp]:
         return app
 
     return make
+
+
+def seed_store(store: Store, settings: Any) -> None:
+    """One delivered and one rejected Apollo delivery at fixed times."""
+    resolved = resolve_event(Event.model_validate(BUILTIN_SAMPLE))
+    decision = plan(resolved, "apollo", settings.mapping_config)
+    contract = decision.request_contract()
+    assert contract is not None
+    request = RecordedRequest(**contract)
+    for number, (status, outcome) in enumerate(((200, "delivered"), (422, "rejected")), 1):
+        when = f"2026-11-22T10:0{number}:00.000Z"
+        event_id = store.record_event(resolved.event.to_json(), resolved.merged_json(), when)
+        response = RecordedResponse(status=status, body={"ok": status == 200}, latency_ms=12)
+        result = DeliveryResult(
+            destination="apollo",
+            target="mock",
+            outcome=outcome,  # type: ignore[arg-type]
+            request=request,
+            response=response,
+            attempts=[AttemptRecord(number=1, started_at=when, request=request, response=response)],
+        )
+        store.record_delivery(
+            event_id, decision.to_contract(), result, mode="send", created_at=when, finished_at=when
+        )
 
 
 def expected(destination: str) -> Any:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Checkbox, Input, Static, TextArea
+from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
 
 from signaltui.config import load_settings
-from signaltui.tui.screens.modals import PathDialog
+from signaltui.core.events import parse_event
+from signaltui.tui.render import decide_all, drop_words
+from signaltui.tui.screens.modals import ConfirmScreen, EventPicker, PathDialog
 from signaltui.tui.widgets.decision_view import DecisionView
 from tests.tui.conftest import APOLLO_FORM, blank_event, expected, type_into, wait_until
 
@@ -72,17 +74,61 @@ async def test_json_edits_update_the_form_and_keep_unknown_keys(make_app) -> Non
         assert app.event["custom"] == {"kept": True}
 
 
-async def test_invalid_json_shows_an_inline_error_and_keeps_the_event(make_app) -> None:
+async def test_compose_shows_a_live_verdict_per_crm(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
+        verdicts = app.query_one("#verdicts", Static)
+        await wait_until(pilot, lambda: str(verdicts.content).count("✓ deliver") == 3)
+        assert [line.split()[0] for line in str(verdicts.content).splitlines()] == [
+            "Apollo", "Outreach", "Close",
+        ]  # fmt: skip
+        await pilot.click("#f-consent-marketing")  # typing/toggling re-plans (debounced)
+        await wait_until(pilot, lambda: "✗ drop" in str(verdicts.content))
+        # the words are the core's own, from the same planning the Preview shows
+        event = parse_event(app.event, where="test")
+        words = {d: drop_words(x) for d, x in decide_all(event, app.settings).items()}
+        assert "consent not granted" in words["close"]
+        for line in str(verdicts.content).splitlines():
+            crm = line.split()[0].lower()
+            assert line.endswith(f"✗ drop: {words[crm]}")
+        # typing an event name no CRM maps: the reason changes with it
+        await type_into(pilot, "#f-event", "Brochure Downloaded")
+        await wait_until(
+            pilot, lambda: str(verdicts.content).count("'Brochure Downloaded' is not mapped") == 3
+        )
+
+
+async def test_invalid_json_is_shown_on_every_tab_and_refuses_to_send(make_app) -> None:
+    app = make_app()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
         before = app.event
-        app.query_one("#event-json", TextArea).load_text('{"type": "track", "event": ')
-        error = app.query_one("#json-error", Static)
-        await wait_until(pilot, lambda: error.display and "invalid JSON" in str(error.content))
-        assert "line 1" in str(error.content)
+        editor = app.query_one("#event-json", TextArea)
+        good = editor.text
+        editor.load_text('{"type": "track", "event": ')
+        banner = app.query_one("#event-error", Static)
+        await wait_until(pilot, lambda: banner.display and "invalid JSON" in str(banner.content))
+        assert "line 1" in str(banner.content)
         assert app.event == before
-        # the form still shows the last valid event
-        assert app.query_one("#f-trait-firstName", Input).value == "Jane"
+        assert app.query_one("#f-trait-firstName", Input).value == "Jane"  # last valid event
+        for key in ("f3", "f5", "f8"):
+            await pilot.press(key)
+            assert banner.region.height >= 2 and banner.region.bottom <= 23  # on screen
+        preview_error = app.query_one("#preview-error", Static)
+        assert preview_error.display and "last valid event" in str(preview_error.content)
+        await pilot.press("ctrl+r")
+        status = app.query_one("#send-status", Static)
+        await wait_until(pilot, lambda: "Not sent" in str(status.content))
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert copied == []
+        assert app.store is not None and app.store.list_deliveries(limit=5) == []
+        # fixed: the banner goes and a send goes through
+        editor.load_text(good)
+        await wait_until(pilot, lambda: not banner.display)
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: "Sent to mock" in str(status.content))
 
 
 async def test_consent_toggle_drops_the_event(make_app) -> None:
@@ -111,6 +157,8 @@ async def test_copy_as_curl_masks_secrets(make_app, settings, monkeypatch) -> No
     copied: list[str] = []
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
+        # From the JSON editor, which binds ctrl+y to redo itself: the app's key wins.
+        app.query_one("#event-json", TextArea).focus()
         await pilot.press("ctrl+y")  # builds the (never opened) Preview tab first
         assert app.query_one(DecisionView).decision is not None
         assert copied and copied[0].startswith("curl -X POST https://api.apollo.io/api/v1/contacts")
@@ -126,15 +174,42 @@ async def test_open_and_save_event_files(make_app, tmp_path: Path) -> None:
         assert isinstance(app.screen, PathDialog)
         await type_into(pilot, "#path-input", str(source))
         await pilot.press("enter")
+        # two events in the file: the picker offers both, the last track highlighted
+        await wait_until(pilot, lambda: isinstance(app.screen, EventPicker))
+        choices = app.screen.query_one(OptionList)
+        assert choices.option_count == 2 and choices.highlighted == 1
+        await pilot.press("up", "enter")  # take the identify instead
         first = app.query_one("#f-trait-firstName", Input)
         await wait_until(pilot, lambda: first.value == "Tim")
+        assert app.event["type"] == "identify"
+        await pilot.press("ctrl+o")
+        await type_into(pilot, "#path-input", str(source))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, EventPicker))
+        await pilot.press("enter")
         # the identify's traits were merged into the loaded track event
-        assert app.event["event"] == "Demo Requested"
+        await wait_until(pilot, lambda: app.event.get("event") == "Demo Requested")
+        assert app.event["traits"]["firstName"] == "Tim"
         target = tmp_path / "saved.json"
         await pilot.press("ctrl+s")
         await type_into(pilot, "#path-input", str(target))
         await pilot.press("enter")
         await wait_until(pilot, target.exists)
+        assert json.loads(target.read_text())["traits"]["firstName"] == "Tim"
+        # saving over it asks first; cancel keeps the file as it was
+        target.write_text("{}\n")
+        for answer in ("escape", "yes"):
+            await pilot.press("ctrl+s")
+            await type_into(pilot, "#path-input", str(target))
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            if answer == "escape":
+                await pilot.press("escape")
+                await pilot.pause()
+                assert target.read_text() == "{}\n"
+            else:
+                await pilot.click("#yes")
+        await wait_until(pilot, lambda: target.read_text() != "{}\n")
         assert json.loads(target.read_text())["traits"]["firstName"] == "Tim"
 
 

@@ -6,6 +6,7 @@ from textual.widgets import DataTable, RadioButton, Static
 
 from signaltui.store import Store
 from signaltui.tui.screens.detail import DeliveryDetailScreen
+from signaltui.tui.screens.history import COLUMNS
 from signaltui.tui.screens.modals import ConfirmScreen
 from tests.tui.conftest import APOLLO_FORM, blank_event, type_into, wait_until
 
@@ -71,8 +72,8 @@ async def test_failed_delivery_is_shown_in_history_and_resent_after_fixing(
         table = app.query_one("#history-table", DataTable)
         await type_into(pilot, "#history-email", "tim@apollo.io")
         await wait_until(pilot, lambda: table.row_count == 1)
-        assert table.get_row_at(0)[5] == "rejected"
-        assert table.get_row_at(0)[6] == "422"
+        row = dict(zip(COLUMNS, table.get_row_at(0), strict=True))
+        assert (row["outcome"], row["HTTP"]) == ("rejected", "422")
         # re-send it as stored: still rejected, as nothing was fixed yet
         table.focus()
         await pilot.press("enter")

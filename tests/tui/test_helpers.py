@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from signaltui.config import Settings
+from signaltui.config import Settings, default_config_path
 from signaltui.errors import ConfigError, InputError
 from signaltui.replay import Difference, ExchangeResult
 from signaltui.tui.compose_model import (
@@ -17,10 +17,16 @@ from signaltui.tui.compose_model import (
     parse_editor_text,
 )
 from signaltui.tui.curl import to_curl
-from signaltui.tui.mocks import mask_secrets
+from signaltui.tui.mocks import MockServer, mask_secrets
 from signaltui.tui.replay_model import parse_paths, result_detail, result_row
-from signaltui.tui.samples import BUILTIN_SAMPLE, load_event_file, sample_event
-from signaltui.tui.settings_model import apply_edits, credential_status, parse_categories
+from signaltui.tui.samples import BUILTIN_SAMPLE, event_choices, load_event_file, sample_event
+from signaltui.tui.settings_model import (
+    apply_edits,
+    config_file,
+    credential_status,
+    parse_categories,
+    shown_path,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -185,3 +191,32 @@ def test_mask_secrets_masks_credential_fields_and_configured_values() -> None:
     assert shown["query"] == "x=***"
     assert shown["empty"] == {"client_secret": ""}  # nothing to hide: shown as sent
     assert entry["body"]["client_secret"] == "shh-2"  # the journal itself is untouched
+
+
+def test_config_file_follows_the_loaders_order(tmp_path: Path) -> None:
+    given = tmp_path / "given.toml"
+    env = {"SIGNALTUI_CONFIG": str(tmp_path / "env.toml")}
+    assert config_file(given, env) == given
+    assert config_file(None, env) == tmp_path / "env.toml"
+    assert config_file(None, {}) == default_config_path()
+
+
+def test_shown_paths_shorten_the_home_folder(tmp_path: Path) -> None:
+    assert shown_path(tmp_path / "a" / "t.db", home=tmp_path) == "~/a/t.db"
+    assert shown_path(Path("/elsewhere/t.db"), home=tmp_path) == "/elsewhere/t.db"
+
+
+def test_event_choices_offer_every_event_of_a_stream_with_merged_traits() -> None:
+    choices, default = event_choices(ROOT / "fixtures/events/apollo-demo-requested.jsonl")
+    assert [c.label.split(" · ")[0] for c in choices] == ["1. identify", "2. track Demo Requested"]
+    assert default == 1  # the last track, as before the picker
+    assert choices[1].event["traits"]["firstName"] == "Tim"  # the identify's, merged in
+
+
+def test_a_stopped_mock_server_keeps_its_own_profile(settings: Settings) -> None:
+    server = MockServer(settings.credentials)
+    server.set_profile("flaky")
+    assert server.profile == "flaky" and not server.running
+    with pytest.raises(InputError, match="unknown fault profile"):
+        server.set_profile("nonsense")
+    assert server.profile == "flaky"

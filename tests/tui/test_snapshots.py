@@ -1,7 +1,9 @@
-"""Snapshots of each main tab at 120x40 (regenerate with ``--snapshot-update``).
+"""Snapshots of every tab, the help and the delivery detail at 80x24 and 120x40.
 
-Kept deterministic: a temp store seeded with fixed timestamps, the built-in sample
-event, no running server (its port is random), nothing time- or path-dependent shown.
+Regenerate with ``--snapshot-update`` (and look at the SVGs). Kept deterministic: a
+temp store seeded with fixed timestamps, the built-in sample event, no running server
+(its port is random), and HOME at the temp folder so the Settings tab's paths read
+``~/t.db`` on every machine.
 """
 
 from __future__ import annotations
@@ -10,48 +12,30 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import RadioButton
+from textual.widgets import RadioButton, TextArea
 
-from signaltui.core.events import Event, resolve_event
-from signaltui.core.plan import plan
-from signaltui.delivery.outcomes import (
-    AttemptRecord,
-    DeliveryResult,
-    RecordedRequest,
-    RecordedResponse,
-)
 from signaltui.store import Store
-from signaltui.tui.samples import BUILTIN_SAMPLE
+from tests.tui.conftest import seed_store
 
-SIZE = (120, 40)
-
-
-def seed_store(store: Store, settings: Any) -> None:
-    """One delivered and one rejected Apollo delivery at fixed times."""
-    resolved = resolve_event(Event.model_validate(BUILTIN_SAMPLE))
-    decision = plan(resolved, "apollo", settings.mapping_config)
-    contract = decision.request_contract()
-    assert contract is not None
-    request = RecordedRequest(**contract)
-    for number, (status, outcome) in enumerate(((200, "delivered"), (422, "rejected")), 1):
-        when = f"2026-11-22T10:0{number}:00.000Z"
-        event_id = store.record_event(resolved.event.to_json(), resolved.merged_json(), when)
-        response = RecordedResponse(status=status, body={"ok": status == 200}, latency_ms=12)
-        result = DeliveryResult(
-            destination="apollo",
-            target="mock",
-            outcome=outcome,  # type: ignore[arg-type]
-            request=request,
-            response=response,
-            attempts=[AttemptRecord(number=1, started_at=when, request=request, response=response)],
-        )
-        store.record_delivery(
-            event_id, decision.to_contract(), result, mode="send", created_at=when, finished_at=when
-        )
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+SIZE = SIZES["120x40"]
+#: What to press for each screen: a tab's F-key, the help, a stored delivery's detail.
+SCREENS = {
+    "compose": (),
+    "preview": ("f3",),
+    "send": ("f4",),
+    "history": ("f5",),
+    "replay": ("f6",),
+    "mocks": ("f7",),
+    "settings": ("f8",),
+    "help": ("f1",),
+    "detail": ("f5", "enter"),
+}
 
 
 @pytest.fixture
-def app(make_app, settings):
+def app(make_app, settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
     store = Store.open(settings.db)
     seed_store(store, settings)
     return make_app(store=store)
@@ -66,18 +50,26 @@ async def _settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
-def test_compose(snap_compare, app) -> None:
-    assert snap_compare(app, terminal_size=SIZE, run_before=_settle)
-
-
-@pytest.mark.parametrize("key", ["f3", "f5", "f6", "f7", "f8", "f1"])
-def test_tab(snap_compare, app, key: str) -> None:
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_screen(snap_compare, app, screen: str, size: str) -> None:
     async def show(pilot: Pilot[Any]) -> None:
         await _settle(pilot)
-        await pilot.press(key)
+        for key in SCREENS[screen]:
+            await pilot.press(key)
+            await _settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=show)
+
+
+def test_invalid_json_banner(snap_compare, app) -> None:
+    async def broken(pilot: Pilot[Any]) -> None:
+        await _settle(pilot)
+        pilot.app.query_one("#event-json", TextArea).load_text('{"type": "track", "event": ')
+        await pilot.press("f3")
         await _settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=show)
+    assert snap_compare(app, terminal_size=SIZES["80x24"], run_before=broken)
 
 
 def test_send_live_banner(snap_compare, app) -> None:

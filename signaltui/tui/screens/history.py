@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Select, Static
 
@@ -17,7 +18,8 @@ from signaltui.tui.screens.detail import DeliveryDetailScreen
 if TYPE_CHECKING:
     from signaltui.tui.app import SignalApp
 
-COLUMNS = ("id", "created (UTC)", "destination", "event", "email", "outcome", "HTTP", "target")
+#: Outcome and status come early: on a narrow screen the last columns are off to the right.
+COLUMNS = ("id", "created (UTC)", "CRM", "outcome", "HTTP", "event", "email", "target")
 
 
 def history_row(row: DeliveryRow) -> tuple[str, ...]:
@@ -28,10 +30,10 @@ def history_row(row: DeliveryRow) -> tuple[str, ...]:
         str(row.id),
         when,
         row.destination,
-        row.event or "-",
-        row.email or "-",
         row.outcome,
         status,
+        row.event or "-",
+        row.email or "-",
         row.target,
     )
 
@@ -39,12 +41,24 @@ def history_row(row: DeliveryRow) -> tuple[str, ...]:
 class HistoryPane(Vertical):
     """Lists what the store holds; filters apply as you type."""
 
+    # The filter inputs leave down alone, so it reaches the pane: into the results.
+    BINDINGS = [Binding("down", "focus_results", "Into the results", show=False)]
+
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="toolbar"):
-            yield Input(placeholder="search name, email, company", id="history-search")
-            yield Input(placeholder="email", id="history-email")
-            yield Select([(d, d) for d in DESTINATIONS], prompt="any CRM", id="history-destination")
-            yield Select([(o, o) for o in OUTCOMES], prompt="any outcome", id="history-outcome")
+        with Horizontal(classes="toolbar filters"):
+            yield Input(
+                placeholder="search name, email, company", id="history-search", compact=True
+            )
+            yield Input(placeholder="email", id="history-email", compact=True)
+            yield Select(
+                [(d, d) for d in DESTINATIONS],
+                prompt="any CRM",
+                id="history-destination",
+                compact=True,
+            )
+            yield Select(
+                [(o, o) for o in OUTCOMES], prompt="any outcome", id="history-outcome", compact=True
+            )
             yield Button("Refresh", id="history-refresh", compact=True)
         table: DataTable[str] = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
@@ -61,6 +75,9 @@ class HistoryPane(Vertical):
 
     def on_mount(self) -> None:
         self.refresh_rows()
+
+    def action_focus_results(self) -> None:
+        self.query_one("#history-table", DataTable).focus()
 
     def _filter(self, widget_id: str) -> str | None:
         value = self.query_one(widget_id, Select).value

@@ -36,23 +36,28 @@ class MocksPane(Vertical):
         self._shown: list[tuple[str, ...]] = []
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="toolbar"):
+        with Horizontal(classes="toolbar mock-row"):
+            yield Static("Mock", classes="label")
             yield Select(
                 [("in-process mock", "inproc"), ("mock server", "server")],
                 value="inproc",
                 allow_blank=False,
                 id="mock-which",
+                compact=True,
             )
+            yield Static("Faults", classes="label")
             yield Select(
                 [(name, name) for name in FAULT_PROFILES],
                 value="none",
                 allow_blank=False,
                 id="mock-faults",
+                compact=True,
             )
-            yield Button("Start server", id="mock-server-toggle", variant="success")
-            yield Button("Reset", id="mock-reset")
+        with Horizontal(classes="toolbar mock-row"):
+            yield Button("Start server", id="mock-server-toggle", variant="success", compact=True)
+            yield Button("Reset", id="mock-reset", compact=True)
         yield Static(id="mock-status")
-        with Horizontal():
+        with Horizontal(classes="mock-body"):
             table: DataTable[str] = DataTable(id="mock-journal", cursor_type="row")
             table.add_columns("#", "CRM", "method", "path", "status", "fault")
             yield table
@@ -68,9 +73,13 @@ class MocksPane(Vertical):
         self.refresh_journal()  # built lazily: requests may have arrived already
         self.set_interval(REFRESH_SECONDS, self.refresh_journal)
 
+    def server_chosen(self) -> bool:
+        """Whether the controls act on the mock server (else the in-process mock)."""
+        return self.query_one("#mock-which", Select).value == "server"
+
     def chosen_app(self) -> Any:
         """The mock app the controls act on (``None``: the server is not running)."""
-        if self.query_one("#mock-which", Select).value == "server":
+        if self.server_chosen():
             return self.signal_app.mock_server.app if self.signal_app.mock_server.running else None
         return self.signal_app.mock_app
 
@@ -82,9 +91,9 @@ class MocksPane(Vertical):
         text.append(f"faults {fault_profile(self.signal_app.mock_app)}    ")
         text.append("mock server ", "bold")
         if server.running and server.url:
-            text.append(f"running at {server.url}, faults {fault_profile(server.app)}", "green")
+            text.append(f"running at {server.url}, faults {server.profile}", "green")
         else:
-            text.append("stopped", "dim")
+            text.append(f"stopped (starts with faults {server.profile})", "dim")
         profile = str(self.query_one("#mock-faults", Select).value)
         text.append(f"\n{profile}: {FAULT_PROFILES.get(profile, '')}", "italic")
         self.query_one("#mock-status", Static).update(text)
@@ -110,42 +119,47 @@ class MocksPane(Vertical):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
+        server = self.signal_app.mock_server
         if event.select.id == "mock-which":
             self._clear_journal()
-            app = self.chosen_app()
-            if app is not None:
-                self.query_one("#mock-faults", Select).value = fault_profile(app)
+            profile = server.profile if self.server_chosen() else self._inproc_profile()
+            self.query_one("#mock-faults", Select).value = profile
         elif event.select.id == "mock-faults":
-            app = self.chosen_app()
-            if app is not None:
-                try:
-                    switch_faults(app, str(event.value))
-                except SignaltuiError as error:
-                    self.app.notify(error.render(), title="Mocks", severity="error")
+            # The mock the "Mock" select names, running or not: never the other one.
+            try:
+                if self.server_chosen():
+                    server.set_profile(str(event.value))
+                else:
+                    switch_faults(self.signal_app.mock_app, str(event.value))
+            except SignaltuiError as error:
+                self.app.notify(error.render(), title="Mocks", severity="error")
         self.show_status()
         self.refresh_journal()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "mock-server-toggle":
-            self._toggle_server(str(self.query_one("#mock-faults", Select).value))
+            self._toggle_server()
         elif event.button.id == "mock-reset" and (app := self.chosen_app()) is not None:
             reset_mock(app)
             self._clear_journal()
             self.app.notify("Mock journal and records cleared.")
+
+    def _inproc_profile(self) -> str:
+        return fault_profile(self.signal_app.mock_app)
 
     def _clear_journal(self) -> None:
         self._shown = []
         self.query_one("#mock-journal", DataTable).clear()
 
     @work(thread=True, exclusive=True, group="mock-server", exit_on_error=False)
-    def _toggle_server(self, profile: str) -> None:
+    def _toggle_server(self) -> None:
         server = self.signal_app.mock_server
         try:
             if server.running:
                 server.stop()
                 message = "Mock server stopped."
             else:
-                url = server.start(profile)
+                url = server.start()  # with the server's own profile
                 self.app.call_from_thread(self.signal_app.mock_server_started, url)
                 message = f"Mock server running at {url} (the Send tab's URL target)."
         except (SignaltuiError, OSError, RuntimeError) as error:

@@ -1,23 +1,29 @@
-"""Small modal screens: help (F1), yes/no confirmation, and a path prompt."""
+"""Small modal screens: help (F1), yes/no confirmation, a path prompt, an event picker."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, OptionList, Static
+
+from signaltui.tui.help import WidgetHelp
 
 HELP_TEXT = """\
 [b]signaltui — keys[/b]
 
-  F1         this help                     ctrl+p   command palette
-  F2 … F8    Compose, Preview, Send, History, Replay, Mocks, Settings
-  ctrl+o     open an event file            ctrl+s   save the event to a file
-  ctrl+r     send the event (Send tab target)
-  ctrl+y     copy the previewed request as curl (secrets masked)
-  enter      open the selected delivery (History)
-  tab        next field                    ctrl+q   quit
+  F1       this help                  ctrl+p   command palette
+  F2 … F8  Compose, Preview, Send, History, Replay, Mocks, Settings
+  ctrl+o   open an event file         ctrl+s   save the event to a file
+  ctrl+r   send the event (Send tab target)
+  ctrl+y   copy the previewed request as curl (secrets masked)
+  enter    open the selected delivery (History)
+  down     from a History filter into its rows
+  tab      next field                 ctrl+q   quit
+
+  F1 on a widget: this help starts with that widget's purpose and keys.
 
 [b]Workflow[/b]
   Compose an event (form or JSON) → Preview what each CRM would receive and why →
@@ -28,14 +34,35 @@ Secrets are never shown: headers carry *** in previews, curl commands and histor
 """
 
 
+def focused_text(focused: WidgetHelp) -> Text:
+    """The help section about the focused widget: name, purpose, its keys."""
+    text = Text()
+    text.append("Focused: ", "bold")
+    text.append(focused.name, "bold cyan")
+    if focused.description:
+        text.append(f"\n{focused.description}")
+    for key, description in focused.keys:
+        text.append(f"\n  {key:<12}", "bold")
+        text.append((" " if len(key) >= 12 else "") + description)
+    text.append("\n")
+    return text
+
+
 class HelpScreen(ModalScreen[None]):
-    """Every key binding and the intended workflow."""
+    """Help for the focused widget (given), then every global key and the workflow."""
 
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
 
+    def __init__(self, focused: WidgetHelp | None = None) -> None:
+        super().__init__()
+        self.about = focused
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
-            yield Static(HELP_TEXT)
+            with VerticalScroll(classes="help-body"):
+                if self.about is not None:
+                    yield Static(focused_text(self.about), id="help-focused")
+                yield Static(HELP_TEXT, id="help-global")
             yield Button("Close (esc)", id="close-help", variant="primary")
 
     def on_button_pressed(self) -> None:
@@ -95,6 +122,33 @@ class PathDialog(ModalScreen[str | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         value = self.query_one("#path-input", Input).value.strip()
         self.dismiss(value or None if event.button.id == "ok" else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EventPicker(ModalScreen[int | None]):
+    """Picks one event of a file; dismisses with its index, or ``None`` when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, labels: list[str], highlighted: int = 0) -> None:
+        super().__init__()
+        self.title_text = title
+        self.labels = labels
+        self.highlighted = highlighted
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Static(self.title_text, classes="question")
+            yield OptionList(*self.labels, id="event-choices")
+            yield Static("enter: load it into the composer · esc: cancel", classes="tip")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = self.highlighted
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option_index)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

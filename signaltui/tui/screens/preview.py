@@ -30,10 +30,11 @@ class PreviewPane(Vertical):
         # Built after the composer (lazily): plan the event as it stands now.
         cast("SignalApp", self.app).show_preview(self)
 
-    def show(self, decisions: dict[str, Decision]) -> None:
-        """Render one decision per CRM."""
-        self.query_one("#preview-error", Static).update("")
-        self.query_one("#preview-error").display = False
+    def show(self, decisions: dict[str, Decision], *, stale: bool = False) -> None:
+        """Render one decision per CRM; ``stale``: they are the last valid event's."""
+        error = self.query_one("#preview-error", Static)
+        error.update("This preview is of the last valid event: the JSON editor's is invalid.")
+        error.display = stale
         for destination, decision in decisions.items():
             self.query_one(f"#decision-{destination}", DecisionView).show(decision)
 

@@ -52,6 +52,7 @@ class SendPane(Vertical):
                 id="target-url-input",
                 compact=True,
             )
+        with Horizontal(classes="toolbar send-row"):
             yield Static("CRM", classes="label")
             yield Select(
                 [("all CRMs", "all"), *[(d, d) for d in DESTINATIONS]],
@@ -96,7 +97,14 @@ class SendPane(Vertical):
             self.start_send()
 
     def start_send(self, destinations: Sequence[str] | None = None) -> None:
-        """Send the composed event; live targets ask for confirmation first."""
+        """Send the composed event; live targets ask for confirmation first.
+
+        Refused while the JSON editor holds invalid JSON: the last valid event is not
+        what the person sees in the editor.
+        """
+        if self.signal_app.refuse_invalid("sent"):
+            self.query_one("#send-status", Static).update("Not sent: the event JSON is invalid.")
+            return
         try:
             target = self.target()
         except SignaltuiError as error:

@@ -11,7 +11,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from signaltui.core.request import DESTINATIONS
 from signaltui.errors import SignaltuiError
-from signaltui.tui.settings_model import apply_edits, credential_status
+from signaltui.tui.settings_model import apply_edits, credential_status, path_lines
 
 if TYPE_CHECKING:
     from signaltui.tui.app import SignalApp
@@ -27,6 +27,8 @@ class SettingsPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         settings = self.signal_app.settings
         mapping = settings.mapping_config
+        yield Static("Files", classes="section")
+        yield Static(id="settings-paths")
         yield Static("Credentials (environment or config file)", classes="section")
         yield Static(id="credential-status")
         yield Static(
@@ -62,15 +64,23 @@ class SettingsPane(VerticalScroll):
         """Refresh the read-only parts from the app's current settings."""
         settings = self.signal_app.settings
         text = Text()
-        for destination, configured in credential_status(settings):
-            text.append(f"{destination:<9}")
+        for number, (destination, configured) in enumerate(credential_status(settings)):
+            text.append(("\n" if number else "") + f"{destination:<9}")
             if configured:
                 text.append("configured ✓", "bold green")
             else:
                 text.append("not configured", "yellow")
                 text.append(" — mocks use placeholders; live sends are refused", "dim")
-            text.append("\n")
         self.query_one("#credential-status", Static).update(text)
+        paths = Text()
+        for number, (label, path, state) in enumerate(
+            path_lines(settings, self.signal_app.config_path)
+        ):
+            paths.append(("\n" if number else "") + f"{label:<16}")
+            paths.append(path, "bold")
+            if state:
+                paths.append(f"  ({state})", "dim")
+        self.query_one("#settings-paths", Static).update(paths)
         mapping = settings.mapping_config
         info = Text()
         info.append("in-process mock   the default; no network, nothing leaves the app\n")
@@ -82,7 +92,7 @@ class SettingsPane(VerticalScroll):
             f"delivery          {delivery.max_attempts} attempts, timeout {delivery.timeout:g}s, "
             f"{delivery.rate_limit_per_second:g} req/s\n"
         )
-        info.append(f"store             {settings.db.name}")
+        info.append("store             see Files above")
         self.query_one("#target-info", Static).update(info)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

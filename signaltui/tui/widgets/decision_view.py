@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from signaltui.core.decision import Decision
 from signaltui.tui.curl import to_curl
-from signaltui.tui.render import request_view, verdict
+from signaltui.tui.render import request_view, trace_table, verdict
 
 
 class DecisionView(Vertical):
-    """Shows a :class:`Decision`; :meth:`curl` gives its masked curl command."""
+    """Shows a :class:`Decision`; :meth:`curl` gives its masked curl command.
+
+    The request and the trace sit side by side, stacked on a narrow screen; the trace
+    is a wrapping table, so its "why omitted" column is never cut off.
+    """
 
     def __init__(self, destination: str) -> None:
         super().__init__(id=f"decision-{destination}", classes="decision-view")
@@ -21,15 +25,12 @@ class DecisionView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(classes="verdict")
-        with Horizontal():
+        with Horizontal(classes="decision-body"):
             with VerticalScroll(classes="request-pane"):
                 yield Static(classes="request")
                 yield Static(classes="curl")
-            table: DataTable[str] = DataTable(
-                classes="trace", cursor_type="row", zebra_stripes=True
-            )
-            table.add_columns("field", "source", "rule / why omitted")
-            yield table
+            with VerticalScroll(classes="trace-pane"):
+                yield Static(classes="trace")
 
     def show(self, decision: Decision) -> None:
         """Render ``decision``; a shown curl command is cleared as it may be stale."""
@@ -37,11 +38,10 @@ class DecisionView(Vertical):
         self.query_one(".verdict", Static).update(verdict(decision))
         self.query_one(".request", Static).update(request_view(decision.request_contract()))
         self.query_one(".curl", Static).update("")
-        table = self.query_one(".trace", DataTable)
-        table.clear()
-        for entry in decision.trace:
-            rule = f"✗ omitted: {entry.rule}" if entry.omitted else entry.rule
-            table.add_row(entry.field, entry.source, rule)
+        trace = decision.trace
+        self.query_one(".trace", Static).update(
+            trace_table(trace) if trace else "no field trace: nothing would be sent"
+        )
 
     def curl(self) -> str | None:
         """The masked ``curl`` for the shown request (also displayed), or ``None``."""
