@@ -83,11 +83,10 @@ class DeliverySession:
             if self.mock_app is None:
                 self.mock_app = create_app(settings.credentials)
             transport = mock_transport(self.mock_app)
-        # The in-process mock is not a shared service: pacing it only slows people down.
-        pace = rate_limit if rate_limit is not None else target.kind != "mock"
+        # Live CRMs (and other remote URLs) are paced by their documented limits; a mock
+        # on this machine only by what its own rate headers say, which every target obeys.
+        pace = rate_limit if rate_limit is not None else not target.is_loopback
         delivery = settings.delivery
-        if not pace:
-            delivery = delivery.model_copy(update={"rate_limit_per_second": 0.0})
         credentials = settings.credentials
         if not target.is_live:
             credentials = credentials.with_mock_placeholders()
@@ -106,6 +105,7 @@ class DeliverySession:
             transport=transport,
             base_url=base_url,
             token_store=token_store,
+            documented_pacing=pace,
             **(client_options or {}),
         )
 
@@ -151,13 +151,21 @@ class DeliverySession:
         replay_of: str | None = None,
         exchange_key: str | None = None,
         event_id: int | None = None,
+        look_first: bool = False,
     ) -> SentDelivery:
-        """Send ``decision`` (or record its drop) and store event, delivery and attempts."""
+        """Send ``decision`` (or record its drop) and store event, delivery and attempts.
+
+        ``look_first`` asks the CRM whether it already has the lead before sending (for a
+        re-send of a delivery that was deferred or dead-lettered).
+        """
         self.check_live(decision)
         started = utc_now()
         if decision.action == "deliver" and decision.request is not None:
             result = await self._client.deliver(
-                decision.request, decision.destination, target_label=self.target.label
+                decision.request,
+                decision.destination,
+                target_label=self.target.label,
+                look_first=look_first,
             )
         else:
             result = dropped_result(decision, self.target)

@@ -91,6 +91,7 @@ class OAuthServer:
         self.reject_all = False
         self.router.post(f"{base}/oauth/token").mock(side_effect=self.token)
         self.router.post(f"{base}/api/v2/prospects").mock(side_effect=self.prospect)
+        self.router.get(url__startswith=f"{base}/api/v2/prospects?").mock(side_effect=self.search)
 
     @property
     def transport(self) -> httpx.MockTransport:
@@ -117,6 +118,12 @@ class OAuthServer:
             "refresh_token": rotated,
         }
         return httpx.Response(200, json=payload)
+
+    def search(self, request: httpx.Request) -> httpx.Response:
+        bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if bearer not in self.valid_access:
+            return httpx.Response(401, json={"errors": [{"id": "unauthorized"}]})
+        return httpx.Response(200, json={"data": []})
 
     def prospect(self, request: httpx.Request) -> httpx.Response:
         bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
@@ -210,9 +217,10 @@ async def test_token_dying_again_between_retries_is_refreshed_again() -> None:
     async with make_client(server, clock) as client:
         result = await client.deliver(OUTREACH_REQ, "outreach", target_label="live")
     assert result.outcome == "delivered"
-    assert [a.response.status for a in result.attempts if a.response] == [401, 503, 401, 201]
+    sent = [a for a in result.attempts if a.kind == "send"]
+    assert [a.response.status for a in sent if a.response] == [401, 503, 401, 201]
     assert len(server.exchanges) == 3  # first token, then two refreshes
-    assert len(result.attempts) <= SETTINGS.max_attempts + 1
+    assert len(sent) <= SETTINGS.max_attempts + 1
 
 
 async def test_invalid_grant_fails_with_reauthorise_hint() -> None:
