@@ -21,7 +21,7 @@ from signaltui.store.rows import attempt_from, final_exchange, loads, merged_fro
 _DELIVERY_FIELDS = """
 d.id, d.event_id, d.created_at, d.finished_at, d.destination, d.target, d.mode, d.action,
 d.outcome, d.reason, d.hint, d.response_status, d.attempt_count, d.run_id, d.replay_of,
-d.exchange_key, e.event, e.email, e.name, e.company"""
+d.exchange_key, d.retry_at, e.event, e.email, e.name, e.company"""
 _DELIVERY_FROM = " FROM deliveries d JOIN events e ON e.id = d.event_id"
 _DELIVERY_SELECT = "SELECT" + _DELIVERY_FIELDS + _DELIVERY_FROM
 _DETAIL_SELECT = (
