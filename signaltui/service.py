@@ -6,6 +6,7 @@ base URL or an in-process transport once, and every delivery then takes the same
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
@@ -186,3 +187,59 @@ class DeliverySession:
             created_at=started,
         )
         return SentDelivery(decision, result, event_id, delivery_id)
+
+
+@dataclass(frozen=True)
+class DeferredResend:
+    """What :func:`resend_due_deferred` did: the new deliveries and what is left for later."""
+
+    sent: list[SentDelivery]
+    not_due: int
+    next_due: str | None
+    skipped_live: int = 0
+
+
+async def resend_due_deferred(
+    store: Store,
+    session_for: Callable[[Target], DeliverySession],
+    *,
+    now: str | None = None,
+) -> DeferredResend:
+    """Send again every stored deferred delivery whose ``retry_at`` has passed.
+
+    Each goes to its own target, re-planned with today's mapping, looking first (its
+    create may have been applied), stored as a new delivery with ``replay_of`` set to
+    ``delivery-<id>``, so it is sent again only once. Live ones are left to the CLI
+    (``replay --mode send --target live`` asks for confirmation); ``session_for`` gives
+    the session for a mock or URL target.
+    """
+    from signaltui.core.events import Event, resolve_event
+    from signaltui.core.plan import plan
+    from signaltui.targets import parse_target
+
+    moment = now or utc_now()
+    sent: list[SentDelivery] = []
+    not_due, next_due, live = 0, None, 0
+    for row in store.deferred_open():
+        if row.retry_at and row.retry_at > moment:
+            not_due += 1
+            next_due = min(next_due or row.retry_at, row.retry_at)
+            continue
+        target = parse_target(row.target)
+        if target.is_live:
+            live += 1
+            continue
+        session = session_for(target)
+        event = store.get_event(row.event_id)
+        resolved = resolve_event(Event.model_validate(event.merged or event.raw))
+        decision = plan(resolved, row.destination, session.settings.mapping_config)  # type: ignore[arg-type]
+        sent.append(
+            await session.deliver(
+                resolved,
+                decision,
+                replay_of=f"delivery-{row.id}",
+                event_id=row.event_id,
+                look_first=True,
+            )
+        )
+    return DeferredResend(sent, not_due, next_due, live)

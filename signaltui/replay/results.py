@@ -60,6 +60,16 @@ class ReplaySummary:
     changes: Counter[str] = field(default_factory=Counter)
     resumed_skips: int = 0
     updated: int = 0
+    #: Deferred exchanges skipped because their ``retry_at`` has not come yet.
+    not_due: int = 0
+    #: The earliest ``retry_at`` among them (ISO 8601 UTC).
+    next_due: str | None = None
+
+    def add_not_due(self, retry_at: str) -> None:
+        """Count a deferred exchange left for later, keeping the earliest due time."""
+        self.not_due += 1
+        if self.next_due is None or retry_at < self.next_due:
+            self.next_due = retry_at
 
     def add(self, result: ExchangeResult) -> None:
         """Count one result."""
@@ -91,4 +101,6 @@ class ReplaySummary:
             "updated": self.updated,
             "by_destination": {d: dict(c) for d, c in sorted(self.by_destination.items())},
             "changes": dict(self.changes),
+            "not_yet_due": self.not_due,
+            "next_due": self.next_due,
         }

@@ -12,6 +12,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -35,6 +36,19 @@ class ReplayOptions:
     concurrency: int = 4
     update: bool = False
     fresh: bool = False
+    #: The clock deferred exchanges are compared with (injectable for tests).
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+def not_yet_due(exchange: Exchange, now: datetime) -> bool:
+    """A deferred exchange whose ``retry_at`` is still ahead (an unreadable one is due)."""
+    if exchange.outcome != "deferred" or not exchange.retry_at:
+        return False
+    try:
+        due = datetime.fromisoformat(exchange.retry_at.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return (due if due.tzinfo else due.replace(tzinfo=UTC)) > now
 
 
 def _exchanges(files: Sequence[Path], selection: Selection) -> Iterator[tuple[str, Exchange]]:
@@ -172,6 +186,17 @@ async def run_send(
                 source,
                 message="already delivered by the interrupted run",
             )
+        elif not_yet_due(exchange, options.now()):
+            summary.add_not_due(str(exchange.retry_at))
+            result = ExchangeResult(
+                exchange.id,
+                exchange.destination,
+                _event_name(exchange),
+                "skip",
+                source,
+                outcome_before=exchange.outcome,
+                message=f"deferred: not due until {exchange.retry_at}",
+            )
         else:
             result = await _send_one(session, exchange, source, run_id)
         summary.add(result)
@@ -218,8 +243,13 @@ async def _send_one(
         run_id=run_id,
         replay_of=exchange.id,
         exchange_key=exchange.id,
+        # A delivery that ended unfinished may have been created after all: look first.
+        look_first=exchange.outcome in ("deferred", "dead_lettered"),
     )
     result = sent.result
+    message = None if result.ok else (result.reason or result.outcome)
+    if result.outcome == "deferred":
+        message = f"deferred again: due {result.retry_at}"
     return ExchangeResult(
         exchange.id,
         exchange.destination,
@@ -229,6 +259,6 @@ async def _send_one(
         outcome_before=exchange.outcome,
         outcome_after=result.outcome,
         hint=result.hint,
-        message=None if result.ok else (result.reason or result.outcome),
+        message=message,
         delivery_id=sent.delivery_id,
     )

@@ -234,6 +234,20 @@ def get_delivery(db: Database, delivery_id: int) -> DeliveryDetail | None:
     )
 
 
+def deferred_open(db: Database, limit: int) -> list[DeliveryRow]:
+    """Deferred deliveries no later delivery has followed up, soonest due first.
+
+    A follow-up is a delivery whose ``replay_of`` is ``delivery-<id>`` of the deferred one
+    (what :func:`signaltui.service.resend_due_deferred` writes).
+    """
+    sql = (
+        _DELIVERY_SELECT
+        + " WHERE d.outcome = 'deferred' AND NOT EXISTS (SELECT 1 FROM deliveries f"
+        + " WHERE f.replay_of = 'delivery-' || d.id) ORDER BY d.retry_at, d.id LIMIT ?"
+    )
+    return [DeliveryRow.model_validate(row) for row in db.query(sql, [limit])]
+
+
 def exchange_keys(db: Database, run_ids: list[int], outcomes: tuple[str, ...]) -> set[str]:
     """Exchange keys of deliveries in ``run_ids`` that ended with one of ``outcomes``."""
     if not run_ids:

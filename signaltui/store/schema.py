@@ -186,6 +186,11 @@ def _v7_lookups_and_deferred(db: Database) -> None:
         "CREATE INDEX idx_deliveries_deferred_due ON deliveries (retry_at) "
         "WHERE outcome = 'deferred'"
     )
+    # "Was this deferred delivery sent again?" looks a follow-up up by its replay_of.
+    db.execute(
+        "CREATE INDEX idx_deliveries_replay_of ON deliveries (replay_of) "
+        "WHERE replay_of IS NOT NULL"
+    )
 
 
 def index_events(db: Database, first_id: int, last_id: int) -> None:
