@@ -222,10 +222,13 @@ class DeliveryClient:
             return run.result(
                 "dead_lettered", reason, dead_letter_hint(run.destination, retry.kind)
             )
-        if rate_limited and retry.group is not None:
-            self.pacer.block(retry.group, wait)  # concurrent deliveries wait as well
         run.attempts[-1] = run.attempts[-1].model_copy(update={"wait_seconds": wait})
-        await self._sleep(wait)
+        if rate_limited and retry.group is not None:
+            # Hold the whole pacing group, so concurrent deliveries wait as well; the
+            # next attempt's pacing step sleeps it out.
+            self.pacer.block(retry.group, wait)
+        else:
+            await self._sleep(wait)
         return None
 
     async def _last_look(

@@ -5,7 +5,7 @@ failure (the request was written but no answer came back, or a gateway answered 
 503 or 504) a blind re-send can create the lead twice. Each CRM has a read that finds
 a record by the contact's email, and that is asked first:
 
-- Close: ``GET /api/v1/lead/?query=email_address:"…"`` (leads hold contacts with emails);
+- Close: ``GET /api/v1/lead/?query=email:"…"`` (leads hold contacts with emails);
 - Outreach: ``GET /api/v2/prospects?filter[emails]=…`` (JSON:API);
 - Apollo: ``POST /api/v1/contacts/search`` with ``q_keywords`` set to the email.
 
@@ -81,7 +81,7 @@ def lookup_request(destination: str, create: OutboundRequest) -> OutboundRequest
         return None
     base = base_url_of(create.url)
     if destination == "close":
-        query = urlencode({"query": f'email_address:"{email}"'})
+        query = urlencode({"query": f'email:"{email}"'})
         return OutboundRequest("GET", f"{base}/api/v1/lead/?{query}", create.auth, {})
     if destination == "outreach":
         query = urlencode({"filter[emails]": email})

@@ -96,3 +96,13 @@ async def test_service_resends_due_deferred_once(tmp_path: Path, monkeypatch: An
         follow_up = store.get_delivery(done.sent[0].delivery_id or 0)
         assert follow_up.replay_of == f"delivery-{due}"
         assert follow_up.attempts[0].kind == "lookup"
+
+
+def test_send_and_replay_help_say_how_pacing_and_waits_work() -> None:
+    for command in ("send", "replay"):
+        text = " ".join(CliRunner().invoke(main, [command, "--help"]).output.split())
+        assert (
+            "Outreach 10,000/hour per user" in text and "Close per key and endpoint group" in text
+        )
+        assert "a local mock too, is held only as long as its rate headers" in text
+        assert "max_wait (120 s) ends the delivery as deferred" in text

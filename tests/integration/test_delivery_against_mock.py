@@ -84,7 +84,9 @@ async def test_rate_limited_answers_are_retried_after_retry_after(mode):
     assert result.outcome == "delivered"
     assert [a.response.status for a in result.attempts] == [429, 200]
     retry_after = float(result.attempts[0].response.headers["retry-after"])
-    assert sleeps == [retry_after]
+    assert result.attempts[0].wait_seconds == retry_after
+    # Slept once, for what the header said (less the moments already gone by).
+    assert len(sleeps) == 1 and sleeps[0] == pytest.approx(retry_after, abs=0.2)
 
 
 @MODES
@@ -94,9 +96,12 @@ async def test_flaky_server_dead_letters_or_recovers(mode, attempts, outcome):
     async with client_for(app, mode, sleeps, max_attempts=attempts) as client:
         result = await client.deliver(request_for("close"), "close", target_label=mode)
     assert result.outcome == outcome
-    assert len(result.attempts) == attempts
-    assert result.attempts[0].response.status == 503
-    assert result.attempts[1].response is None and result.attempts[1].error
+    sends = [a for a in result.attempts if a.kind == "send"]
+    assert len(sends) == attempts
+    assert sends[0].response.status == 503
+    assert sends[1].response is None and sends[1].error
+    # The 503 and the dropped connection may each have created the lead: looked up.
+    assert result.attempts[1].kind == "lookup"
     if outcome == "dead_lettered":
         assert result.reason and "2 attempts" in result.reason
 

@@ -87,7 +87,7 @@ async def test_the_lookup_query_names_the_email() -> None:
     assert outreach.url.params["filter[emails]"] == EMAIL
     assert outreach.headers["content-type"] == "application/vnd.api+json"
     close = h.lookups["close"].calls.last.request
-    assert close.url.params["query"] == f'email_address:"{EMAIL}"'
+    assert close.url.params["query"] == f'email:"{EMAIL}"'
     apollo = h.lookups["apollo"].calls.last.request
     assert apollo.method == "POST" and b'"q_keywords":"jane@acme.com"' in apollo.content
 
