@@ -29,7 +29,8 @@ class Retry(Exception):
 
     ``ambiguous``: the request may have been applied (its answer was lost). ``wait``: a
     wait known without headers (the Outreach mint throttle). ``group``: the pacing
-    group of the request, so a rate-limit wait can hold the whole group.
+    group of the request, so a rate-limit wait can hold the whole group. ``lookup``: it
+    was a look-up that failed (counted apart from failed sends).
     """
 
     def __init__(
@@ -41,6 +42,7 @@ class Retry(Exception):
         ambiguous: bool = False,
         wait: float | None = None,
         group: str | None = None,
+        lookup: bool = False,
     ):
         super().__init__(kind)
         self.kind = kind
@@ -49,6 +51,7 @@ class Retry(Exception):
         self.ambiguous = ambiguous
         self.wait = wait
         self.group = group
+        self.lookup = lookup
 
 
 class Done(Exception):
@@ -75,11 +78,14 @@ def auth_done(exc: DeliveryError) -> Done:
 class AttemptState:
     """Counters of the client's loop for one delivery.
 
+    ``failures`` counts failed sends and ``lookup_failures`` failed look-ups, each against
+    ``max_attempts``; ``limited`` counts 429s that named their wait (outside both).
     ``unresolved``: a create may have been applied and no look-up has settled it yet;
     ``maybe_applied``: some earlier send of this delivery may have been applied.
     """
 
     failures: int = 0
+    lookup_failures: int = 0
     limited: int = 0
     refreshes: int = 0
     just_refreshed: bool = False

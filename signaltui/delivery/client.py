@@ -15,7 +15,8 @@ Attempt rules:
   are never re-sent blindly: a look-up by the lead's email comes first (see
   :mod:`signaltui.delivery.lookup`). Found: ``delivered`` with a "recovered after a lost
   response" note. An Outreach 422 "email hash has already been taken" to a re-send
-  after such a failure is our own earlier request: ``delivered`` too.
+  after such a failure is our own earlier request: ``delivered`` too. Failed look-ups
+  have a budget of their own (``max_attempts``), so a flaky read does not eat the sends'.
 - An Outreach 401: the access token is refreshed and the request re-sent. The first such
   re-send is recorded but does not use up the retry budget. A 401 to a token just
   minted by a refresh is final.
@@ -192,7 +193,7 @@ class DeliveryClient:
             state.unresolved = state.maybe_applied = True
         now = self._wall_clock()
         wait, from_server = next_wait(
-            failures=state.failures + 1,
+            failures=state.failures + state.lookup_failures + 1,
             status=retry.status,
             headers=retry.headers,
             now=now,
@@ -205,6 +206,8 @@ class DeliveryClient:
         rate_limited = retry.status == 429 and from_server
         if rate_limited:
             state.limited += 1
+        elif retry.lookup:
+            state.lookup_failures += 1
         else:
             state.failures += 1
         if wait > self.settings.max_wait or state.limited >= MAX_RATE_LIMITED:
@@ -213,7 +216,8 @@ class DeliveryClient:
             retry_at = iso_utc(now + wait)
             hint = deferred_hint(run.destination, wait, retry_at, self.settings.max_wait)
             return run.result("deferred", f"{retry.kind}: wait {wait:.0f}s", hint, retry_at)
-        if state.failures >= self.settings.max_attempts:
+        budget = self.settings.max_attempts
+        if state.failures >= budget or state.lookup_failures >= budget:
             if (found := await self._last_look(run, state, lookup)) is not None:
                 return found
             reason = f"{retry.kind} after {run.sends()} attempts"
@@ -281,7 +285,9 @@ class DeliveryClient:
         except SendFailure as failure:
             run.attempts.append(record.model_copy(update={"error": failure.message}))
             if failure.retryable:
-                ambiguous = kind == "send" and is_ambiguous_error(failure.__cause__)
+                if kind == "lookup":
+                    raise Retry(f"lookup_{failure.kind}", lookup=True) from failure
+                ambiguous = is_ambiguous_error(failure.__cause__)
                 raise Retry(failure.kind, ambiguous=ambiguous) from failure
             raise Done("failed", failure.kind, failure.hint) from failure
         run.attempts.append(
@@ -326,7 +332,9 @@ class DeliveryClient:
                 await self._refresh_after_401(run, bearer)
                 continue
             if is_retryable_status(status):
-                raise Retry(f"lookup_http_{status}", status, response.headers, group=group)
+                raise Retry(
+                    f"lookup_http_{status}", status, response.headers, group=group, lookup=True
+                )
             if 200 <= status <= 299:
                 email = run.email()
                 found = found_id(run.destination, email, run.last_body())
