@@ -106,3 +106,17 @@ def test_send_and_replay_help_say_how_pacing_and_waits_work() -> None:
         )
         assert "a local mock too, is held only as long as its rate headers" in text
         assert "max_wait (120 s) ends the delivery as deferred" in text
+
+
+def test_recordings_export_of_deferred_keeps_retry_at(tmp_path: Path, monkeypatch: Any) -> None:
+    db = tmp_path / "e.db"
+    monkeypatch.setenv("SIGNALTUI_DB", str(db))
+    with Store.open(db) as store:
+        _store_deferred(store, "mock", FUTURE)
+    out = tmp_path / "deferred.jsonl"
+    run = CliRunner().invoke(
+        main, ["recordings", "export", "--outcome", "deferred", "-o", str(out)]
+    )
+    assert run.exit_code == 0, run.output
+    [exchange] = [e for _, e in iter_exchanges(out)]
+    assert (exchange.outcome, exchange.retry_at) == ("deferred", FUTURE)

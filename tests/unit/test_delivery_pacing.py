@@ -135,3 +135,20 @@ async def test_a_normal_run_mints_once() -> None:
         for _ in range(25):
             await client.deliver(REQUESTS["outreach"], "outreach", target_label="live")
     assert mint.call_count == 1
+
+
+async def test_sessions_pace_remote_targets_only(tmp_path) -> None:
+    from signaltui.config import load_settings
+    from signaltui.service import DeliverySession
+
+    settings = load_settings(db=tmp_path / "p.db", token_file=tmp_path / "t.json")
+    paced = {}
+    for target in ("mock", "http://127.0.0.1:8765", "https://crm-proxy.example.com", "live"):
+        async with DeliverySession(settings, parse_target(target)) as session:
+            paced[target] = session._client.pacer.documented
+    assert paced == {
+        "mock": False,
+        "http://127.0.0.1:8765": False,
+        "https://crm-proxy.example.com": True,
+        "live": True,
+    }
