@@ -31,10 +31,13 @@ class Target:
     @property
     def is_loopback(self) -> bool:
         """True for the in-process mock and URLs on this machine (127.x, ::1, localhost)."""
-        if self.kind == "mock":
-            return True
-        host = (urlsplit(self.base_url or "").hostname or "").lower()
-        return host in ("localhost", "::1") or host.startswith("127.")
+        return self.kind == "mock" or is_loopback_url(self.base_url or "")
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` points at this machine (127.x, ::1, localhost)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def parse_target(value: str) -> Target:

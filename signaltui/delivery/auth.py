@@ -24,6 +24,7 @@ from signaltui.config import Credentials
 from signaltui.core.request import OutboundRequest, auth_headers
 from signaltui.delivery.tokenstore import StoredToken, TokenStore, seed_fingerprint
 from signaltui.errors import DeliveryError
+from signaltui.targets import is_loopback_url
 
 #: Refresh this many seconds before the access token's stated expiry (clock skew, latency).
 DEFAULT_LEEWAY = 60.0
@@ -65,6 +66,15 @@ class AuthError(DeliveryError):
         self.retryable = retryable
         self.headers = headers or {}
         self.wait = wait
+
+
+#: What to do when a mock on this machine refuses the stored refresh token.
+MOCK_INVALID_GRANT_HINT = (
+    "this is a local mock, not a real Outreach app: nothing needs re-authorising. The "
+    "mock no longer knows the cached refresh token (a restart with strict rotation?): "
+    "delete the token cache (the token_file setting) to start again from the configured "
+    "token, or POST /__mock/reset"
+)
 
 
 def base_url_of(url: str) -> str:
@@ -202,6 +212,10 @@ class OutreachTokenManager:
         if response.status_code in (200, 201) and isinstance(payload, dict):
             return self._accept(base_url, current, payload)
         error = _exchange_error(response, payload)
+        if error.reason == "invalid_grant" and is_loopback_url(base_url):
+            # A mock, not a real app: nothing to re-authorise, so say how to start its
+            # token chain again.
+            error.hint = MOCK_INVALID_GRANT_HINT
         if response.status_code == 429 and self._mint_interval > 0:
             error.wait = self._throttle_left()  # "Retry later": the throttle's own minute
         raise error

@@ -319,3 +319,17 @@ async def test_tokens_are_kept_apart_per_base_url() -> None:
     assert len(mock.exchanges) == 1 and len(live.exchanges) == 1
     assert mock.bearers == ["access-1"] and live.bearers == ["access-1"]
     assert set(store.entries) == {mock_base, OUTREACH}
+
+
+async def test_invalid_grant_from_a_local_mock_says_what_to_do_about_a_mock() -> None:
+    base = "http://127.0.0.1:8765"
+    server, clock = OAuthServer(base=base), FakeTime()
+    server.valid_refresh.clear()
+    request = OUTREACH_REQ.with_base_url(base)
+    async with make_client(server, clock) as client:
+        result = await client.deliver(request, "outreach", target_label=base)
+    assert result.outcome == "failed" and result.reason == "invalid_grant"
+    assert "local mock" in (result.hint or "") and "re-authorise the Outreach app" not in (
+        result.hint or ""
+    )
+    assert "token_file" in (result.hint or "")
