@@ -157,7 +157,7 @@ class DeliverySession:
         """Send ``decision`` (or record its drop) and store event, delivery and attempts.
 
         ``look_first`` asks the CRM whether it already has the lead before sending (for a
-        re-send of a delivery that was deferred or dead-lettered).
+        re-send of a deferred delivery).
         """
         self.check_live(decision)
         started = utc_now()

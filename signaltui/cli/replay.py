@@ -148,9 +148,9 @@ def replay_command(
     exchange to TARGET, stores the new outcome and resumes an interrupted run.
     Exit 0 when all pass, 1 on any difference or failed delivery, 2 for bad input.
 
-    send re-delivers deferred exchanges once their retry_at has passed and reports how
-    many are not yet due (and when the first is); unfinished ones are looked up at the
-    CRM before they are sent again.
+    send re-delivers deferred exchanges once their retry_at has passed (looking each up
+    at the CRM first, as it may exist already) and reports how many are not yet due and
+    when the first one is.
     Pacing follows each CRM's own limits: live sends keep to the documented budgets
     (Apollo 200/min per endpoint, Outreach 10,000/hour per user, Close per key and
     endpoint group); every target, a local mock too, is held only as long as its rate

@@ -150,7 +150,7 @@ class DeliveryClient:
         """Send ``request`` for ``destination``; ``target_label`` is recorded as the target.
 
         ``look_first`` starts with a look-up, for a re-send of a delivery an earlier run
-        left unfinished (deferred or dead-lettered: its create may have been applied).
+        deferred (its create may have been applied before it was).
         """
         if self._base_url:
             request = request.with_base_url(self._base_url)

@@ -243,8 +243,9 @@ async def _send_one(
         run_id=run_id,
         replay_of=exchange.id,
         exchange_key=exchange.id,
-        # A delivery that ended unfinished may have been created after all: look first.
-        look_first=exchange.outcome in ("deferred", "dead_lettered"),
+        # A deferred delivery may have been created before it was deferred: look first.
+        # (A dead letter already had its last look before it was given up.)
+        look_first=exchange.outcome == "deferred",
     )
     result = sent.result
     message = None if result.ok else (result.reason or result.outcome)
