@@ -110,3 +110,12 @@ async def test_bad_maintenance_seconds_is_refused():
             "/__mock/faults", json={"profile": "maintenance", "maintenance_seconds": "soon"}
         )
     assert refused.status_code == 400 and "maintenance_seconds" in refused.json()["error"]
+
+
+async def test_only_applied_creates_count_as_lost_responses():
+    app = create_app(faults="lost-response")
+    async with open_mock_client(app, "in_process") as client:
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.post("/api/v1/lead/", json={"name": ""}, headers=KEYS)  # a 400
+        summary = (await client.get("/__mock/state")).json()["crms"]["close"]
+    assert (summary["records"], summary["lost_responses"]) == (0, 0)
