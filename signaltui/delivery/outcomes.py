@@ -114,8 +114,10 @@ _HINTS: dict[str, dict[int, str]] = {
     },
     "outreach": {
         400: "Outreach refused the request: check the mapped attributes in the preview.",
-        401: "Outreach rejected the access token even after a refresh: check the client id, "
-        "client secret and refresh token, and that the token was not revoked.",
+        401: "Outreach refused a freshly minted access token, though the refresh itself "
+        "succeeded (so the client id, secret and refresh token are fine): the new token "
+        "expired or was revoked before it was used (against a mock: its token-expiry or "
+        "mixed fault profile). Replay the delivery.",
         403: "The Outreach app lacks the prospects.write scope: re-authorise it with "
         "prospects.read and prospects.write.",
         404: "Wrong Outreach path: prospects are created at /api/v2/prospects; check the base URL.",

@@ -147,9 +147,11 @@ class CrmEndpoint:
             await _drop(send, what)
         response = self._answer(request, raw, fault, identity)
         if fault.kind == "lost":
-            # The handler has applied the create; its answer never leaves.
+            # The handler has run (and applied the create, if it accepted it); its answer
+            # never leaves. Only applied creates count as lost responses.
             state.journal.answer(entry, None, "lost-response")
-            state.counters.bump(state.counters.lost_responses, crm or "-")
+            if 200 <= response.status_code < 300:
+                state.counters.bump(state.counters.lost_responses, crm or "-")
             await _drop(send, what)
         label: str | None = None if fault.kind in ("ok", "lost") else fault.kind
         if fault.delay and label is None:
