@@ -269,13 +269,7 @@ def _exchange_error(response: httpx.Response, payload: Any) -> AuthError:
             "refresh token refused by Outreach (invalid_grant)",
             reason="invalid_grant",
             hint="re-authorise the Outreach app (authorization_code flow) and set the new "
-            "refresh token in SIGNALTUI_OUTREACH_REFRESH_TOKEN; it replaces the stored one"
-            if response.url.host == "api.outreach.io"
-            # Not the live API (a signaltui mock or a custom URL): nothing to re-authorise.
-            else "this target is not Outreach's live API (a mock?): set "
-            "SIGNALTUI_OUTREACH_REFRESH_TOKEN to the mock's configured refresh token, or to "
-            "any new value if the mock has none configured (a new value replaces the stored "
-            "token); or run the mock with the same SIGNALTUI_OUTREACH_* settings as the sender",
+            "refresh token in SIGNALTUI_OUTREACH_REFRESH_TOKEN; it replaces the stored one",
         )
     if code == "invalid_client" or status == 401:
         return AuthError(

@@ -19,7 +19,7 @@ _EPILOG = (
     "  Outreach     10,000/hour per user: X-RateLimit-Limit/-Remaining/-Reset (epoch s);\n"
     "               429 rateLimitExceeded + Retry-After; one token mint per minute per app\n"
     "               (429 'Retry later')\n"
-    "  Close        20/second per API key and endpoint group (path + method):\n"
+    "  Close        20/second per API key and endpoint group (path + method), 60 per org:\n"
     "               'RateLimit: limit=20, remaining=N, reset=S'; 429 + Retry-After, no body\n"
     "\n\b\nAdmin paths: GET /__mock/requests?since=SEQ&limit=N (journal, newest 10,000 kept),\n"
     "POST /__mock/reset, GET|POST /__mock/faults, GET|POST /__mock/limits, GET /__mock/state.\n"

@@ -253,9 +253,14 @@ def _window_check(state: MockState, request: Request, group: str, *, forced: boo
     key = f"{offered_key(request) or '-'} {group}"
     window = state.windows.get("close", key, limit, 1.0)
     used = limit + 1 if forced else window.hit(now)
+    # The organization (the mock has one) may make 3x the per-key rate per group.
+    org = state.windows.get("close org", group, 3 * limit, 1.0)
+    org_used = org.used(now) if forced else org.hit(now)
     check = LimitCheck(key=key)
     if used > limit:
         check.exhausted, check.family = window, "second"
+    elif org_used > org.limit:
+        check.exhausted, check.family = org, "second"
     remaining, reset = max(0, limit - used), window.reset_in(now)
     check.headers = {"ratelimit": f"limit={limit}, remaining={remaining}, reset={reset}"}
     return check

@@ -120,6 +120,17 @@ async def test_close_limits_each_key_and_endpoint_group(mode):
     assert other_key.headers["ratelimit"] == "limit=20, remaining=19, reset=1"
 
 
+async def test_close_org_may_make_three_times_the_per_key_rate():
+    app = create_app(clock=FakeClock(), close_limit_per_second=2)
+    async with open_mock_client(app, "in_process") as client:
+        statuses = [
+            (await client.get("/api/v1/me/", headers=close_auth(f"api_{n % 4}"))).status_code
+            for n in range(8)
+        ]
+    # Four keys, two requests each, all within their own limit: the org's 6 run out.
+    assert statuses == [200] * 6 + [429, 429]
+
+
 async def _mint(client: httpx.AsyncClient, client_id: str = "app-1") -> httpx.Response:
     form = {"grant_type": "refresh_token", "refresh_token": "seed", "client_secret": "s"}
     return await client.post("/oauth/token", data={**form, "client_id": client_id})

@@ -150,17 +150,6 @@ async def test_access_tokens_outlive_a_reset():
     assert answer.status_code == 200
 
 
-def test_a_refused_refresh_token_on_a_mock_gets_a_hint_about_the_mock(monkeypatch, tmp_path):
-    # The sender's refresh token is not the one this mock was configured with.
-    monkeypatch.setenv("SIGNALTUI_OUTREACH_CLIENT_ID", "cid")
-    monkeypatch.setenv("SIGNALTUI_OUTREACH_CLIENT_SECRET", "secret")
-    monkeypatch.setenv("SIGNALTUI_OUTREACH_REFRESH_TOKEN", "rt-elsewhere")
-    with serve_in_thread(create_app(CONFIGURED)) as url:
-        output = send_outreach(url, tmp_path, 0)
-    assert "invalid_grant" in output
-    assert "not Outreach's live API" in output and "re-authorise" not in output
-
-
 def test_the_final_outreach_401_hint_names_the_expired_fresh_token():
     from signaltui.delivery.outcomes import classify
 
