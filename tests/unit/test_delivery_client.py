@@ -294,3 +294,18 @@ async def test_rate_limiter_paces_deliveries() -> None:
         for _ in range(4):
             await client.deliver(REQUESTS["apollo"], "apollo", target_label="live")
     assert h.sleeps == [0.5, 0.5]  # a burst of two, then one every half second
+
+
+async def test_a_maintenance_window_longer_than_max_wait_defers() -> None:
+    # Outreach's maintenance 503 names an ISO time; one 30 minutes away is not sat out.
+    h = Harness(max_wait=120.0)
+    when = datetime.fromtimestamp(T0 + 1800, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = {"errors": [{"id": "scheduledServerMaintenance"}]}
+    r = route(h, "outreach").mock(
+        return_value=httpx.Response(503, headers={"Retry-After": when}, json=body)
+    )
+    result = await h.deliver("outreach")
+    assert result.outcome == "deferred" and result.retry_at == "2023-11-14T22:43:20.000Z"
+    assert r.call_count == 1 and h.sleeps == []
+    # The 503 may have come after the create: one look before deferring found nothing.
+    assert [a.kind for a in result.attempts] == ["send", "lookup"]
