@@ -113,12 +113,26 @@ class DeliverySettings(BaseModel):
         "(an Outreach token refresh adds one re-send on top).",
     )
     backoff_base: float = Field(0.5, ge=0, description="First retry delay in seconds (doubles).")
-    backoff_max: float = Field(30.0, ge=0, description="Longest delay between two attempts.")
-    timeout: float = Field(10.0, gt=0, description="Per-request timeout in seconds.")
-    rate_limit_per_second: float = Field(
-        5.0, ge=0, description="Sustained requests/s per destination; 0 switches the limiter off."
+    backoff_max: float = Field(
+        30.0, ge=0, description="Longest delay of our own backoff (when the CRM names no wait)."
     )
-    rate_limit_burst: int = Field(5, ge=1, description="Requests allowed in a burst.")
+    max_wait: float = Field(
+        120.0,
+        ge=0,
+        description="Longest wait the CRM may ask for (Retry-After, rate-limit reset) that a "
+        "delivery sits out; a longer one ends it as deferred, with the time it is due.",
+    )
+    timeout: float = Field(10.0, gt=0, description="Per-request timeout in seconds.")
+    rate_limit_per_second: float | None = Field(
+        None,
+        ge=0,
+        description="Unset: pace live sends by each CRM's documented limits. A number lowers "
+        "every documented rate to at most that many requests/s; 0 switches that pacing off "
+        "(the CRM's rate headers are still obeyed).",
+    )
+    rate_limit_burst: int = Field(
+        5, ge=1, description="Burst allowed when rate_limit_per_second is set."
+    )
 
 
 class ReplaySettings(BaseModel):

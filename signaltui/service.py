@@ -6,6 +6,7 @@ base URL or an in-process transport once, and every delivery then takes the same
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
@@ -84,11 +85,10 @@ class DeliverySession:
             if self.mock_app is None:
                 self.mock_app = create_app(settings.credentials)
             transport = mock_transport(self.mock_app)
-        # The in-process mock is not a shared service: pacing it only slows people down.
-        pace = rate_limit if rate_limit is not None else target.kind != "mock"
+        # Live CRMs (and other remote URLs) are paced by their documented limits; a mock
+        # on this machine only by what its own rate headers say, which every target obeys.
+        pace = rate_limit if rate_limit is not None else not target.is_loopback
         delivery = settings.delivery
-        if not pace:
-            delivery = delivery.model_copy(update={"rate_limit_per_second": 0.0})
         credentials = settings.credentials
         if not target.is_live:
             credentials = credentials.with_mock_placeholders()
@@ -112,6 +112,7 @@ class DeliverySession:
             transport=transport,
             base_url=base_url,
             token_store=token_store,
+            documented_pacing=pace,
             **(client_options or {}),
         )
 
@@ -157,13 +158,21 @@ class DeliverySession:
         replay_of: str | None = None,
         exchange_key: str | None = None,
         event_id: int | None = None,
+        look_first: bool = False,
     ) -> SentDelivery:
-        """Send ``decision`` (or record its drop) and store event, delivery and attempts."""
+        """Send ``decision`` (or record its drop) and store event, delivery and attempts.
+
+        ``look_first`` asks the CRM whether it already has the lead before sending (for a
+        re-send of a deferred delivery).
+        """
         self.check_live(decision)
         started = utc_now()
         if decision.action == "deliver" and decision.request is not None:
             result = await self._client.deliver(
-                decision.request, decision.destination, target_label=self.target.label
+                decision.request,
+                decision.destination,
+                target_label=self.target.label,
+                look_first=look_first,
             )
         else:
             result = dropped_result(decision, self.target)
@@ -185,3 +194,59 @@ class DeliverySession:
             created_at=started,
         )
         return SentDelivery(decision, result, event_id, delivery_id)
+
+
+@dataclass(frozen=True)
+class DeferredResend:
+    """What :func:`resend_due_deferred` did: the new deliveries and what is left for later."""
+
+    sent: list[SentDelivery]
+    not_due: int
+    next_due: str | None
+    skipped_live: int = 0
+
+
+async def resend_due_deferred(
+    store: Store,
+    session_for: Callable[[Target], DeliverySession],
+    *,
+    now: str | None = None,
+) -> DeferredResend:
+    """Send again every stored deferred delivery whose ``retry_at`` has passed.
+
+    Each goes to its own target, re-planned with today's mapping, looking first (its
+    create may have been applied), stored as a new delivery with ``replay_of`` set to
+    ``delivery-<id>``, so it is sent again only once. Live ones are left to the CLI
+    (``replay --mode send --target live`` asks for confirmation); ``session_for`` gives
+    the session for a mock or URL target.
+    """
+    from signaltui.core.events import Event, resolve_event
+    from signaltui.core.plan import plan
+    from signaltui.targets import parse_target
+
+    moment = now or utc_now()
+    sent: list[SentDelivery] = []
+    not_due, next_due, live = 0, None, 0
+    for row in store.deferred_open():
+        if row.retry_at and row.retry_at > moment:
+            not_due += 1
+            next_due = min(next_due or row.retry_at, row.retry_at)
+            continue
+        target = parse_target(row.target)
+        if target.is_live:
+            live += 1
+            continue
+        session = session_for(target)
+        event = store.get_event(row.event_id)
+        resolved = resolve_event(Event.model_validate(event.merged or event.raw))
+        decision = plan(resolved, row.destination, session.settings.mapping_config)  # type: ignore[arg-type]
+        sent.append(
+            await session.deliver(
+                resolved,
+                decision,
+                replay_of=f"delivery-{row.id}",
+                event_id=row.event_id,
+                look_first=True,
+            )
+        )
+    return DeferredResend(sent, not_due, next_due, live)

@@ -28,6 +28,17 @@ class Target:
         """True when requests would reach the real CRMs."""
         return self.kind == "live"
 
+    @property
+    def is_loopback(self) -> bool:
+        """True for the in-process mock and URLs on this machine (127.x, ::1, localhost)."""
+        return self.kind == "mock" or is_loopback_url(self.base_url or "")
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` points at this machine (127.x, ::1, localhost)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
 
 def parse_target(value: str) -> Target:
     """``mock``, ``live``, or an ``http(s)://host[:port]`` base URL."""

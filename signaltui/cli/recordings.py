@@ -44,6 +44,7 @@ def exchange_from_detail(detail: DeliveryDetail) -> Exchange:
             outcome=detail.outcome,
             attempts=detail.attempt_count,
             hint=detail.hint,
+            retry_at=detail.retry_at,
         )
     except ValidationError as exc:
         field, problem = first_error(exc)

@@ -178,6 +178,15 @@ def replay_command(
     Exit 0 when all pass (with --update: once rewritten), 1 on any difference or failed
     delivery or when nothing is selected (unless --allow-empty), 2 for bad input,
     130 when interrupted (Ctrl+C).
+
+    send re-delivers deferred exchanges once their retry_at has passed (looking each up
+    at the CRM first, as it may exist already) and reports how many are not yet due and
+    when the first one is.
+    Pacing follows each CRM's own limits: live sends keep to the documented budgets
+    (Apollo 200/min per endpoint, Outreach 10,000/hour per user, Close per key and
+    endpoint group); every target, a local mock too, is held only as long as its rate
+    headers (RateLimit, X-RateLimit-*, Retry-After) say. A wait longer than
+    [delivery] max_wait (120 s) ends the delivery as deferred, due at retry_at.
     """
     check_mode_flags(ctx, mode)
     selection = Selection(

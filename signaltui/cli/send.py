@@ -155,6 +155,13 @@ def send_command(
 
     Exit 0 when everything was delivered or dropped by design, 1 when any delivery
     failed, 2 for bad input. Live sends are never a default and need --yes or a prompt.
+
+    Pacing follows each CRM's own limits: live sends keep to the documented budgets
+    (Apollo 200/min per endpoint, Outreach 10,000/hour per user, Close per key and
+    endpoint group); every target, a local mock too, is held only as long as its rate
+    headers (RateLimit, X-RateLimit-*, Retry-After) say. A wait longer than
+    [delivery] max_wait (120 s) ends the delivery as deferred, due at retry_at
+    (replay it later with `replay --mode send`).
     """
     destinations = parse_destinations(destination)
 

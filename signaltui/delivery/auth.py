@@ -4,14 +4,16 @@ Apollo and Close are static keys rendered by :func:`signaltui.core.request.auth_
 Outreach needs an access token minted from a refresh token; :class:`OutreachTokenManager`
 mints it, caches it until shortly before it expires, persists the rotated refresh token
 (see :mod:`signaltui.delivery.tokenstore` for the precedence rules) and makes concurrent
-deliveries share one exchange.
+deliveries share one exchange. Outreach lets an app mint about one access token a minute
+and answers ``429 Retry later`` beyond that, so mints against a paced (live) target are
+spaced by :data:`OUTREACH_MINT_INTERVAL`; the cached token means a normal run mints once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,11 +24,14 @@ from signaltui.config import Credentials
 from signaltui.core.request import OutboundRequest, auth_headers
 from signaltui.delivery.tokenstore import StoredToken, TokenStore, seed_fingerprint
 from signaltui.errors import DeliveryError
+from signaltui.targets import is_loopback_url
 
 #: Refresh this many seconds before the access token's stated expiry (clock skew, latency).
 DEFAULT_LEEWAY = 60.0
 #: Outreach access tokens last 2 hours; assumed when a token response omits ``expires_in``.
 DEFAULT_EXPIRES_IN = 7200.0
+#: Outreach mints at most about one access token per minute per app.
+OUTREACH_MINT_INTERVAL = 60.0
 
 _ENV = {
     "apollo_api_key": "SIGNALTUI_APOLLO_API_KEY",
@@ -42,7 +47,8 @@ class AuthError(DeliveryError):
 
     ``reason`` is a short machine code (``missing_credentials``, ``invalid_grant``,
     ``token_http_503``, ``timeout``…). ``retryable`` says whether another attempt may help;
-    ``headers`` are the token endpoint's response headers (for ``Retry-After``), if any.
+    ``headers`` are the token endpoint's response headers (for ``Retry-After``), if any;
+    ``wait`` is how long the mint throttle still holds, when no header says so.
     """
 
     def __init__(
@@ -53,11 +59,22 @@ class AuthError(DeliveryError):
         retryable: bool = False,
         headers: dict[str, str] | None = None,
         hint: str | None = None,
+        wait: float | None = None,
     ) -> None:
         super().__init__(message, hint=hint)
         self.reason = reason
         self.retryable = retryable
         self.headers = headers or {}
+        self.wait = wait
+
+
+#: What to do when a mock on this machine refuses the stored refresh token.
+MOCK_INVALID_GRANT_HINT = (
+    "this is a local mock, not a real Outreach app: nothing needs re-authorising. The "
+    "mock no longer knows the cached refresh token (a restart with strict rotation?): "
+    "delete the token cache (the token_file setting) to start again from the configured "
+    "token, or POST /__mock/reset"
+)
 
 
 def base_url_of(url: str) -> str:
@@ -82,7 +99,8 @@ class OutreachTokenManager:
 
     ``clock`` is wall-clock epoch seconds (expiry times are persisted, so a monotonic
     clock would not do). One :class:`asyncio.Lock` serialises exchanges, so concurrent
-    deliveries that find no valid token trigger a single refresh.
+    deliveries that find no valid token trigger a single refresh. ``mint_interval`` spaces
+    mints (measured on ``monotonic``, slept with ``sleep``); 0 leaves them unpaced.
     """
 
     def __init__(
@@ -96,6 +114,9 @@ class OutreachTokenManager:
         clock: Callable[[], float] = time.time,
         redirect_uri: str | None = None,
         leeway: float = DEFAULT_LEEWAY,
+        mint_interval: float = 0.0,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self._client_id = client_id
         self._client_secret = client_secret
@@ -108,6 +129,10 @@ class OutreachTokenManager:
         self._leeway = leeway
         self._cache: dict[str, StoredToken] = {}
         self._lock = asyncio.Lock()
+        self._mint_interval = mint_interval
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._last_mint: float | None = None
         #: How many token exchanges were made (for diagnostics and tests).
         self.exchanges = 0
 
@@ -150,6 +175,11 @@ class OutreachTokenManager:
     def _is_fresh(self, token: StoredToken) -> bool:
         return token.expires_at is not None and self._clock() < token.expires_at
 
+    def _throttle_left(self) -> float:
+        if self._last_mint is None or self._mint_interval <= 0:
+            return 0.0
+        return max(0.0, self._last_mint + self._mint_interval - self._monotonic())
+
     async def _exchange(
         self, base_url: str, current: StoredToken, *, rejected: str | None = None
     ) -> str:
@@ -166,6 +196,10 @@ class OutreachTokenManager:
             return await self._exchange_now(base_url, current)
 
     async def _exchange_now(self, base_url: str, current: StoredToken) -> str:
+        # Space mints as Outreach asks (held under the locks: one mint at a time anyway).
+        if (left := self._throttle_left()) > 0:
+            await self._sleep(left)
+        self._last_mint = self._monotonic()
         form = {
             "client_id": self._client_id,
             "client_secret": self._client_secret,
@@ -192,7 +226,14 @@ class OutreachTokenManager:
         payload = _json_or_none(response)
         if response.status_code in (200, 201) and isinstance(payload, dict):
             return self._accept(base_url, current, payload)
-        raise _exchange_error(response, payload)
+        error = _exchange_error(response, payload)
+        if error.reason == "invalid_grant" and is_loopback_url(base_url):
+            # A mock, not a real app: nothing to re-authorise, so say how to start its
+            # token chain again.
+            error.hint = MOCK_INVALID_GRANT_HINT
+        if response.status_code == 429 and self._mint_interval > 0:
+            error.wait = self._throttle_left()  # "Retry later": the throttle's own minute
+        raise error
 
     def _accept(self, base_url: str, current: StoredToken, payload: dict[str, Any]) -> str:
         access = payload.get("access_token")
@@ -252,8 +293,9 @@ def _exchange_error(response: httpx.Response, payload: Any) -> AuthError:
             hint="check SIGNALTUI_OUTREACH_CLIENT_ID and SIGNALTUI_OUTREACH_CLIENT_SECRET",
         )
     if status == 429 or status >= 500:
+        text = response.text.strip()[:80] if payload is None else ""
         return AuthError(
-            f"the Outreach token endpoint answered HTTP {status}",
+            f"the Outreach token endpoint answered HTTP {status}" + (f" ({text})" if text else ""),
             reason=f"token_http_{status}",
             retryable=True,
             headers=headers,
@@ -276,11 +318,19 @@ class Authenticator:
         store: TokenStore,
         http: httpx.AsyncClient,
         clock: Callable[[], float] = time.time,
+        mint_interval: float = 0.0,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self._credentials = credentials
         self._store = store
         self._http = http
         self._clock = clock
+        self._mint_options: dict[str, Any] = {
+            "mint_interval": mint_interval,
+            "monotonic": monotonic,
+            "sleep": sleep,
+        }
         self._outreach: OutreachTokenManager | None = None
 
     def outreach(self) -> OutreachTokenManager:
@@ -294,6 +344,7 @@ class Authenticator:
                 store=self._store,
                 http=self._http,
                 clock=self._clock,
+                **self._mint_options,
             )
         return self._outreach
 

@@ -1,18 +1,25 @@
 """The delivery client: send one planned request to a CRM, with auth, pacing and retries.
 
-Live, mock and custom targets differ only in ``base_url`` and ``transport``; the logic
-below never branches on which one it is talking to.
+Live, mock and custom targets differ only in ``base_url``, ``transport`` and whether the
+documented pacing applies; the logic below never branches on which one it talks to.
 
 Attempt rules:
 - 2xx: ``delivered``.
 - 429, 5xx, timeouts, dropped or refused connections, and transient failures of the
-  Outreach token endpoint: retried after a wait (see :mod:`signaltui.delivery.retry`);
-  after ``max_attempts`` such failures the delivery is ``dead_lettered``.
+  Outreach token endpoint: retried after a wait (see :mod:`signaltui.delivery.retry`).
+  A wait the CRM names (Retry-After, a rate-limit reset) is honoured in full up to
+  ``max_wait``; a longer one ends the delivery as ``deferred`` with ``retry_at``. A 429
+  that names its wait does not use up the retry budget (the CRM said when; it is not a
+  failure of the request). After ``max_attempts`` other failures: ``dead_lettered``.
+- Ambiguous failures (the request was written but the answer was lost, or 502/503/504)
+  are never re-sent blindly: a look-up by the lead's email comes first (see
+  :mod:`signaltui.delivery.lookup`). Found: ``delivered`` with a "recovered after a lost
+  response" note. An Outreach 422 "email hash has already been taken" to a re-send
+  after such a failure is our own earlier request: ``delivered`` too. Failed look-ups
+  have a budget of their own (``max_attempts``), so a flaky read does not eat the sends'.
 - An Outreach 401: the access token is refreshed and the request re-sent. The first such
-  re-send is recorded but does not use up the retry budget, so a delivery makes at most
-  ``max_attempts + 1`` requests. A 401 to a token just minted by a refresh is final; a
-  token that dies again later in the delivery (between retries) is refreshed again at
-  the cost of one attempt from the budget.
+  re-send is recorded but does not use up the retry budget. A 401 to a token just
+  minted by a refresh is final.
 - Any other 4xx: ``rejected``. 1xx/3xx, unusable URLs, refused credentials: ``failed``.
 
 Nothing here raises for a delivery problem: every outcome is a :class:`DeliveryResult`
@@ -24,95 +31,37 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from types import TracebackType
 
 import httpx
 
 from signaltui.config import Credentials, DeliverySettings
 from signaltui.core.request import OutboundRequest
-from signaltui.delivery.auth import Authenticator, AuthError
+from signaltui.delivery.attempts import AttemptState, Done, Retry, Run, auth_done
+from signaltui.delivery.auth import OUTREACH_MINT_INTERVAL, Authenticator, AuthError
+from signaltui.delivery.lookup import (
+    AMBIGUOUS_STATUSES,
+    found_id,
+    is_ambiguous_error,
+    lookup_request,
+)
 from signaltui.delivery.outcomes import (
     AttemptRecord,
     DeliveryResult,
-    Outcome,
-    classify,
     dead_letter_hint,
+    deferred_hint,
     is_retryable_status,
 )
-from signaltui.delivery.ratelimit import RateLimiter, Sleeper
+from signaltui.delivery.ratelimit import Pacer, Sleeper, pacing_group
 from signaltui.delivery.retry import next_wait
 from signaltui.delivery.tokenstore import MemoryTokenStore, TokenStore
-from signaltui.delivery.wire import (
-    SendFailure,
-    iso_utc,
-    record_request,
-    record_response,
-    send,
-    wire_headers,
-)
+from signaltui.delivery.wire import SendFailure, iso_utc, record_request, record_response, send
+from signaltui.delivery.wire import wire_headers as _wire_headers
 from signaltui.errors import DeliveryError
 
-
-class _Retry(Exception):
-    """Internal: this attempt failed in a way worth retrying (``kind`` names it)."""
-
-    def __init__(
-        self, kind: str, status: int | None = None, headers: Mapping[str, str] | None = None
-    ):
-        super().__init__(kind)
-        self.kind = kind
-        self.status = status
-        self.headers: Mapping[str, str] = headers if headers is not None else {}
-
-
-class _Done(Exception):
-    """Internal: the delivery ends now with this outcome."""
-
-    def __init__(self, outcome: Outcome, reason: str | None, hint: str | None):
-        super().__init__(outcome)
-        self.outcome: Outcome = outcome
-        self.reason = reason
-        self.hint = hint
-
-
-@dataclass
-class _Run:
-    """The state of one delivery: where it goes and what has happened so far."""
-
-    request: OutboundRequest
-    destination: str
-    target: str
-    attempts: list[AttemptRecord] = field(default_factory=list)
-
-    def finish(self) -> DeliveryResult:
-        """The result decided by the last response's status (it must have one)."""
-        response = self.attempts[-1].response
-        if response is None:  # pragma: no cover - callers only finish after a response
-            raise RuntimeError("finish() without a response")
-        outcome, hint = classify(self.destination, response.status)
-        reason = None if outcome == "delivered" else f"http_{response.status}"
-        return self.result(outcome, reason, hint)
-
-    def result(self, outcome: Outcome, reason: str | None, hint: str | None) -> DeliveryResult:
-        last = self.attempts[-1] if self.attempts else None
-        return DeliveryResult(
-            destination=self.destination,
-            target=self.target,
-            outcome=outcome,
-            reason=reason,
-            hint=hint,
-            request=last.request if last else None,
-            response=last.response if last else None,
-            attempts=self.attempts,
-        )
-
-
-def _auth_done(exc: DeliveryError) -> _Done:
-    reason = exc.reason if isinstance(exc, AuthError) else "token_store_error"
-    hint = f"{exc.message}: {exc.hint}" if exc.hint else exc.message
-    return _Done("failed", reason, hint)
+#: A run of 429s that each name a short wait ends as deferred after this many.
+MAX_RATE_LIMITED = 20
 
 
 class DeliveryClient:
@@ -120,9 +69,10 @@ class DeliveryClient:
 
     ``transport`` is the seam for in-process mocks and tests; ``base_url`` rebases every
     request (a mock server or custom target); ``None`` sends to the request's own URL.
+    ``documented_pacing`` paces by each CRM's published limits and spaces Outreach token
+    mints a minute apart (for live CRMs; a loopback mock is only paced by its headers).
     ``token_store`` keeps Outreach tokens; the default lives in memory only, so callers
-    sending live should pass a :class:`~signaltui.delivery.tokenstore.FileTokenStore` at
-    ``Settings.token_file`` or a rotated refresh token is lost when the process ends.
+    sending live should pass a :class:`~signaltui.delivery.tokenstore.FileTokenStore`.
     ``sleep``, ``clock`` (monotonic), ``wall_clock`` (epoch) and ``rng`` are injectable so
     tests never wait.
     """
@@ -135,6 +85,7 @@ class DeliveryClient:
         transport: httpx.AsyncBaseTransport | None = None,
         base_url: str | None = None,
         token_store: TokenStore | None = None,
+        documented_pacing: bool = True,
         sleep: Sleeper = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
@@ -154,14 +105,23 @@ class DeliveryClient:
             follow_redirects=False,
             trust_env=transport is None,
         )
+        paced = documented_pacing and settings.rate_limit_per_second != 0
         self._auth = Authenticator(
             credentials,
             store=token_store if token_store is not None else MemoryTokenStore(),
             http=self._http,
             clock=wall_clock,
+            mint_interval=OUTREACH_MINT_INTERVAL if paced else 0.0,
+            monotonic=clock,
+            sleep=sleep,
         )
-        self._limiter = RateLimiter(
-            settings.rate_limit_per_second, settings.rate_limit_burst, clock=clock, sleep=sleep
+        self.pacer = Pacer(
+            documented=documented_pacing,
+            cap=settings.rate_limit_per_second,
+            burst=settings.rate_limit_burst,
+            clock=clock,
+            wall_clock=wall_clock,
+            sleep=sleep,
         )
 
     async def __aenter__(self) -> DeliveryClient:
@@ -180,93 +140,214 @@ class DeliveryClient:
         await self._http.aclose()
 
     async def deliver(
-        self, request: OutboundRequest, destination: str, *, target_label: str
+        self,
+        request: OutboundRequest,
+        destination: str,
+        *,
+        target_label: str,
+        look_first: bool = False,
     ) -> DeliveryResult:
-        """Send ``request`` for ``destination``; ``target_label`` is recorded as the target."""
+        """Send ``request`` for ``destination``; ``target_label`` is recorded as the target.
+
+        ``look_first`` starts with a look-up, for a re-send of a delivery an earlier run
+        deferred (its create may have been applied before it was).
+        """
         if self._base_url:
             request = request.with_base_url(self._base_url)
-        run = _Run(request, destination, target_label)
-        failures = 0
-        refreshes = 0
-        # A 401 straight after a refresh means the brand-new token was refused: final.
-        just_refreshed = False
+        run = Run(request, destination, target_label)
+        lookup = lookup_request(destination, request)
+        state = AttemptState(unresolved=look_first and lookup is not None)
         while True:
-            await self._limiter.acquire(destination)
             try:
+                if state.unresolved and lookup is not None:
+                    found = await self._look(run, lookup)
+                    if found is not None:
+                        return run.recovered(found)
+                    state.unresolved = False
                 bearer = await self._attempt(run)
-                if bearer is not None and not just_refreshed:
+                if bearer is not None and not state.just_refreshed:
                     # Outreach answered 401 to a token that was in use: refresh, send
-                    # again. The first refresh is free; a token dying again later in
-                    # the same delivery (between retries) spends one attempt.
-                    if refreshes:
-                        failures += 1
-                        if failures >= self.settings.max_attempts:
-                            return run.finish()
-                    refreshes += 1
-                    just_refreshed = True
+                    # again. The first refresh is free; a later one spends an attempt.
+                    if state.refreshes:
+                        state.failures += 1
+                        if state.failures >= self.settings.max_attempts:
+                            return run.finish(state.maybe_applied)
+                    state.refreshes += 1
+                    state.just_refreshed = True
                     await self._refresh_after_401(run, bearer)
                     continue
-                return run.finish()
-            except _Done as done:
-                return run.result(done.outcome, done.reason, done.hint)
-            except _Retry as retry:
-                just_refreshed = False
-                failures += 1
-                if failures >= self.settings.max_attempts:
-                    reason = f"{retry.kind} after {len(run.attempts)} attempts"
-                    return run.result(
-                        "dead_lettered", reason, dead_letter_hint(destination, retry.kind)
-                    )
-                wait = next_wait(
-                    failures=failures,
-                    status=retry.status,
-                    headers=retry.headers,
-                    now=self._wall_clock(),
-                    base=self.settings.backoff_base,
-                    cap=self.settings.backoff_max,
-                    rng=self._rng,
-                )
-                run.attempts[-1] = run.attempts[-1].model_copy(update={"wait_seconds": wait})
-                await self._sleep(wait)
+                return run.finish(state.maybe_applied)
+            except Done as done:
+                return run.result(done.outcome, done.reason, done.hint, done.retry_at)
+            except Retry as retry:
+                ended = await self._after_failure(run, state, retry, lookup)
+                if ended is not None:
+                    return ended
 
-    async def _attempt(self, run: _Run) -> str | None:
-        """One attempt, appended to ``run.attempts``.
-
-        Returns the bearer token when the API answered 401 to it (the caller may refresh),
-        else ``None`` (the last response decides). Raises ``_Retry`` or ``_Done``.
-        """
-        record = AttemptRecord(
-            number=len(run.attempts) + 1,
-            started_at=iso_utc(self._wall_clock()),
-            request=record_request(run.request, None),
+    async def _after_failure(
+        self, run: Run, state: AttemptState, retry: Retry, lookup: OutboundRequest | None
+    ) -> DeliveryResult | None:
+        """Wait before the next attempt, or end the delivery (deferred, dead-lettered)."""
+        state.just_refreshed = False
+        if retry.ambiguous:
+            state.unresolved = state.maybe_applied = True
+        now = self._wall_clock()
+        wait, from_server = next_wait(
+            failures=state.failures + state.lookup_failures + 1,
+            status=retry.status,
+            headers=retry.headers,
+            now=now,
+            base=self.settings.backoff_base,
+            cap=self.settings.backoff_max,
+            rng=self._rng,
         )
+        if not from_server and retry.wait is not None:
+            wait, from_server = retry.wait, True
+        rate_limited = retry.status == 429 and from_server
+        if rate_limited:
+            state.limited += 1
+        elif retry.lookup:
+            state.lookup_failures += 1
+        else:
+            state.failures += 1
+        if wait > self.settings.max_wait or state.limited >= MAX_RATE_LIMITED:
+            if (found := await self._last_look(run, state, lookup)) is not None:
+                return found
+            retry_at = iso_utc(now + wait)
+            hint = deferred_hint(run.destination, wait, retry_at, self.settings.max_wait)
+            return run.result("deferred", f"{retry.kind}: wait {wait:.0f}s", hint, retry_at)
+        budget = self.settings.max_attempts
+        if state.failures >= budget or state.lookup_failures >= budget:
+            if (found := await self._last_look(run, state, lookup)) is not None:
+                return found
+            reason = f"{retry.kind} after {run.sends()} attempts"
+            if state.unresolved:
+                reason += " (a lost answer could not be checked)"
+            return run.result(
+                "dead_lettered", reason, dead_letter_hint(run.destination, retry.kind)
+            )
+        run.attempts[-1] = run.attempts[-1].model_copy(update={"wait_seconds": wait})
+        if rate_limited and retry.group is not None:
+            # Hold the whole pacing group, so concurrent deliveries wait as well; the
+            # next attempt's pacing step sleeps it out.
+            self.pacer.block(retry.group, wait)
+        else:
+            await self._sleep(wait)
+        return None
+
+    async def _last_look(
+        self, run: Run, state: AttemptState, lookup: OutboundRequest | None
+    ) -> DeliveryResult | None:
+        """Before giving up after a lost answer: one more look, so nothing is mislabelled."""
+        if not state.unresolved or lookup is None:
+            return None
         try:
-            auth, bearer = await self._auth.headers(run.request)
+            found = await self._look(run, lookup)
+        except (Retry, Done):
+            return None
+        if found is None:
+            state.unresolved = False
+            return None
+        return run.recovered(found)
+
+    async def _pace(self, run: Run, method: str, url: str) -> str:
+        """Wait for the request's pacing group; defer when the CRM blocks it too long."""
+        group = pacing_group(run.destination, method, url)
+        blocked = self.pacer.blocked_for(group)
+        if blocked > self.settings.max_wait:
+            retry_at = iso_utc(self._wall_clock() + blocked)
+            hint = deferred_hint(run.destination, blocked, retry_at, self.settings.max_wait)
+            raise Done("deferred", f"rate_limited: wait {blocked:.0f}s", hint, retry_at)
+        await self.pacer.acquire(run.destination, group)
+        return group
+
+    async def _exchange(
+        self, run: Run, request: OutboundRequest, record: AttemptRecord, kind: str
+    ) -> tuple[httpx.Response, str | None, str]:
+        """Pace, authenticate and send ``request``; append the attempt and return the
+        response, the bearer token used and the pacing group. Raises ``Retry``/``Done``."""
+        group = await self._pace(run, request.method, request.url)
+        try:
+            auth, bearer = await self._auth.headers(request)
         except DeliveryError as exc:
             run.attempts.append(record.model_copy(update={"error": exc.message}))
             if isinstance(exc, AuthError) and exc.retryable:
-                raise _Retry(exc.reason, None, exc.headers) from exc
-            raise _auth_done(exc) from exc
-        headers = wire_headers(run.request, auth)
-        record = record.model_copy(update={"request": record_request(run.request, headers)})
+                status = 429 if exc.reason == "token_http_429" else None
+                raise Retry(exc.reason, status, exc.headers, wait=exc.wait) from exc
+            raise auth_done(exc) from exc
+        headers = _wire_headers(request, auth)
+        sent = record_request(request, headers)
+        if request.method == "GET":
+            sent = sent.model_copy(update={"body": None})
+        record = record.model_copy(update={"request": sent})
         try:
-            response, latency_ms = await send(self._http, run.request, headers, self._clock)
+            response, latency_ms = await send(self._http, request, headers, self._clock)
         except SendFailure as failure:
             run.attempts.append(record.model_copy(update={"error": failure.message}))
             if failure.retryable:
-                raise _Retry(failure.kind) from failure
-            raise _Done("failed", failure.kind, failure.hint) from failure
-        recorded = record_response(response, latency_ms)
-        run.attempts.append(record.model_copy(update={"response": recorded}))
+                if kind == "lookup":
+                    raise Retry(f"lookup_{failure.kind}", lookup=True) from failure
+                ambiguous = is_ambiguous_error(failure.__cause__)
+                raise Retry(failure.kind, ambiguous=ambiguous) from failure
+            raise Done("failed", failure.kind, failure.hint) from failure
+        run.attempts.append(
+            record.model_copy(update={"response": record_response(response, latency_ms)})
+        )
+        self.pacer.observe(group, response.headers)
+        return response, bearer, group
+
+    def _new_record(self, run: Run, request: OutboundRequest, kind: str) -> AttemptRecord:
+        return AttemptRecord(
+            number=len(run.attempts) + 1,
+            started_at=iso_utc(self._wall_clock()),
+            request=record_request(request, None),
+            kind="lookup" if kind == "lookup" else "send",
+        )
+
+    async def _attempt(self, run: Run) -> str | None:
+        """One send, appended to ``run.attempts``.
+
+        Returns the bearer token when the API answered 401 to it (the caller may refresh),
+        else ``None`` (the last response decides). Raises ``Retry`` or ``Done``.
+        """
+        record = self._new_record(run, run.request, "send")
+        response, bearer, group = await self._exchange(run, run.request, record, "send")
         status = response.status_code
         if is_retryable_status(status):
-            raise _Retry(f"http_{status}", status, response.headers)
+            ambiguous = status in AMBIGUOUS_STATUSES
+            raise Retry(
+                f"http_{status}", status, response.headers, ambiguous=ambiguous, group=group
+            )
         return bearer if status == 401 else None
 
-    async def _refresh_after_401(self, run: _Run, bearer: str) -> None:
+    async def _look(self, run: Run, lookup: OutboundRequest) -> str | None:
+        """One look-up (a 401 gets one token refresh and a second look): the found id,
+        or ``None`` when the CRM does not have it (or cannot be asked). Raises ``Retry``."""
+        for _ in range(2):
+            record = self._new_record(run, lookup, "lookup")
+            response, bearer, group = await self._exchange(run, lookup, record, "lookup")
+            status = response.status_code
+            if status == 401 and bearer is not None:
+                run.note("token refused: refreshed for a second look")
+                await self._refresh_after_401(run, bearer)
+                continue
+            if is_retryable_status(status):
+                raise Retry(
+                    f"lookup_http_{status}", status, response.headers, group=group, lookup=True
+                )
+            if 200 <= status <= 299:
+                email = run.email()
+                found = found_id(run.destination, email, run.last_body())
+                run.note(f"found {found}" if found else f"no record for {email}: sending again")
+                return found
+            run.note(f"look-up not possible (HTTP {status}): sending again")
+            return None
+        return None
+
+    async def _refresh_after_401(self, run: Run, bearer: str) -> None:
         try:
             await self._auth.after_unauthorized(run.request, bearer)
         except DeliveryError as exc:
             if isinstance(exc, AuthError) and exc.retryable:
                 return  # the next attempt mints a token again; a 401 after it is final
-            raise _auth_done(exc) from exc
+            raise auth_done(exc) from exc

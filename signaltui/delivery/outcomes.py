@@ -10,8 +10,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Outcome = Literal["delivered", "dropped", "rejected", "failed", "dead_lettered"]
-OUTCOMES: tuple[Outcome, ...] = ("delivered", "dropped", "rejected", "failed", "dead_lettered")
+Outcome = Literal["delivered", "dropped", "rejected", "failed", "dead_lettered", "deferred"]
+OUTCOMES: tuple[Outcome, ...] = (
+    "delivered",
+    "dropped",
+    "rejected",
+    "failed",
+    "dead_lettered",
+    "deferred",
+)
+
+#: What an attempt was: the planned request itself, or a read that looked for its result.
+AttemptKind = Literal["send", "lookup"]
+
+#: The note a delivery carries when a look-up found what a lost answer had created.
+RECOVERED_NOTE = "recovered after a lost response"
 
 
 class RecordedRequest(BaseModel):
@@ -33,7 +46,12 @@ class RecordedResponse(BaseModel):
 
 
 class AttemptRecord(BaseModel):
-    """One try: what went out, what came back (or the transport error), and the wait after."""
+    """One try: what went out, what came back (or the transport error), and the wait after.
+
+    ``kind`` is ``send`` for the planned request and ``lookup`` for a read that checked
+    whether an earlier send whose answer was lost had in fact been applied; ``note``
+    says what that read found (or why a send ended as it did).
+    """
 
     number: int
     started_at: str
@@ -41,6 +59,8 @@ class AttemptRecord(BaseModel):
     response: RecordedResponse | None = None
     error: str | None = None
     wait_seconds: float | None = None
+    kind: AttemptKind = "send"
+    note: str | None = None
 
 
 class DeliveryResult(BaseModel):
@@ -53,6 +73,8 @@ class DeliveryResult(BaseModel):
       refresh token was refused, a redirect or an unexpected status).
     - ``dead_lettered``: a retryable failure (429, 5xx, timeout, connection) that was
       still failing after the last attempt.
+    - ``deferred``: the CRM asked for a wait longer than ``max_wait`` (an hourly window,
+      a maintenance time); ``retry_at`` (ISO 8601 UTC) says when to send it again.
     """
 
     destination: str
@@ -63,6 +85,7 @@ class DeliveryResult(BaseModel):
     request: RecordedRequest | None = None
     response: RecordedResponse | None = None
     attempts: list[AttemptRecord] = Field(default_factory=list)
+    retry_at: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -91,8 +114,10 @@ _HINTS: dict[str, dict[int, str]] = {
     },
     "outreach": {
         400: "Outreach refused the request: check the mapped attributes in the preview.",
-        401: "Outreach rejected the access token even after a refresh: check the client id, "
-        "client secret and refresh token, and that the token was not revoked.",
+        401: "Outreach refused a freshly minted access token, though the refresh itself "
+        "succeeded (so the client id, secret and refresh token are fine): the new token "
+        "expired or was revoked before it was used (against a mock: its token-expiry or "
+        "mixed fault profile). Replay the delivery.",
         403: "The Outreach app lacks the prospects.write scope: re-authorise it with "
         "prospects.read and prospects.write.",
         404: "Wrong Outreach path: prospects are created at /api/v2/prospects; check the base URL.",
@@ -198,6 +223,23 @@ def dead_letter_hint(destination: str, kind: str) -> str:
             "replay the delivery later."
         )
     return transport_hint(kind)
+
+
+def deferred_hint(destination: str, wait: float, retry_at: str, max_wait: float) -> str:
+    """Why a delivery was deferred and how it gets sent later."""
+    return (
+        f"{_crm(destination)} asked to wait {wait:.0f}s, longer than max_wait "
+        f"({max_wait:g}s): deferred until {retry_at}. Once due, `signaltui replay --mode send` "
+        "or History > re-send due delivers it."
+    )
+
+
+def recovered_hint(destination: str, found: str | None) -> str:
+    """The note on a delivery whose lost answer turned out to have been applied."""
+    crm = _crm(destination)
+    if found is None:
+        return f"{RECOVERED_NOTE}: {crm} already had it (a duplicate of our own earlier try)."
+    return f"{RECOVERED_NOTE}: {crm} already had it as {found}."
 
 
 def drop_hint(destination: str, reason: str | None) -> str | None:

@@ -1,18 +1,74 @@
-"""Client-side pacing: one token bucket per destination (sustained rate plus a burst).
+"""Client-side pacing: each CRM's documented limits, and what its rate headers say.
+
+Two layers, per *pacing group* (what the CRM counts a limit against):
+
+- **Documented budgets** (live and other non-loopback targets only): a token bucket per
+  group at the vendor's published rate. Apollo counts per endpoint (200 a minute on the
+  paid plans, plus hourly and daily windows that are left to its headers and 429s);
+  Outreach counts 10,000 an hour per user, so every Outreach call shares one group;
+  Close counts per API key and endpoint group (method plus path), e.g. 20 a second.
+- **Header blocks** (every target, mocks included): when an answer says the window is
+  spent (Close ``RateLimit: …, remaining=0, reset=N``; Outreach ``X-RateLimit-Remaining:
+  0`` with ``X-RateLimit-Reset`` in epoch seconds) or a 429 names its wait, the group is
+  blocked until then, so concurrent deliveries wait instead of hammering the CRM.
+
+A loopback mock therefore runs as fast as its own headers allow: nothing is slowed to a
+rate the mock never asked for.
 
 The bucket works by reservation: each request takes a token at once, possibly driving the
 balance below zero, and then sleeps until that debt would have been refilled. That keeps
-callers in arrival order, never holds the lock while sleeping, and works with a fake clock
-(a loop of "sleep, then check again" would spin forever when the clock does not move).
+callers in arrival order, never holds the lock while sleeping, and works with a fake clock.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from urllib.parse import urlsplit
+
+from signaltui.delivery.retry import EPOCH_THRESHOLD, number
 
 Sleeper = Callable[[float], Awaitable[object]]
+
+#: (sustained requests per second, burst) each CRM documents per pacing group.
+DOCUMENTED_RATES: dict[str, tuple[float, int]] = {
+    "apollo": (200 / 60, 20),  # 200 per minute per endpoint (docs.apollo.io rate limits)
+    "outreach": (10_000 / 3600, 10),  # 10,000 per hour per user
+    "close": (20.0, 20),  # per key and endpoint group; the headers give the real figure
+}
+
+_PARAM = re.compile(r"\b(limit|remaining|reset)\s*=\s*([0-9]+(?:\.[0-9]+)?)", re.IGNORECASE)
+_ID_SEGMENT = re.compile(r"/(?:lead_|cont_)?[0-9a-zA-Z]{12,}(?=/|$)|/[0-9]+(?=/|$)")
+
+
+def pacing_group(destination: str, method: str, url: str) -> str:
+    """The key a CRM counts a request's limit against (see the module docstring)."""
+    if destination == "outreach":
+        return "outreach"
+    path = _ID_SEGMENT.sub("/{id}", urlsplit(url).path)
+    if destination == "apollo":
+        return f"apollo {path}"
+    return f"{destination} {method.upper()} {path}"
+
+
+def spent_window(headers: Mapping[str, str], wall_now: float) -> float | None:
+    """Seconds until the window resets when an answer says none is left, else ``None``.
+
+    ``headers`` must have lower-case names (as :class:`httpx.Headers` lookups do).
+    """
+    structured = headers.get("ratelimit")
+    if structured:
+        params = {k.lower(): float(v) for k, v in _PARAM.findall(structured)}
+        if params.get("remaining") == 0 and "reset" in params:
+            return params["reset"]
+    for prefix in ("x-ratelimit-", "x-rate-limit-"):
+        remaining = number(headers.get(prefix + "remaining") or "")
+        reset = number(headers.get(prefix + "reset") or "")
+        if remaining == 0 and reset is not None:
+            return reset - wall_now if reset > EPOCH_THRESHOLD else reset
+    return None
 
 
 class TokenBucket:
@@ -50,27 +106,63 @@ class TokenBucket:
         return wait
 
 
-class RateLimiter:
-    """One :class:`TokenBucket` per destination, all with the same rate and burst."""
+class Pacer:
+    """Documented budgets (when ``documented``) plus header blocks, per pacing group.
+
+    ``cap`` (requests per second, from the ``rate_limit_per_second`` setting) lowers every
+    documented rate further, with at most ``burst`` at once; ``0`` switches the
+    documented budgets off. ``clock`` is
+    monotonic; header resets given as epoch seconds are converted with ``wall_clock``.
+    """
 
     def __init__(
         self,
-        rate: float,
-        burst: int,
         *,
+        documented: bool,
+        cap: float | None = None,
+        burst: int | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
         sleep: Sleeper = asyncio.sleep,
     ) -> None:
-        self._rate = rate
+        self.documented = documented and cap != 0
+        self._cap = cap
         self._burst = burst
         self._clock = clock
+        self._wall_clock = wall_clock
         self._sleep = sleep
         self._buckets: dict[str, TokenBucket] = {}
+        self._blocked_until: dict[str, float] = {}
 
-    async def acquire(self, destination: str) -> float:
-        """Wait for ``destination``'s bucket; returns the seconds waited."""
-        bucket = self._buckets.get(destination)
+    def blocked_for(self, group: str) -> float:
+        """Seconds the CRM's headers still block ``group`` (0 when free)."""
+        return max(0.0, self._blocked_until.get(group, 0.0) - self._clock())
+
+    def block(self, group: str, seconds: float) -> None:
+        """Hold ``group`` for ``seconds`` (a 429's wait, a spent window); never shortens."""
+        until = self._clock() + max(0.0, seconds)
+        self._blocked_until[group] = max(self._blocked_until.get(group, 0.0), until)
+
+    def observe(self, group: str, headers: Mapping[str, str]) -> None:
+        """Learn from an answer's rate headers (block the group if its window is spent)."""
+        wait = spent_window(headers, self._wall_clock())
+        if wait is not None and wait > 0:
+            self.block(group, wait)
+
+    async def acquire(self, destination: str, group: str) -> float:
+        """Sleep out a header block (the caller checks it against ``max_wait`` first) and
+        the documented budget; returns the seconds waited."""
+        waited = self.blocked_for(group)
+        if waited > 0:
+            await self._sleep(waited)
+        if not self.documented or destination not in DOCUMENTED_RATES:
+            return waited
+        bucket = self._buckets.get(group)
         if bucket is None:
-            bucket = TokenBucket(self._rate, self._burst, clock=self._clock, sleep=self._sleep)
-            self._buckets[destination] = bucket
-        return await bucket.acquire()
+            rate, burst = DOCUMENTED_RATES[destination]
+            if self._cap is not None:
+                rate = min(rate, self._cap)
+                burst = min(burst, self._burst or burst)
+            bucket = TokenBucket(rate, burst, clock=self._clock, sleep=self._sleep)
+            self._buckets[group] = bucket
+        return waited + await bucket.acquire()

@@ -9,8 +9,10 @@ Server hints, in order of precedence:
   seconds; values above 10^9 are read as epoch. They are ignored on 5xx because Outreach
   sends them on every response and they describe an hourly window, not an outage.
 
-Every wait is capped at ``backoff_max`` (the setting is "the longest delay between two
-attempts"); a hint in the past counts as 0.
+A wait the server asks for is honoured in full: the client compares it with its
+``max_wait`` setting and defers the delivery when it is longer (see
+:mod:`signaltui.delivery.client`). Only our own backoff, used when the server gives no
+hint, is capped at ``backoff_max``. A hint in the past counts as 0.
 """
 
 from __future__ import annotations
@@ -21,21 +23,22 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 #: Reset values above this are epoch timestamps rather than delta seconds (2001-09-09).
-_EPOCH_THRESHOLD = 1_000_000_000
+EPOCH_THRESHOLD = 1_000_000_000
 _RESET_PARAM = re.compile(r"(?:^|[,;\s])reset\s*=\s*([0-9]+(?:\.[0-9]+)?)", re.IGNORECASE)
 
 
-def _number(value: str) -> float | None:
+def number(value: str) -> float | None:
+    """``value`` as a finite float, or ``None``."""
     try:
-        number = float(value.strip())
+        parsed = float(value.strip())
     except ValueError:
         return None
-    return number if number == number and number not in (float("inf"), float("-inf")) else None
+    return parsed if parsed == parsed and parsed not in (float("inf"), float("-inf")) else None
 
 
 def parse_retry_after(value: str, now: float) -> float | None:
     """Seconds to wait from a ``Retry-After`` value; ``None`` when it cannot be read."""
-    seconds = _number(value)
+    seconds = number(value)
     if seconds is not None:
         return seconds
     text = value.strip()
@@ -60,12 +63,12 @@ def parse_ratelimit_reset(headers: Mapping[str, str], now: float) -> float | Non
         if match:
             return float(match.group(1))
     delta = headers.get("ratelimit-reset")
-    if delta is not None and (seconds := _number(delta)) is not None:
+    if delta is not None and (seconds := number(delta)) is not None:
         return seconds
     for name in ("x-ratelimit-reset", "x-rate-limit-reset"):
         raw = headers.get(name)
-        if raw is not None and (value := _number(raw)) is not None:
-            return value - now if value > _EPOCH_THRESHOLD else value
+        if raw is not None and (value := number(raw)) is not None:
+            return value - now if value > EPOCH_THRESHOLD else value
     return None
 
 
@@ -104,8 +107,13 @@ def next_wait(
     base: float,
     cap: float,
     rng: Callable[[], float],
-) -> float:
-    """The wait before the next attempt: the server's hint if any, else backoff; capped."""
+) -> tuple[float, bool]:
+    """The wait before the next attempt, and whether the server asked for it.
+
+    The server's hint is returned uncapped (never negative); without one, backoff capped
+    at ``cap``.
+    """
     hint = server_wait(status, headers, now)
-    wait = hint if hint is not None else backoff_wait(failures, base, cap, rng)
-    return min(max(0.0, wait), cap)
+    if hint is not None:
+        return max(0.0, hint), True
+    return min(max(0.0, backoff_wait(failures, base, cap, rng)), cap), False

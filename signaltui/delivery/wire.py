@@ -51,7 +51,8 @@ async def send(
     retryable, anything else final), so no transport traceback escapes.
     """
     try:
-        content = encode_body(request.body)
+        # A GET (a look-up) carries its query in the URL and no body.
+        content = None if request.method in ("GET", "HEAD") else encode_body(request.body)
     except ValueError as exc:
         message = f"body cannot be sent as JSON: {exc}"
         raise SendFailure("body_not_json", message, hint="fix the mapping") from exc

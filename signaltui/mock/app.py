@@ -17,13 +17,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from signaltui.config import Credentials
-from signaltui.mock import apollo, close, outreach
+from signaltui.errors import InputError
+from signaltui.mock import apollo, apollo_reads, close, close_reads, outreach
 from signaltui.mock.faults import FAULT_PROFILES, FaultPlan, check_profile
 from signaltui.mock.ids import Clock, IdFactory
-from signaltui.mock.routing import CrmEndpoint, not_found
+from signaltui.mock.limits import LIMITS_HELP, parse_limits
+from signaltui.mock.routing import ROUTES, CrmEndpoint, not_found
 from signaltui.mock.state import MockSettings, MockState
+from signaltui.mock.summary import state_summary
 
-_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+_ALL = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def create_app(
@@ -45,35 +48,77 @@ def create_app(
     ``latency`` is the ``slow`` delay in seconds.
     """
     chosen = replace(settings or MockSettings(), **overrides)
+    parse_limits(chosen.limits)  # a bad setting is an InputError here, not at first use
     state = MockState(
         credentials=credentials or Credentials(),
         settings=chosen,
-        faults=FaultPlan(check_profile(faults), seed=seed, latency=latency),
+        faults=FaultPlan(
+            check_profile(faults),
+            seed=seed,
+            latency=latency,
+            clock=clock,
+            maintenance_seconds=chosen.maintenance_seconds,
+        ),
         clock=clock,
         ids=IdFactory(seed),
     )
+    app = Starlette(routes=_admin_routes() + _crm_routes(state))
+    app.state.mock = state
+    return app
 
-    def crm(flavor: Any, handler: Any, resource: bool = True) -> CrmEndpoint:
-        return CrmEndpoint(state, flavor, handler, resource=resource)
 
+def _crm_routes(state: MockState) -> list[Route]:
+    """One route per CRM path and method; each method is its own rate-limit group."""
+    ap, ou, cl = apollo.FLAVOR, outreach.FLAVOR, close.FLAVOR
+    contact, prospect, lead = (
+        "/api/v1/contacts/{contact_id}",
+        "/api/v2/prospects/{prospect_id}",
+        "/api/v1/lead/{lead_id}/",
+    )
+    # (flavor, method, path, handler, creates a record)
+    table: list[tuple[Any, str, str, Any, bool]] = [
+        (ap, "POST", "/api/v1/contacts", apollo.create_contact, True),
+        (ap, "POST", "/api/v1/contacts/search", apollo_reads.search_contacts, False),
+        (ap, "GET", contact, apollo_reads.get_contact, False),
+        (ap, "PATCH", contact, apollo_reads.update_contact, False),
+        (ap, "PUT", contact, apollo_reads.update_contact, False),
+        (ou, "POST", "/api/v2/prospects", outreach.create_prospect, True),
+        (ou, "GET", "/api/v2/prospects", outreach.find_prospects, False),
+        (ou, "GET", prospect, outreach.get_prospect, False),
+        (ou, "PATCH", prospect, outreach.update_prospect, False),
+        (cl, "POST", "/api/v1/lead/", close.create_lead, True),
+        (cl, "GET", "/api/v1/lead/", close_reads.list_leads, False),
+        (cl, "GET", lead, close_reads.get_lead, False),
+        (cl, "PUT", lead, close_reads.update_lead, False),
+        (cl, "DELETE", lead, close_reads.delete_lead, False),
+        (cl, "GET", "/api/v1/me/", close_reads.me, False),
+        (cl, "GET", "/api/v1/status/lead/", close_reads.lead_statuses, False),
+    ]
     routes = [
+        Route(
+            "/oauth/token",
+            CrmEndpoint(state, outreach.FLAVOR, outreach.token, resource=False),
+            methods=["POST"],
+        )
+    ]
+    for flavor, method, path, handler, creates in table:
+        endpoint = CrmEndpoint(state, flavor, handler, group=f"{method} {path}", creates=creates)
+        routes.append(Route(path, endpoint, methods=[method]))
+    ROUTES[:] = ["POST /oauth/token"] + [f"{m} {p}" for _, m, p, _, _ in table]
+    routes.append(
+        Route("/{path:path}", CrmEndpoint(state, None, not_found, resource=False), methods=_ALL)
+    )
+    return routes
+
+
+def _admin_routes() -> list[Route]:
+    return [
         Route("/__mock/requests", _requests, methods=["GET"]),
         Route("/__mock/reset", _reset, methods=["POST"]),
         Route("/__mock/faults", _faults, methods=["GET", "POST"]),
-        Route("/api/v1/contacts", crm(apollo.FLAVOR, apollo.create_contact), methods=["POST"]),
-        Route("/oauth/token", crm(outreach.FLAVOR, outreach.token, False), methods=["POST"]),
-        Route(
-            "/api/v2/prospects",
-            crm(outreach.FLAVOR, outreach.create_prospect),
-            methods=["POST"],
-        ),
-        Route("/api/v1/lead/", crm(close.FLAVOR, close.create_lead), methods=["POST"]),
-        Route("/api/v1/lead/{lead_id}/", crm(close.FLAVOR, close.get_lead), methods=["GET"]),
-        Route("/{path:path}", crm(None, not_found, False), methods=_ALL_METHODS),
+        Route("/__mock/limits", _limits, methods=["GET", "POST"]),
+        Route("/__mock/state", _state_counts, methods=["GET"]),
     ]
-    app = Starlette(routes=routes)
-    app.state.mock = state
-    return app
 
 
 def get_mock_state(app: Starlette) -> MockState:
@@ -86,9 +131,43 @@ def _state(request: Request) -> MockState:
     return get_mock_state(request.app)
 
 
+def _int_param(request: Request, name: str) -> int | None:
+    value = request.query_params.get(name)
+    return int(value) if value is not None and value.isdigit() else None
+
+
 async def _requests(request: Request) -> Response:
-    entries = _state(request).journal.entries(request.query_params.get("crm"))
-    return JSONResponse({"count": len(entries), "requests": entries})
+    journal = _state(request).journal
+    entries = journal.entries(
+        request.query_params.get("crm"),
+        since=_int_param(request, "since") or 0,
+        limit=_int_param(request, "limit"),
+    )
+    return JSONResponse({"count": len(entries), "requests": entries, **journal.bounds()})
+
+
+async def _state_counts(request: Request) -> Response:
+    return JSONResponse(state_summary(_state(request)))
+
+
+async def _limits(request: Request) -> Response:
+    state = _state(request)
+    if request.method == "POST":
+        wanted = _json(await request.body()).get("limits")
+        try:
+            state.windows.switch(parse_limits(str(wanted)))
+        except InputError as exc:
+            return JSONResponse({"error": exc.message, "hint": exc.hint}, status_code=400)
+    policy = state.windows.policy
+    return JSONResponse({"enforce": policy.enforce, "scale": policy.scale, "help": LIMITS_HELP})
+
+
+def _json(raw: bytes) -> dict[str, Any]:
+    try:
+        loaded = json.loads(raw or b"{}")
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 async def _reset(request: Request) -> Response:
@@ -99,10 +178,14 @@ async def _reset(request: Request) -> Response:
 async def _faults(request: Request) -> Response:
     plan = _state(request).faults
     if request.method == "POST":
-        try:
-            wanted = json.loads(await request.body() or b"{}").get("profile")
-        except (ValueError, AttributeError):
-            wanted = None
+        asked = _json(await request.body())
+        wanted = asked.get("profile")
+        seconds = asked.get("maintenance_seconds")
+        if seconds is not None and not (isinstance(seconds, int | float) and seconds >= 0):
+            return JSONResponse(
+                {"error": "maintenance_seconds must be a number of seconds >= 0"},
+                status_code=400,
+            )
         if not isinstance(wanted, str) or wanted not in FAULT_PROFILES:
             return JSONResponse(
                 {
@@ -111,7 +194,7 @@ async def _faults(request: Request) -> Response:
                 },
                 status_code=400,
             )
-        plan.switch(wanted)
+        plan.switch(wanted, maintenance_seconds=seconds)
     return JSONResponse(
         {
             "profile": plan.profile,

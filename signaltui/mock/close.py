@@ -1,15 +1,18 @@
-"""Mock Close: ``POST /api/v1/lead/`` and ``GET /api/v1/lead/{id}/``.
+"""Mock Close: ``POST /api/v1/lead/`` and the rate limits every Close path shares.
 
 Every POST creates a new lead (Close documents no dedupe on create). Answers follow the
 Close OpenAPI and real recorded responses: 200 with the Lead object, 400 with
-``errors``/``field-errors``, 401 ``{"error": ...}``, and the RFC-style ``RateLimit``
-header on every answer (a 429 carries no body since Close's 2024 change).
+``errors``/``field-errors``, 401 ``{"error": ...}``, 415 for a body that is not JSON, and
+the RFC-style ``RateLimit`` header on every answer, counted per API key and endpoint
+group (path and method); a 429 carries no body since Close's 2024 change. Reads,
+updates, deletes, ``/me/`` and lead statuses are in :mod:`signaltui.mock.close_reads`.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 from typing import Any
 
@@ -18,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 
 from signaltui.mock.ids import iso_micros_offset
 from signaltui.mock.phones import e164, international, parse_phone, region
-from signaltui.mock.routing import Flavor
+from signaltui.mock.routing import Flavor, LimitCheck, unavailable
 from signaltui.mock.state import MockState
 
 UNAUTHORIZED = (
@@ -34,7 +37,8 @@ USER_NAME = "Mock User"
 _STATUS_ID = re.compile(r"^stat_[A-Za-z0-9]+$")
 
 
-def _offered_key(request: Request) -> str | None:
+def offered_key(request: Request) -> str | None:
+    """The API key a request offers (Basic username, or an OAuth bearer)."""
     auth = request.headers.get("authorization", "")
     if auth.startswith("Basic "):
         try:
@@ -124,16 +128,61 @@ def _contact(
     }
 
 
-def create_lead(state: MockState, request: Request, raw: bytes) -> Response:
-    """``POST /api/v1/lead/``."""
-    if not state.accepts("close_api_key", _offered_key(request)):
-        return JSONResponse({"error": UNAUTHORIZED}, status_code=401)
+def refused(state: MockState, request: Request) -> Response | None:
+    """Close's 401 when the key is not accepted, else ``None``."""
+    if state.accepts("close_api_key", offered_key(request)):
+        return None
+    return JSONResponse({"error": UNAUTHORIZED}, status_code=401)
+
+
+def json_body(request: Request, raw: bytes) -> dict[str, Any] | Response:
+    """The body as a JSON object; 415 when it is not JSON, 400 when not an object."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
+        if media and media != "application/json" and not media.endswith("+json"):
+            raise ValueError(media)
         body = json.loads(raw or b"{}")
     except ValueError:
-        return JSONResponse({"errors": ["Invalid JSON body."], "field-errors": {}}, 400)
+        message = "Unsupported Media Type: the request body must be JSON."
+        return JSONResponse({"error": message}, status_code=415)
     if not isinstance(body, dict):
         return JSONResponse({"errors": ["Expected a JSON object."], "field-errors": {}}, 400)
+    return body
+
+
+def check_status(state: MockState, body: dict[str, Any]) -> tuple[str, str] | Response:
+    """The ``(status_id, label)`` a lead body asks for, or Close's 400."""
+    return _status(state, body)
+
+
+def build_contacts(
+    state: MockState, raw: Any, lead_id: str, now: str
+) -> list[dict[str, Any]] | Response:
+    """The contacts of a lead body as Close stores them, or Close's 400."""
+    contacts = []
+    for n, item in enumerate(raw or []):
+        contact = _contact(state, item, n, lead_id, now)
+        if isinstance(contact, Response):
+            return contact
+        contacts.append(contact)
+    return contacts
+
+
+def index_lead(state: MockState, lead: dict[str, Any], *, remove: bool = False) -> None:
+    """Add (or remove) a lead's contact emails in the email index."""
+    change = state.unindex_email if remove else state.index_email
+    for contact in lead["contacts"]:
+        for item in contact["emails"]:
+            change(state.close_by_email, item["email"], lead["id"])
+
+
+def create_lead(state: MockState, request: Request, raw: bytes) -> Response:
+    """``POST /api/v1/lead/``."""
+    if (denied := refused(state, request)) is not None:
+        return denied
+    body = json_body(request, raw)
+    if isinstance(body, Response):
+        return body
     name = body.get("name")
     if state.settings.close_require_name and not (isinstance(name, str) and name.strip()):
         return _field_errors({"name": "This field is required."})
@@ -141,20 +190,20 @@ def create_lead(state: MockState, request: Request, raw: bytes) -> Response:
     if isinstance(status, Response):
         return status
     lead_id, now = state.ids.close("lead"), iso_micros_offset(state.now())
-    contacts = []
-    for n, item in enumerate(body.get("contacts") or []):
-        contact = _contact(state, item, n, lead_id, now)
-        if isinstance(contact, Response):
-            return contact
-        contacts.append(contact)
-    lead = _lead(body, lead_id, status, contacts, now)
+    contacts = build_contacts(state, body.get("contacts"), lead_id, now)
+    if isinstance(contacts, Response):
+        return contacts
+    lead = build_lead(body, lead_id, status, contacts, now)
     state.close_leads[lead_id] = lead
+    index_lead(state, lead)
+    state.counters.bump(state.counters.created, "close")
     return JSONResponse(lead)
 
 
-def _lead(
+def build_lead(
     body: dict[str, Any], lead_id: str, status: tuple[str, str], contacts: list[Any], now: str
 ) -> dict[str, Any]:
+    """The Lead object Close stores and answers with."""
     emails = [e for c in contacts for e in c["emails"]]
     phones = [p for c in contacts for p in c["phones"]]
     name = body.get("name") or ""
@@ -191,34 +240,46 @@ def _lead(
     }
 
 
-def get_lead(state: MockState, request: Request, raw: bytes) -> Response:
-    """``GET /api/v1/lead/{id}/``."""
-    if not state.accepts("close_api_key", _offered_key(request)):
-        return JSONResponse({"error": UNAUTHORIZED}, status_code=401)
-    lead = state.close_leads.get(request.path_params["lead_id"])
-    if lead is None:
-        return JSONResponse({"error": "Empty query: Lead matching query does not exist."}, 404)
-    return JSONResponse(lead)
+def _check(state: MockState, request: Request, group: str) -> LimitCheck | None:
+    return _window_check(state, request, group, forced=False)
 
 
-def _count(state: MockState) -> bool:
-    window = state.windows["close"]
-    return window.hit(state.now()) > window.limit
+def _forced(state: MockState, request: Request, group: str) -> LimitCheck:
+    return _window_check(state, request, group, forced=True)
 
 
-def _decorate(state: MockState, response: Response) -> None:
-    window, now = state.windows["close"], state.now()
-    remaining, reset = window.remaining(now), window.reset_in(now)
-    response.headers["ratelimit"] = f"limit={window.limit}, remaining={remaining}, reset={reset}"
+def _window_check(state: MockState, request: Request, group: str, *, forced: bool) -> LimitCheck:
+    now, limit = state.now(), state.settings.close_limit_per_second
+    key = f"{offered_key(request) or '-'} {group}"
+    window = state.windows.get("close", key, limit, 1.0)
+    used = limit + 1 if forced else window.hit(now)
+    # The organization (the mock has one) may make 3x the per-key rate per group.
+    org = state.windows.get("close org", group, 3 * limit, 1.0)
+    org_used = org.used(now) if forced else org.hit(now)
+    check = LimitCheck(key=key)
+    if used > limit:
+        check.exhausted, check.family = window, "second"
+    elif org_used > org.limit:
+        check.exhausted, check.family = org, "second"
+    remaining, reset = max(0, limit - used), window.reset_in(now)
+    check.headers = {"ratelimit": f"limit={limit}, remaining={remaining}, reset={reset}"}
+    return check
 
 
-def _too_many(state: MockState) -> Response:
-    window, retry = state.windows["close"], state.settings.retry_after
+def _too_many(state: MockState, check: LimitCheck, group: str, retry_after: int) -> Response:
+    limit = state.settings.close_limit_per_second
     headers = {
-        "ratelimit": f"limit={window.limit}, remaining=0, reset={retry}",
-        "retry-after": str(retry),
+        "ratelimit": f"limit={limit}, remaining=0, reset={retry_after}",
+        "retry-after": str(retry_after),
     }
     return Response(status_code=429, headers=headers)
 
 
-FLAVOR = Flavor("close", count=_count, decorate=_decorate, too_many=_too_many)
+def _maintenance(state: MockState, seconds: float) -> Response:
+    # Close documents no maintenance body; its client retries any 503.
+    response = unavailable()
+    response.headers["retry-after"] = str(max(1, math.ceil(seconds)))
+    return response
+
+
+FLAVOR = Flavor("close", check=_check, forced=_forced, too_many=_too_many, maintenance=_maintenance)

@@ -3,15 +3,21 @@
 Faults touch the CRM resource endpoints (Apollo contacts, Outreach prospects, Close
 leads); the Outreach token endpoint only ever gets the ``slow`` latency, so a client can
 always refresh. Token expiry is decided here too (:meth:`FaultPlan.token_expired`) but
-enforced by the Outreach mock, which answers 401 to a dead access token. Every profile is
-driven by per-CRM counters or seeded RNGs, so the same request sequence meets the same
-faults every run.
+enforced by the Outreach mock, which answers 401 to a dead access token.
+
+Every profile follows a sequence **per request identity** (method, path, query and body:
+what a client sends again when it retries), never one shared counter. So a retry meets
+the next step of its own request's sequence whatever else is in flight, and what the
+profile promises ("the retry succeeds") holds at any concurrency.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,37 +26,50 @@ from signaltui.errors import InputError
 #: Profile name -> one line for ``signaltui mock serve --help`` and ``GET /__mock/faults``.
 FAULT_PROFILES: dict[str, str] = {
     "none": "No faults; every request gets the CRM's normal answer.",
-    "rate-limited": "Every other request per CRM (1st, 3rd, ...) gets that CRM's 429 "
-    "with Retry-After; the retry succeeds.",
-    "flaky": "Per CRM, a repeating cycle of four: a 503, a dropped connection, then two "
-    "normal answers.",
+    "rate-limited": "Each distinct request's first try gets that CRM's 429 with "
+    "Retry-After; the retry succeeds.",
+    "flaky": "Each distinct request meets a 503, then a dropped connection, then normal "
+    "answers (its third try succeeds).",
     "slow": "Every request is held for a while (0.2 s by default) before the answer.",
     "token-expiry": "Outreach access tokens work for one request only; reusing one gets "
-    "401, so the client must refresh.",
-    "mixed": "A seeded random mix: mostly normal answers; bursts of 429s with Retry-After "
-    "(up to three more follow the first for that CRM), 503s, dropped connections, slow "
-    "answers, and Outreach access tokens that die after a random number of uses (401).",
+    "401, and the request re-sent after a refresh succeeds.",
+    "mixed": "A seeded random mix per distinct request: about a third meet one or two "
+    "faults (429s with Retry-After, often two in a row; 503s; dropped connections) before "
+    "a normal answer, some answers are slow, and Outreach access tokens die after a random "
+    "number of uses (401). Every request gets through by its third try.",
+    "lost-response": "The CRM applies each create, then drops the connection before "
+    "answering (first try of each distinct create); a repeated create is answered and "
+    "creates a second record, as the real CRM would. Reads are never lost.",
+    "maintenance": "Every request gets the CRM's 503 maintenance answer with Retry-After "
+    "(seconds; Outreach: an ISO 8601 time) until the maintenance ends (10 minutes after "
+    "the profile is put on by default).",
 }
 
-#: Under ``mixed``, how many further 429s may follow a rolled 429 for the same CRM.
-MIXED_BURST_EXTRA = (0, 3)
 #: Under ``mixed``, the range of uses an Outreach access token survives. The floor is
 #: well above any sensible concurrency so that a token a client has just minted (or
 #: picked up after another delivery's refresh) still works for the re-sent request: a
 #: real token does not die within milliseconds of being issued either.
 MIXED_TOKEN_USES = (25, 60)
+#: Under ``mixed``, the most faults one request meets before a normal answer.
+MIXED_MAX_FAULTS = 2
+#: Default length of the ``maintenance`` window, in seconds.
+MAINTENANCE_SECONDS = 600.0
 
-FaultKind = Literal["ok", "rate_limit", "unavailable", "drop"]
+FaultKind = Literal["ok", "rate_limit", "unavailable", "drop", "lost", "maintenance"]
 
 _FLAKY_CYCLE: tuple[FaultKind, ...] = ("unavailable", "drop", "ok", "ok")
 
 
 @dataclass(frozen=True)
 class Fault:
-    """What to do to one request: wait ``delay`` seconds, then answer per ``kind``."""
+    """What to do to one request: wait ``delay`` seconds, then answer per ``kind``.
+
+    ``retry_after`` is the seconds left of a maintenance window (``maintenance`` only).
+    """
 
     kind: FaultKind = "ok"
     delay: float = 0.0
+    retry_after: float = 0.0
 
 
 def check_profile(name: str) -> str:
@@ -64,29 +83,48 @@ def check_profile(name: str) -> str:
     return name
 
 
-class FaultPlan:
-    """The active profile and its counters; :meth:`next` decides each request's fate."""
+def request_identity(method: str, path: str, query: str, body: bytes) -> str:
+    """What identifies one request across its retries: a digest of what was sent."""
+    digest = hashlib.sha1(f"{method} {path}?{query}\n".encode())
+    digest.update(body)
+    return digest.hexdigest()
 
-    def __init__(self, profile: str = "none", *, seed: int = 0, latency: float = 0.2) -> None:
+
+class FaultPlan:
+    """The active profile and its per-request sequences; :meth:`next` decides each fate."""
+
+    def __init__(
+        self,
+        profile: str = "none",
+        *,
+        seed: int = 0,
+        latency: float = 0.2,
+        clock: Callable[[], float] = time.time,
+        maintenance_seconds: float = MAINTENANCE_SECONDS,
+    ) -> None:
         self._lock = threading.Lock()
         self._seed = seed
+        self._clock = clock
         self.latency = latency
+        self.maintenance_seconds = maintenance_seconds
         self.profile = check_profile(profile)
         self.reset()
 
-    def switch(self, profile: str) -> None:
-        """Change profile at run time; counters start over."""
+    def switch(self, profile: str, *, maintenance_seconds: float | None = None) -> None:
+        """Change profile at run time; sequences (and a maintenance window) start over."""
         self.profile = check_profile(profile)
+        if maintenance_seconds is not None:
+            self.maintenance_seconds = maintenance_seconds
         self.reset()
 
     def reset(self) -> None:
-        """Restart the counters and the RNG (same sequence as a fresh plan)."""
+        """Restart the sequences (same faults as a fresh plan for the same requests)."""
         with self._lock:
-            self._counts: dict[str, int] = {}
-            self._bursts: dict[str, int] = {}
-            self._rng = random.Random(self._seed)
+            self._tries: dict[str, int] = {}
+            self._scripts: dict[str, list[Fault]] = {}
+            self.maintenance_until = self._clock() + self.maintenance_seconds
             # Token lifetimes get their own RNG, so minting tokens does not shift the
-            # sequence of request faults (and vice versa).
+            # faults requests meet (and vice versa).
             self._token_rng = random.Random(f"{self._seed}:tokens")
             self._token_uses: dict[str, int] = {}
 
@@ -106,35 +144,56 @@ class FaultPlan:
                 self._token_uses[token] = self._token_rng.randint(*MIXED_TOKEN_USES)
             return uses >= self._token_uses[token]
 
-    def next(self, crm: str, *, resource: bool) -> Fault:
-        """The fault for the next request to ``crm`` (``resource``: not the token endpoint)."""
+    def next(self, identity: str, *, resource: bool, creates: bool = False) -> Fault:
+        """The fault for this try of the request ``identity``.
+
+        ``resource``: a CRM endpoint (not the token endpoint); ``creates``: it creates a
+        record (only creates lose their answer under ``lost-response``).
+        """
         with self._lock:
             if self.profile == "slow":
                 return Fault("ok", self.latency)
             if not resource or self.profile in ("none", "token-expiry"):
                 return Fault()
-            count = self._counts.get(crm, 0)
-            self._counts[crm] = count + 1
+            if self.profile == "maintenance":
+                left = self.maintenance_until - self._clock()
+                return Fault("maintenance", retry_after=left) if left > 0 else Fault()
+            if self.profile == "lost-response" and not creates:
+                return Fault()
+            tries = self._tries.get(identity, 0)
+            self._tries[identity] = tries + 1
             if self.profile == "rate-limited":
-                return Fault("rate_limit" if count % 2 == 0 else "ok")
+                return Fault("rate_limit" if tries == 0 else "ok")
+            if self.profile == "lost-response":
+                return Fault("lost" if tries == 0 else "ok")
             if self.profile == "flaky":
-                return Fault(_FLAKY_CYCLE[count % len(_FLAKY_CYCLE)])
-            return self._mixed(crm)
+                return Fault(_FLAKY_CYCLE[min(tries, len(_FLAKY_CYCLE) - 1)])
+            return self._mixed(identity, tries)
 
-    def _mixed(self, crm: str) -> Fault:
-        # A CRM that answered 429 tends to keep answering 429 for a moment: a burst.
-        burst = self._bursts.get(crm, 0)
-        if burst:
-            self._bursts[crm] = burst - 1
-            return Fault("rate_limit")
-        roll = self._rng.random()
-        if roll < 0.08:
-            self._bursts[crm] = self._rng.randint(*MIXED_BURST_EXTRA)
-            return Fault("rate_limit")
-        if roll < 0.18:
-            return Fault("unavailable")
-        if roll < 0.23:
-            return Fault("drop")
-        if roll < 0.33:
-            return Fault("ok", self.latency)
-        return Fault()
+    def _mixed(self, identity: str, tries: int) -> Fault:
+        script = self._scripts.get(identity)
+        if script is None:
+            script = self._scripts[identity] = self._script(identity)
+        return script[min(tries, len(script) - 1)]
+
+    def _script(self, identity: str) -> list[Fault]:
+        # One seeded RNG per request identity: the same request meets the same faults in
+        # every run, whatever order requests arrive in.
+        rng = random.Random(f"{self._seed}:{identity}")
+        roll = rng.random()
+        count = 0 if roll < 0.67 else 1 if roll < 0.89 else MIXED_MAX_FAULTS
+        script: list[Fault] = []
+        for _ in range(count):
+            # A CRM that answered 429 tends to keep answering 429 for a moment: a burst.
+            if script and script[-1].kind == "rate_limit" and rng.random() < 0.6:
+                script.append(Fault("rate_limit"))
+                continue
+            kind = rng.random()
+            if kind < 0.4:
+                script.append(Fault("rate_limit"))
+            elif kind < 0.75:
+                script.append(Fault("unavailable"))
+            else:
+                script.append(Fault("drop"))
+        script.append(Fault("ok", self.latency if rng.random() < 0.15 else 0.0))
+        return script

@@ -1,45 +1,36 @@
-"""Mock Outreach: ``POST /oauth/token`` (refresh grant, rotating) and ``POST /api/v2/prospects``.
+"""Mock Outreach prospects: create, find by email, get and update (JSON:API).
 
-The token endpoint answers like Doorkeeper (the Rails OAuth server Outreach appears to
-run): 400 ``invalid_grant`` for unknown or revoked refresh tokens, 401 ``invalid_client``.
-The prospects endpoint insists on JSON:API (415 otherwise), validates attributes against
-the OpenAPI catalogue, rejects a duplicate email with 422, and answers 201.
+``POST /api/v2/prospects`` insists on JSON:API (415 otherwise), validates attributes
+against the OpenAPI catalogue, rejects an email another prospect holds with 422 ("email
+hash has already been taken") and answers 201. ``GET /api/v2/prospects?filter[emails]=``
+finds by email through an index; ``GET/PATCH /api/v2/prospects/{id}`` read and update.
+Every answer to a valid token carries ``X-RateLimit-*`` for that token's user (10,000 an
+hour). The OAuth side is in :mod:`signaltui.mock.outreach_oauth`.
 """
 
 from __future__ import annotations
 
-import base64
 import json
+import math
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from signaltui.mock import outreach_schema as schema
 from signaltui.mock.ids import iso_millis_z
-from signaltui.mock.routing import Flavor
+from signaltui.mock.outreach_oauth import bearer_claims, token, use_bearer
+from signaltui.mock.routing import Flavor, LimitCheck
 from signaltui.mock.state import MockState
+
+__all__ = ["FLAVOR", "create_prospect", "find_prospects", "get_prospect", "token"]
 
 JSONAPI = "application/vnd.api+json"
 BASE = "https://api.outreach.io/api/v2"
-SCOPE = "prospects.read prospects.write"
-INVALID_GRANT = (
-    "The provided authorization grant is invalid, expired, revoked, does not match the "
-    "redirection URI used in the authorization request, or was issued to another client."
-)
-INVALID_CLIENT = (
-    "Client authentication failed due to unknown client, no client authentication "
-    "included, or unsupported authentication method."
-)
-UNSUPPORTED_GRANT = "The authorization grant type is not supported by the authorization server."
 DUPLICATE = "Contacts email hash has already been taken."
 EXCLUDED = "Contacts contact is using an excluded email address."
-
-
-def _oauth_error(error: str, description: str, status: int) -> Response:
-    return JSONResponse({"error": error, "error_description": description}, status_code=status)
+NO_CHANGE = "A Contact with this email_hash already exists."
 
 
 def _api_error(status: int, id_: str, title: str, detail: str, pointer: str | None) -> Response:
@@ -53,89 +44,37 @@ def _invalid(detail: str, pointer: str) -> Response:
     return _api_error(422, "validationError", "Validation Error", detail, pointer)
 
 
-def _token_params(request: Request, raw: bytes) -> dict[str, str]:
-    # tap-outreach sends a form, Estuary sends JSON: accept both.
-    params: dict[str, Any] = {}
-    if "json" in request.headers.get("content-type", ""):
-        try:
-            loaded = json.loads(raw or b"{}")
-        except ValueError:
-            loaded = {}
-        params = loaded if isinstance(loaded, dict) else {}
-    else:
-        params = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
-    auth = request.headers.get("authorization", "")
-    if auth.startswith("Basic "):  # Doorkeeper also takes client credentials this way.
-        try:
-            client_id, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
-        except ValueError:
-            client_id, secret = "", ""
-        params.setdefault("client_id", client_id)
-        params.setdefault("client_secret", secret)
-    return {k: str(v) for k, v in params.items() if v is not None}
-
-
-def _refresh_usable(state: MockState, token: str) -> bool:
-    known = state.outreach_refresh.get(token)
-    if known is not None:
-        return known
-    # Unknown token: fine only when no refresh token is configured (first sight).
-    return bool(token) and state.credential("outreach_refresh_token") is None
-
-
-def token(state: MockState, request: Request, raw: bytes) -> Response:
-    """``POST /oauth/token`` with ``grant_type=refresh_token``."""
-    params = _token_params(request, raw)
-    client_ok = state.accepts("outreach_client_id", params.get("client_id")) and state.accepts(
-        "outreach_client_secret", params.get("client_secret")
-    )
-    if not client_ok:
-        return _oauth_error("invalid_client", INVALID_CLIENT, 401)
-    if params.get("grant_type") != "refresh_token":
-        return _oauth_error("unsupported_grant_type", UNSUPPORTED_GRANT, 400)
-    old = params.get("refresh_token", "")
-    if not _refresh_usable(state, old):
-        return _oauth_error("invalid_grant", INVALID_GRANT, 400)
-    now = state.now()
-    access, fresh = state.ids.token(), state.ids.token()
-    state.outreach_access[access] = {"issued_at": now, "uses": 0}
-    state.outreach_refresh[fresh] = True
-    # Rotation: the old token dies at once when strict, else it stays usable.
-    state.outreach_refresh[old] = not state.settings.outreach_strict_rotation
-    return JSONResponse(
-        {
-            "access_token": access,
-            "token_type": "bearer",
-            "expires_in": state.settings.outreach_token_ttl,
-            "refresh_token": fresh,
-            "scope": SCOPE,
-            "created_at": int(now),
-        }
-    )
-
-
-def _bearer_ok(state: MockState, request: Request) -> bool:
-    auth = request.headers.get("authorization", "")
-    if not auth.startswith("Bearer "):
-        return False
-    token = auth[7:].strip()
-    record = state.outreach_access.get(token)
-    if record is None:
-        return False
-    if state.now() - record["issued_at"] >= state.settings.outreach_token_ttl:
-        return False
-    if state.faults.token_expired(token, record["uses"]):
-        return False
-    record["uses"] += 1
-    return True
-
-
 def _unauthorized() -> Response:
     response = _api_error(
         401, "unauthorized", "Unauthorized", "The access token is invalid or has expired.", None
     )
     response.headers["www-authenticate"] = 'Bearer realm="Doorkeeper", error="invalid_token"'
     return response
+
+
+def _not_found(prospect_id: Any) -> Response:
+    detail = f"Could not find 'prospect' with ID '{prospect_id}'."
+    return _api_error(404, "resourceNotFound", "Resource Not Found", detail, None)
+
+
+def _document(request: Request, raw: bytes) -> Any:
+    """The JSON:API document of a request body, or the 415/400 answer to send instead."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != JSONAPI:
+        body = {
+            "errors": [
+                {
+                    "id": "unsupportedMediaType",
+                    "title": "Unsupported Media Type",
+                    "details": "Expected Content-Type header to be 'application/vnd.api+json'.",
+                }
+            ]
+        }
+        return JSONResponse(body, status_code=415, media_type=JSONAPI)
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:
+        return _api_error(400, "badRequest", "Bad Request", "Body is not valid JSON.", None)
 
 
 def _validate(document: Any) -> Response | dict[str, Any]:
@@ -164,37 +103,34 @@ def _validate(document: Any) -> Response | dict[str, Any]:
     return data
 
 
+def _emails(attributes: dict[str, Any]) -> list[str]:
+    return [e.strip().lower() for e in attributes.get("emails") or []]
+
+
+def _email_problem(state: MockState, emails: list[str], own_id: int | None) -> Response | None:
+    domains = {e.rsplit("@", 1)[-1] for e in emails}
+    if domains & {d.lower() for d in state.settings.outreach_excluded_domains}:
+        return _invalid(EXCLUDED, "/data")
+    if any(state.outreach_by_email.get(e, own_id) != own_id for e in emails):
+        return _invalid(DUPLICATE, "/data")
+    return None
+
+
 def create_prospect(state: MockState, request: Request, raw: bytes) -> Response:
     """``POST /api/v2/prospects``."""
-    if not _bearer_ok(state, request):
+    if not use_bearer(state, request):
         return _unauthorized()
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != JSONAPI:
-        body = {
-            "errors": [
-                {
-                    "id": "unsupportedMediaType",
-                    "title": "Unsupported Media Type",
-                    "details": "Expected Content-Type header to be 'application/vnd.api+json'.",
-                }
-            ]
-        }
-        return JSONResponse(body, status_code=415, media_type=JSONAPI)
-    try:
-        document = json.loads(raw or b"null")
-    except ValueError:
-        return _api_error(400, "badRequest", "Bad Request", "Body is not valid JSON.", None)
+    document = _document(request, raw)
+    if isinstance(document, Response):
+        return document
     checked = _validate(document)
     if isinstance(checked, Response):
         return checked
     attributes = dict(checked.get("attributes") or {})
-    emails = [e.strip().lower() for e in attributes.get("emails") or []]
-    domains = {e.rsplit("@", 1)[-1] for e in emails}
-    if domains & {d.lower() for d in state.settings.outreach_excluded_domains}:
-        return _invalid(EXCLUDED, "/data")
-    taken = {e for p in state.outreach_prospects.values() for e in p["_emails"]}
-    if taken & set(emails):
-        return _invalid(DUPLICATE, "/data")
+    emails = _emails(attributes)
+    if (problem := _email_problem(state, emails, None)) is not None:
+        return problem
+    state.counters.bump(state.counters.created, "outreach")
     return _created(state, checked, attributes, emails)
 
 
@@ -224,39 +160,138 @@ def _created(
         "links": {"self": f"{BASE}/prospects/{prospect_id}"},
     }
     state.outreach_prospects[prospect_id] = {"_emails": emails, "resource": resource}
+    for email in emails:
+        state.outreach_by_email[email] = prospect_id
     return JSONResponse({"data": resource}, status_code=201, media_type=JSONAPI)
 
 
-def _count(state: MockState) -> bool:
-    window = state.windows["outreach"]
-    return window.hit(state.now()) > window.limit
+def find_prospects(state: MockState, request: Request, raw: bytes) -> Response:
+    """``GET /api/v2/prospects?filter[emails]=a@x.com,b@y.com`` (other filters: all)."""
+    if not use_bearer(state, request):
+        return _unauthorized()
+    wanted = request.query_params.get("filter[emails]")
+    if wanted is None:
+        ids = list(state.outreach_prospects)
+    else:
+        emails = [e.strip().lower() for e in wanted.split(",") if e.strip()]
+        ids = sorted({state.outreach_by_email[e] for e in emails if e in state.outreach_by_email})
+    size = request.query_params.get("page[size]", "50")
+    shown = ids[: int(size) if size.isdigit() and int(size) > 0 else 50]
+    data = [state.outreach_prospects[i]["resource"] for i in shown]
+    return JSONResponse(
+        {"data": data, "meta": {"count": len(ids)}, "links": {"first": f"{BASE}/prospects"}},
+        media_type=JSONAPI,
+    )
 
 
-def _decorate(state: MockState, response: Response) -> None:
-    window, now = state.windows["outreach"], state.now()
-    response.headers["x-ratelimit-limit"] = str(window.limit)
-    response.headers["x-ratelimit-remaining"] = str(window.remaining(now))
-    response.headers["x-ratelimit-reset"] = str(int(window.reset_at(now)))
+def _prospect(state: MockState, request: Request) -> dict[str, Any] | Response:
+    raw_id = request.path_params["prospect_id"]
+    record = state.outreach_prospects.get(int(raw_id)) if raw_id.isdigit() else None
+    return record if record is not None else _not_found(raw_id)
 
 
-def _too_many(state: MockState) -> Response:
-    window, now = state.windows["outreach"], state.now()
-    retry = state.settings.retry_after
-    again = datetime.fromtimestamp(now + retry, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S")
+def get_prospect(state: MockState, request: Request, raw: bytes) -> Response:
+    """``GET /api/v2/prospects/{id}``."""
+    if not use_bearer(state, request):
+        return _unauthorized()
+    record = _prospect(state, request)
+    if isinstance(record, Response):
+        return record
+    return JSONResponse({"data": record["resource"]}, media_type=JSONAPI)
+
+
+def update_prospect(state: MockState, request: Request, raw: bytes) -> Response:
+    """``PATCH /api/v2/prospects/{id}``: attributes sent replace the stored ones."""
+    if not use_bearer(state, request):
+        return _unauthorized()
+    record = _prospect(state, request)
+    if isinstance(record, Response):
+        return record
+    document = _document(request, raw)
+    if isinstance(document, Response):
+        return document
+    checked = _validate(document)
+    if isinstance(checked, Response):
+        return checked
+    resource = record["resource"]
+    if str(checked.get("id", resource["id"])) != str(resource["id"]):
+        return _invalid("The id in the body does not match the URL.", "/data/id")
+    attributes = dict(checked.get("attributes") or {})
+    current = resource["attributes"]
+    if attributes and all(current.get(k) == v for k, v in attributes.items()):
+        # Outreach answers a PATCH that changes nothing with this 422 (seen by JF).
+        return _api_error(
+            422, "validationDuplicateValueError", "Validation Duplicate Value Error",
+            NO_CHANGE, "/data",
+        )  # fmt: skip
+    if "emails" in attributes:
+        emails = _emails(attributes)
+        if (problem := _email_problem(state, emails, resource["id"])) is not None:
+            return problem
+        for email in record["_emails"]:
+            state.outreach_by_email.pop(email, None)
+        for email in emails:
+            state.outreach_by_email[email] = resource["id"]
+        record["_emails"] = emails
+    current.update(attributes, updatedAt=iso_millis_z(state.now()))
+    return JSONResponse({"data": resource}, media_type=JSONAPI)
+
+
+def _check(state: MockState, request: Request, group: str) -> LimitCheck | None:
+    claims = bearer_claims(state, request)
+    if claims is None:
+        return None  # no user to count against; the 401 says so
+    return _window_check(state, claims.client, forced=False)
+
+
+def _window_check(state: MockState, user: str, *, forced: bool) -> LimitCheck:
+    now, limit = state.now(), state.settings.outreach_limit_per_hour
+    window = state.windows.get("outreach", user, limit, 3600.0)
+    used = limit + 1 if forced else window.hit(now)
+    check = LimitCheck(key=user)
+    if used > limit:
+        check.exhausted, check.family = window, "hour"
+    check.headers = {
+        "x-ratelimit-limit": str(limit),
+        "x-ratelimit-remaining": str(max(0, limit - used)),
+        "x-ratelimit-reset": str(math.ceil(window.reset_at(now))),
+    }
+    return check
+
+
+def _forced(state: MockState, request: Request, group: str) -> LimitCheck:
+    claims = bearer_claims(state, request)
+    return _window_check(state, claims.client if claims else "-", forced=True)
+
+
+def _iso(moment: float) -> str:
+    return datetime.fromtimestamp(moment, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _too_many(state: MockState, check: LimitCheck, group: str, retry_after: int) -> Response:
+    now, limit = state.now(), state.settings.outreach_limit_per_hour
     detail = (
-        f"You have exceeded your permitted rate limit of {window.limit:,}; "
-        f"please try again at {again}."
+        f"You have exceeded your permitted rate limit of {limit:,}; "
+        f"please try again at {_iso(now + retry_after)}."
     )
     response = _api_error(429, "rateLimitExceeded", "Rate Limit Exceeded", detail, None)
     response.headers.update(
-        {
-            "x-ratelimit-limit": str(window.limit),
-            "x-ratelimit-remaining": "0",
-            "x-ratelimit-reset": str(int(now + retry)),
-            "retry-after": str(retry),
-        }
+        {**check.headers, "x-ratelimit-reset": str(math.ceil(now + retry_after))}
     )
+    response.headers["retry-after"] = str(retry_after)
     return response
 
 
-FLAVOR = Flavor("outreach", count=_count, decorate=_decorate, too_many=_too_many)
+def _maintenance(state: MockState, seconds: float) -> Response:
+    until = _iso(state.now() + max(1.0, seconds))
+    detail = f"The API is down for scheduled maintenance; please try again at {until}."
+    response = _api_error(
+        503, "scheduledServerMaintenance", "Scheduled Server Maintenance", detail, None
+    )
+    response.headers["retry-after"] = until + "Z"
+    return response
+
+
+FLAVOR = Flavor(
+    "outreach", check=_check, forced=_forced, too_many=_too_many, maintenance=_maintenance
+)

@@ -12,7 +12,7 @@ class Window:
     """One fixed window of ``seconds`` allowing ``limit`` requests (per CRM, per family)."""
 
     limit: int
-    seconds: int
+    seconds: float
     _start: float = field(default=-1.0, repr=False)
     _used: int = field(default=0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -62,6 +62,9 @@ class Exchange(BaseModel):
     attempts: int = Field(ge=0)
     #: Optional troubleshooting hint for the outcome (from the delivery layer).
     hint: str | None = None
+    #: For ``deferred``: when the CRM said to send again (ISO 8601 UTC). Written only when
+    #: set, so lines of other outcomes are unchanged and older readers see nothing new.
+    retry_at: str | None = None
 
 
 def new_exchange_id() -> str:
@@ -114,4 +117,5 @@ def exchange_from_result(
         outcome=result.outcome,
         attempts=len(result.attempts),
         hint=result.hint,
+        retry_at=result.retry_at,
     )

@@ -107,7 +107,10 @@ class RecordingWriter:
                 where=str(self.path),
             ) from exc
         redacted = redact_exchange(model, self.secrets)
-        line = json.dumps(redacted.model_dump(mode="json"), ensure_ascii=False) + "\n"
+        data = redacted.model_dump(mode="json")
+        if data.get("retry_at") is None:
+            data.pop("retry_at", None)  # only deferred exchanges carry it
+        line = json.dumps(data, ensure_ascii=False) + "\n"
         try:
             self._file.write(line.encode("utf-8"))
             self._file.flush()

@@ -174,4 +174,9 @@ def summary_table(summary: ReplaySummary) -> str:
     if summary.updated:
         lines.append(f"updated: {summary.updated} recorded requests rewritten to today's mapping")
     lines += extra_summary_lines(summary)
+    if summary.not_due:
+        lines.append(
+            f"not yet due: {summary.not_due} deferred exchanges were left for later "
+            f"(the first is due at {summary.next_due}); replay them again then"
+        )
     return "\n".join(lines)

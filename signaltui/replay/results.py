@@ -74,6 +74,16 @@ class ReplaySummary:
     no_event: int = 0
     #: Body pointers (RFC 6901) left out of every comparison (``--ignore``, ``[replay]``).
     ignored: tuple[str, ...] = ()
+    #: Deferred exchanges skipped because their ``retry_at`` has not come yet.
+    not_due: int = 0
+    #: The earliest ``retry_at`` among them (ISO 8601 UTC).
+    next_due: str | None = None
+
+    def add_not_due(self, retry_at: str) -> None:
+        """Count a deferred exchange left for later, keeping the earliest due time."""
+        self.not_due += 1
+        if self.next_due is None or retry_at < self.next_due:
+            self.next_due = retry_at
 
     def add(self, result: ExchangeResult) -> None:
         """Count one result."""
@@ -108,4 +118,6 @@ class ReplaySummary:
             "changes": dict(self.changes),
             "no_event": self.no_event,
             "ignored": list(self.ignored),
+            "not_yet_due": self.not_due,
+            "next_due": self.next_due,
         }

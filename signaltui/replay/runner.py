@@ -12,6 +12,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,19 @@ class ReplayOptions:
     on_wait: Callable[[str], None] | None = None
     #: Body pointers (RFC 6901) left out of verify's comparison; listed in every report.
     ignore: tuple[str, ...] = ()
+    #: The clock deferred exchanges are compared with (injectable for tests).
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+def not_yet_due(exchange: Exchange, now: datetime) -> bool:
+    """A deferred exchange whose ``retry_at`` is still ahead (an unreadable one is due)."""
+    if exchange.outcome != "deferred" or not exchange.retry_at:
+        return False
+    try:
+        due = datetime.fromisoformat(exchange.retry_at.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return (due if due.tzinfo else due.replace(tzinfo=UTC)) > now
 
 
 def _exchanges(files: Sequence[Path], selection: Selection) -> Iterator[tuple[str, Exchange]]:
@@ -235,6 +249,17 @@ async def _deliver_all(
                 source,
                 message="already delivered by an earlier run of this replay",
             )
+        elif not_yet_due(exchange, options.now()):
+            summary.add_not_due(str(exchange.retry_at))
+            result = ExchangeResult(
+                exchange.id,
+                exchange.destination,
+                _event_name(exchange),
+                "skip",
+                source,
+                outcome_before=exchange.outcome,
+                message=f"deferred: not due until {exchange.retry_at}",
+            )
         else:
             result = await _send_one(session, exchange, source, run_id)
         summary.add(result)
@@ -279,8 +304,14 @@ async def _send_one(
         run_id=run_id,
         replay_of=exchange.id,
         exchange_key=exchange.id,
+        # A deferred delivery may have been created before it was deferred: look first.
+        # (A dead letter already had its last look before it was given up.)
+        look_first=exchange.outcome == "deferred",
     )
     result = sent.result
+    message = None if result.ok else (result.reason or result.outcome)
+    if result.outcome == "deferred":
+        message = f"deferred again: due {result.retry_at}"
     return ExchangeResult(
         exchange.id,
         exchange.destination,
@@ -290,7 +321,7 @@ async def _send_one(
         outcome_before=exchange.outcome,
         outcome_after=result.outcome,
         hint=result.hint,
-        message=None if result.ok else (result.reason or result.outcome),
+        message=message,
         delivery_id=sent.delivery_id,
         exchange=exchange,
         replayed={"request": _dump(result.request), "response": _dump(result.response)},

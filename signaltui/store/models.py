@@ -58,6 +58,7 @@ class DeliveryRow(BaseModel):
     run_id: int | None = None
     replay_of: str | None = None
     exchange_key: str | None = None
+    retry_at: str | None = Field(None, description="When a deferred delivery is due (UTC).")
     event: str | None = Field(None, description="The event name (track) of the event.")
     email: str | None = None
     name: str | None = None

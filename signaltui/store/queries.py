@@ -21,7 +21,7 @@ from signaltui.store.rows import attempt_from, final_exchange, loads, merged_fro
 _DELIVERY_FIELDS = """
 d.id, d.event_id, d.created_at, d.finished_at, d.destination, d.target, d.mode, d.action,
 d.outcome, d.reason, d.hint, d.response_status, d.attempt_count, d.run_id, d.replay_of,
-d.exchange_key, e.event, e.email, e.name, e.company"""
+d.exchange_key, d.retry_at, e.event, e.email, e.name, e.company"""
 _DELIVERY_FROM = " FROM deliveries d JOIN events e ON e.id = d.event_id"
 _DELIVERY_SELECT = "SELECT" + _DELIVERY_FIELDS + _DELIVERY_FROM
 _DETAIL_SELECT = (
@@ -232,6 +232,20 @@ def get_delivery(db: Database, delivery_id: int) -> DeliveryDetail | None:
         response=response,
         attempts=tries,
     )
+
+
+def deferred_open(db: Database, limit: int) -> list[DeliveryRow]:
+    """Deferred deliveries no later delivery has followed up, soonest due first.
+
+    A follow-up is a delivery whose ``replay_of`` is ``delivery-<id>`` of the deferred one
+    (what :func:`signaltui.service.resend_due_deferred` writes).
+    """
+    sql = (
+        _DELIVERY_SELECT
+        + " WHERE d.outcome = 'deferred' AND NOT EXISTS (SELECT 1 FROM deliveries f"
+        + " WHERE f.replay_of = 'delivery-' || d.id) ORDER BY d.retry_at, d.id LIMIT ?"
+    )
+    return [DeliveryRow.model_validate(row) for row in db.query(sql, [limit])]
 
 
 def exchange_keys(db: Database, run_ids: list[int], outcomes: tuple[str, ...]) -> set[str]:

@@ -24,6 +24,13 @@ def _cell(value: Any, width: int = 32) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _outcome_cell(r: DeliveryRow) -> str:
+    # A deferred delivery says when it is due rather than why (its reason is long).
+    if r.outcome == "deferred" and r.retry_at:
+        return f"deferred (due {r.retry_at})"
+    return r.outcome + (f" ({r.reason})" if r.reason else "")
+
+
 def table(rows: Sequence[DeliveryRow]) -> str:
     """An aligned table, one delivery per line, newest first as given."""
     lines = [
@@ -32,7 +39,7 @@ def table(rows: Sequence[DeliveryRow]) -> str:
             _short_time(r.created_at),
             r.destination,
             _cell(r.target, 24),
-            r.outcome + (f" ({r.reason})" if r.reason else ""),
+            _outcome_cell(r),
             _cell(r.response_status),
             str(r.attempt_count),
             _cell(r.event),
@@ -67,6 +74,8 @@ def detail(d: DeliveryDetail) -> str:
         f"  outcome    {d.outcome} ({status}, {tries})",
         f"  action     {d.action}" + (f", reason: {d.reason}" if d.reason else ""),
     ]
+    if d.retry_at:
+        out.append(f"  due        {d.retry_at}")
     if d.hint:
         out.append(f"  hint       {d.hint}")
     out.append(f"  created    {d.created_at}   finished {d.finished_at or '-'}")
@@ -88,5 +97,7 @@ def detail(d: DeliveryDetail) -> str:
     for a in d.attempts:
         got = str(a.response.status) if a.response else (a.error or "no response")
         wait = f", then waited {a.wait_seconds:g}s" if a.wait_seconds else ""
-        out.append(f"    {a.number}. {a.started_at}  {got}{wait}")
+        kind = f"look-up {a.request.method} {a.request.url}  " if a.kind == "lookup" else ""
+        note = f" ({a.note})" if a.note else ""
+        out.append(f"    {a.number}. {a.started_at}  {kind}{got}{note}{wait}")
     return "\n".join(out)

@@ -31,11 +31,11 @@ DELIVERY_COLUMNS = (
     "id, event_id, destination, target, mode, run_id, action, reason, outcome, hint, "
     "decision_json, request_json, response_status, response_headers_json, "
     "response_body_json, response_latency_ms, attempt_count, created_at, finished_at, "
-    "replay_of, exchange_key"
+    "replay_of, exchange_key, retry_at"
 )
 ATTEMPT_COLUMNS = (
     "delivery_id, number, started_at, request_json, response_status, "
-    "response_headers_json, response_body_json, latency_ms, error, wait_seconds"
+    "response_headers_json, response_body_json, latency_ms, error, wait_seconds, kind, note"
 )
 
 
@@ -166,6 +166,8 @@ def attempt_values(
         *_response_columns(attempt.response),
         attempt.error,
         attempt.wait_seconds,
+        None if attempt.kind == "send" else attempt.kind,  # NULL: a send (as before v7)
+        attempt.note,
     )
 
 
@@ -240,6 +242,7 @@ def delivery_rows(
         finished_at,
         replay_of,
         exchange_key,
+        result.retry_at,
     )
     return delivery, attempts
 
@@ -289,4 +292,6 @@ def attempt_from(row: dict[str, Any]) -> AttemptRecord:
         response=response_from(row),
         error=row["error"],
         wait_seconds=row["wait_seconds"],
+        kind=row.get("kind") or "send",
+        note=row.get("note"),
     )

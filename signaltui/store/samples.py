@@ -26,6 +26,7 @@ _STATUS: dict[str, int] = {
     "rejected": 422,
     "failed": 401,
     "dead_lettered": 503,
+    "deferred": 429,
 }
 
 

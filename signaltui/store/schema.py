@@ -170,6 +170,29 @@ def _v6_search_without_column_sizes(db: Database) -> None:
     db.execute("INSERT INTO events_fts (events_fts) VALUES ('rebuild')")
 
 
+def _v7_lookups_and_deferred(db: Database) -> None:
+    """Attempts say what they were; a deferred delivery keeps when it is due.
+
+    - ``attempts.kind``: ``send`` or ``lookup`` (a read that checked whether a create
+      whose answer was lost had been applied); NULL in older rows means ``send``.
+    - ``attempts.note``: what a look-up found, or why a send counted as it did.
+    - ``deliveries.retry_at``: for the ``deferred`` outcome, the ISO 8601 UTC time the
+      CRM asked to wait for; indexed with the outcome for "what is due".
+    """
+    db.execute("ALTER TABLE attempts ADD COLUMN kind TEXT")
+    db.execute("ALTER TABLE attempts ADD COLUMN note TEXT")
+    db.execute("ALTER TABLE deliveries ADD COLUMN retry_at TEXT")
+    db.execute(
+        "CREATE INDEX idx_deliveries_deferred_due ON deliveries (retry_at) "
+        "WHERE outcome = 'deferred'"
+    )
+    # "Was this deferred delivery sent again?" looks a follow-up up by its replay_of.
+    db.execute(
+        "CREATE INDEX idx_deliveries_replay_of ON deliveries (replay_of) "
+        "WHERE replay_of IS NOT NULL"
+    )
+
+
 def index_events(db: Database, first_id: int, last_id: int) -> None:
     """Add events ``first_id``..``last_id`` (just inserted) to the full-text index.
 
@@ -192,6 +215,7 @@ MIGRATIONS: list[Migration] = [
     _v4_lean_writes,
     _v5_merged_stored_once,
     _v6_search_without_column_sizes,
+    _v7_lookups_and_deferred,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -190,6 +190,11 @@ class Store(StoreBase):
             raise self._missing("delivery", delivery_id)
         return detail
 
+    def deferred_open(self, limit: int = 1000) -> list[DeliveryRow]:
+        """Deferred deliveries not yet sent again, soonest ``retry_at`` first."""
+        with self._guard():
+            return queries.deferred_open(self.db, limit)
+
     def search(self, text: str, limit: int = 100) -> list[DeliveryRow]:
         """Deliveries whose lead's name, email or company matches ``text``, newest first.
 

@@ -346,6 +346,10 @@ class SignalApp(App[None]):
         await self.action_show_tab("send")
         (await self.pane(SendPane)).start_send()
 
+    async def action_resend_due(self) -> None:
+        await self.action_show_tab("history")
+        (await self.pane(HistoryPane)).action_resend_due()
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Send event", "Send the composed event (ctrl+r)", self.action_send)
@@ -353,6 +357,11 @@ class SignalApp(App[None]):
         yield SystemCommand("Open event file", "Load an event (ctrl+o)", self.action_open_event)
         yield SystemCommand("Save event file", "Save the event (ctrl+s)", self.action_save_event)
         yield SystemCommand("Help", "Keys and workflow (F1)", self.action_help)
+        yield SystemCommand(
+            "Re-send due deferred deliveries",
+            "Deferred deliveries whose due time has passed (History, ctrl+d)",
+            self.action_resend_due,
+        )
         for tab in TABS:
             yield SystemCommand(
                 f"Go to {tab.capitalize()}",

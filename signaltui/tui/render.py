@@ -23,6 +23,7 @@ OUTCOME_STYLES = {
     "rejected": "bold red",
     "failed": "bold red",
     "dead_lettered": "bold magenta",
+    "deferred": "bold blue",
 }
 
 
@@ -153,6 +154,8 @@ def outcome_line(result: DeliveryResult) -> Text:
     if result.attempts:
         count = len(result.attempts)
         text.append(f"  ({count} attempt{'s' if count != 1 else ''}, target {result.target})")
+    if result.retry_at:
+        text.append(f"  due {result.retry_at}")
     if result.hint:
         text.append(f"\nhint: {result.hint}", "italic yellow")
     return text
@@ -164,6 +167,8 @@ def attempts_view(result: DeliveryResult) -> Text:
     for attempt in result.attempts:
         status = f"HTTP {attempt.response.status}" if attempt.response else attempt.error
         wait = f", waited {attempt.wait_seconds:.1f}s" if attempt.wait_seconds else ""
-        text.append(f"#{attempt.number} {attempt.request.method} {attempt.request.url} → ")
-        text.append(f"{status}{wait}\n")
+        kind = "look-up " if attempt.kind == "lookup" else ""
+        note = f" ({attempt.note})" if attempt.note else ""
+        text.append(f"#{attempt.number} {kind}{attempt.request.method} {attempt.request.url} → ")
+        text.append(f"{status}{note}{wait}\n")
     return text

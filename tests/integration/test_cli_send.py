@@ -65,7 +65,8 @@ def test_dead_letter_against_a_flaky_server_exits_1(monkeypatch):
         )
     assert result.exit_code == 1
     track = json_lines(result.output)[-1]
-    assert (track["outcome"], track["attempts"]) == ("dead_lettered", 2)
+    # Two sends, each (a 503, a dropped connection) followed by a look-up.
+    assert (track["outcome"], track["attempts"]) == ("dead_lettered", 4)
 
 
 def test_live_without_yes_is_refused_without_a_terminal():

@@ -58,7 +58,8 @@ async def test_each_auth_scheme_is_accepted(mode):
 
 @MODES
 async def test_outreach_token_expiry_refreshes_and_rotates(mode):
-    app, sleeps = create_app(faults="token-expiry"), Sleeps()
+    # Limits off: the fake sleeps do not move the mock's clock, and every delivery mints.
+    app, sleeps = create_app(faults="token-expiry", limits="off"), Sleeps()
     async with client_for(app, mode, sleeps) as client:
         for email in ("a@acme.com", "b@acme.com", "c@acme.com"):
             event = track()
@@ -84,7 +85,9 @@ async def test_rate_limited_answers_are_retried_after_retry_after(mode):
     assert result.outcome == "delivered"
     assert [a.response.status for a in result.attempts] == [429, 200]
     retry_after = float(result.attempts[0].response.headers["retry-after"])
-    assert sleeps == [retry_after]
+    assert result.attempts[0].wait_seconds == retry_after
+    # Slept once, for what the header said (less the moments already gone by).
+    assert len(sleeps) == 1 and sleeps[0] == pytest.approx(retry_after, abs=0.2)
 
 
 @MODES
@@ -94,11 +97,20 @@ async def test_flaky_server_dead_letters_or_recovers(mode, attempts, outcome):
     async with client_for(app, mode, sleeps, max_attempts=attempts) as client:
         result = await client.deliver(request_for("close"), "close", target_label=mode)
     assert result.outcome == outcome
-    assert len(result.attempts) == attempts
-    assert result.attempts[0].response.status == 503
-    assert result.attempts[1].response is None and result.attempts[1].error
+    sends = [a for a in result.attempts if a.kind == "send"]
+    lookups = [a for a in result.attempts if a.kind == "lookup"]
+    assert sends[0].response.status == 503
+    # The 503 may have come after the lead was made: looked up before any re-send. The
+    # look-up meets the same flaky sequence (503, dropped, then answers) on its own budget.
+    assert result.attempts[1].kind == "lookup"
+    assert [a.response.status if a.response else "drop" for a in lookups[:3]] == [503, "drop", 200]
     if outcome == "dead_lettered":
-        assert result.reason and "2 attempts" in result.reason
+        # The look-up's own budget (2) ran out; one last look found nothing, so the lead
+        # is known not to exist: dead-lettered, and a later replay may send it safely.
+        assert len(sends) == 1
+        assert result.reason == "lookup_connection_error after 1 attempts"
+    else:
+        assert [a.response.status if a.response else "drop" for a in sends] == [503, "drop", 200]
 
 
 @MODES
@@ -114,7 +126,7 @@ async def test_duplicate_and_dedupe_behaviour_per_crm(mode):
         assert (
             deduped[0].response.body["contact"]["id"] == deduped[1].response.body["contact"]["id"]
         )
-        assert deduped[1].response.body["contact"]["dedupe_result"]["found_existing"] is True
+        assert deduped[1].response.body["dedupe_result"]["found_existing"] is True
         event = track()
         event["traits"]["email"] = "other@acme.com"
         plain = decide(event, "apollo", MappingConfig(apollo_dedupe=False)).request

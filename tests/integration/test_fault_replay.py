@@ -34,14 +34,15 @@ from tests.helpers import ROOT
 COUNT = 1000
 CONCURRENCY = 8
 MAX_ATTEMPTS = 4
-#: The longest wait between attempts. The mock's Retry-After stays at its realistic 1 s;
-#: the client caps every wait at this, so a 429 is followed by exactly this wait.
+#: The longest wait of the client's own backoff. The mock's Retry-After stays at its
+#: realistic 1 s, which the client honours in full (it is under max_wait).
 BACKOFF_MAX = 0.01
 RESOURCE_PATHS = {"/api/v1/contacts", "/api/v2/prospects", "/api/v1/lead/"}
-#: A dead letter names the last failure and the attempts made (one more than the budget
-#: when an Outreach 401 refresh happened on the way).
+#: A dead letter names the last failure and the sends made: at least the budget, more
+#: when an Outreach 401 refresh or 429s that named their wait (outside the budget) came
+#: on the way; "could not be checked" when a lost answer's look-up kept failing.
 DEAD_LETTER_REASON = re.compile(
-    rf"^(http_429|http_503|[a-z0-9_]+) after ({MAX_ATTEMPTS}|{MAX_ATTEMPTS + 1}) attempts$"
+    r"^(http_503|[a-z0-9_]+) after (\d+) attempts( \(a lost answer could not be checked\))?$"
 )
 
 
@@ -142,7 +143,9 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
         env.setenv("SIGNALTUI_CONFIG", str(tmp_path / "config.toml"))
         env.setenv("SIGNALTUI_TOKEN_FILE", str(tmp_path / "outreach-token.json"))
         settings = _settings(tmp_path)
-        mock = {"faults": "mixed", "seed": 20261122, "latency": 0.005}
+        # Enforced windows are the fault suite's business (benchmarks/bench_faults.py);
+        # here every 429 is the mixed profile's own, with its 1 s Retry-After.
+        mock = {"faults": "mixed", "seed": 20261122, "latency": 0.005, "limits": "off"}
         with serve_in_thread(mock) as url:
             summary, results = asyncio.run(_replay(recording, settings, url))
             journal = httpx.get(f"{url}/__mock/requests", timeout=30).json()["requests"]
@@ -225,27 +228,33 @@ def test_attempts_stay_within_the_budget(replayed: Evidence) -> None:
         outcome = dict(conn.execute("SELECT id, outcome FROM deliveries").fetchall())
         counted = dict(conn.execute("SELECT id, attempt_count FROM deliveries").fetchall())
         attempts: dict[int, list[tuple[int | None, float | None]]] = {}
-        for delivery_id, status, wait in conn.execute(
-            "SELECT delivery_id, response_status, wait_seconds FROM attempts "
+        lookups: Counter[int] = Counter()
+        for delivery_id, status, wait, kind in conn.execute(
+            "SELECT delivery_id, response_status, wait_seconds, kind FROM attempts "
             "ORDER BY delivery_id, number"
         ):
+            if kind == "lookup":  # a read after a lost answer, not a try of the create
+                lookups[delivery_id] += 1
+                continue
             attempts.setdefault(delivery_id, []).append((status, wait))
     assert set(attempts) == set(outcome)
     waited_after_429 = 0
     for delivery_id, tries in attempts.items():
-        assert len(tries) == counted[delivery_id]
+        assert len(tries) + lookups[delivery_id] == counted[delivery_id]
         # An Outreach 401 buys one token refresh and one re-send outside the retry
-        # budget (documented in signaltui.delivery.client); everything else counts.
+        # budget, and so does a 429 that names its wait (documented in
+        # signaltui.delivery.client); everything else counts.
         unauthorized = sum(status == 401 for status, _ in tries)
-        budgeted = len(tries) - unauthorized
+        limited = sum(status == 429 for status, _ in tries[:-1])
+        budgeted = len(tries) - unauthorized - limited
         assert unauthorized <= 1
         assert budgeted <= MAX_ATTEMPTS
         if outcome[delivery_id] == "dead_lettered":
             assert budgeted == MAX_ATTEMPTS
         for status, wait in tries[:-1]:
-            # Retry-After (1 s) is honoured and capped at the configured longest delay.
+            # Retry-After (1 s) is honoured in full, not cut to our own backoff cap.
             if status == 429:
-                assert wait == BACKOFF_MAX
+                assert wait == 1.0
                 waited_after_429 += 1
             elif status != 401:
                 assert wait is not None and 0 < wait <= BACKOFF_MAX

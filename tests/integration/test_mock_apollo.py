@@ -56,7 +56,7 @@ async def test_rate_limit_headers_on_every_answer(mock_client):
     assert first.headers["x-minute-usage"] == "1"
     assert second.headers["x-minute-usage"] == "2"
     assert second.headers["x-minute-requests-left"] == "198"
-    for family in ("hourly", "daily"):
+    for family in ("hourly", "24-hour"):
         assert int(second.headers[f"x-{family}-requests-left"]) > 0
         assert f"x-rate-limit-{family}" in second.headers
 
@@ -80,7 +80,9 @@ async def test_run_dedupe_updates_the_existing_contact_in_place(mock_client):
     assert response.status_code == 200
     contact = response.json()["contact"]
     assert contact["id"] == first["id"]
-    assert contact["dedupe_result"] == {
+    # Apollo puts the verdict at the top level, beside the contact, not inside it.
+    assert "dedupe_result" not in contact
+    assert response.json()["dedupe_result"] == {
         "found_existing": True,
         "match_reason": "email_match",
         "existing_contact_id": first["id"],

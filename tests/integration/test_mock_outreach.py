@@ -77,7 +77,13 @@ async def access_token(client: httpx.AsyncClient) -> str:
     return (await refresh(client, "rt-0")).json()["access_token"]
 
 
-async def test_refresh_rotates_and_revokes_the_old_token(mock_client):
+async def test_refresh_rotates_and_strict_rotation_revokes_the_old_token(clock):
+    app = create_app(CONFIGURED, clock=clock, outreach_strict_rotation=True, limits="off")
+    async with open_mock_client(app, "in_process") as mock_client:
+        await _rotates_and_revokes(mock_client)
+
+
+async def _rotates_and_revokes(mock_client: httpx.AsyncClient) -> None:
     first = await refresh(mock_client, "rt-0")
     assert first.status_code == 200
     grant = first.json()
@@ -99,15 +105,17 @@ async def test_unknown_refresh_token_and_bad_client_are_refused(mock_client):
     assert bad_client.json()["error"] == "invalid_client"
 
 
-async def test_lenient_rotation_keeps_the_old_token_usable(clock):
-    app = create_app(CONFIGURED, clock=clock, outreach_strict_rotation=False)
+async def test_lenient_rotation_is_the_default_and_keeps_the_old_token_usable(clock):
+    app = create_app(CONFIGURED, clock=clock)
     async with open_mock_client(app, "in_process") as client:
         assert (await refresh(client, "rt-0")).status_code == 200
+        clock.now += 60  # one mint a minute per app
         assert (await refresh(client, "rt-0")).status_code == 200
 
 
-async def test_without_configured_credentials_any_refresh_token_works_once():
-    async with open_mock_client(create_app(), "in_process") as client:
+async def test_without_configured_credentials_any_refresh_token_works_once_when_strict():
+    app = create_app(outreach_strict_rotation=True, limits="off")
+    async with open_mock_client(app, "in_process") as client:
         params = {"grant_type": "refresh_token", "refresh_token": "mock-refresh-token"}
         params |= {"client_id": "anything", "client_secret": "anything"}
         first = await client.post("/oauth/token", data=params)
@@ -203,8 +211,6 @@ async def test_token_expiry_profile_makes_tokens_single_use(mock_client):
     assert (await create(mock_client, token)).status_code == 201
     body = {"data": {"type": "prospect", "attributes": {"emails": ["b@acme.com"]}}}
     assert (await create(mock_client, token, body=body)).status_code == 401
-    grant = await refresh(mock_client, "rt-0")  # rotated already: the client must persist
-    assert grant.status_code == 400
 
 
 async def test_rate_limited_profile_gives_rate_limit_exceeded(mock_client):

@@ -71,7 +71,18 @@ def test_mock_serve_command_announces_a_working_url(tmp_path):
     env = {k: v for k, v in env.items() if not k.endswith(("_API_KEY", "_TOKEN", "_SECRET"))}
     code = "from signaltui.mock.cli import command; command()"
     process = subprocess.Popen(
-        [sys.executable, "-u", "-c", code, "--port", "0", "--faults", "rate-limited"],
+        [
+            sys.executable,
+            "-u",
+            "-c",
+            code,
+            "--port",
+            "0",
+            "--faults",
+            "rate-limited",
+            "--limits",
+            "scale:60",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -80,7 +91,7 @@ def test_mock_serve_command_announces_a_working_url(tmp_path):
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
-        assert "faults: rate-limited" in line
+        assert "faults: rate-limited" in line and "limits: scale:60" in line
         url = line.rsplit(" ", 1)[-1].strip()
         assert url.startswith("http://127.0.0.1:")
         for _ in range(100):  # the URL is announced just before uvicorn starts serving
@@ -90,6 +101,7 @@ def test_mock_serve_command_announces_a_working_url(tmp_path):
             except httpx.ConnectError:
                 time.sleep(0.05)
         assert faults["profile"] == "rate-limited"
+        assert httpx.get(url + "/__mock/limits", timeout=2).json()["scale"] == 60.0
     finally:
         process.terminate()
         process.wait(timeout=10)

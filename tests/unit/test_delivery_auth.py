@@ -91,6 +91,7 @@ class OAuthServer:
         self.reject_all = False
         self.router.post(f"{base}/oauth/token").mock(side_effect=self.token)
         self.router.post(f"{base}/api/v2/prospects").mock(side_effect=self.prospect)
+        self.router.get(url__startswith=f"{base}/api/v2/prospects?").mock(side_effect=self.search)
 
     @property
     def transport(self) -> httpx.MockTransport:
@@ -117,6 +118,12 @@ class OAuthServer:
             "refresh_token": rotated,
         }
         return httpx.Response(200, json=payload)
+
+    def search(self, request: httpx.Request) -> httpx.Response:
+        bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if bearer not in self.valid_access:
+            return httpx.Response(401, json={"errors": [{"id": "unauthorized"}]})
+        return httpx.Response(200, json={"data": []})
 
     def prospect(self, request: httpx.Request) -> httpx.Response:
         bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
@@ -210,9 +217,10 @@ async def test_token_dying_again_between_retries_is_refreshed_again() -> None:
     async with make_client(server, clock) as client:
         result = await client.deliver(OUTREACH_REQ, "outreach", target_label="live")
     assert result.outcome == "delivered"
-    assert [a.response.status for a in result.attempts if a.response] == [401, 503, 401, 201]
+    sent = [a for a in result.attempts if a.kind == "send"]
+    assert [a.response.status for a in sent if a.response] == [401, 503, 401, 201]
     assert len(server.exchanges) == 3  # first token, then two refreshes
-    assert len(result.attempts) <= SETTINGS.max_attempts + 1
+    assert len(sent) <= SETTINGS.max_attempts + 1
 
 
 async def test_invalid_grant_fails_with_reauthorise_hint() -> None:
@@ -312,3 +320,17 @@ async def test_tokens_are_kept_apart_per_base_url() -> None:
     assert len(mock.exchanges) == 1 and len(live.exchanges) == 1
     assert mock.bearers == ["access-1"] and live.bearers == ["access-1"]
     assert set(store.entries) == {mock_base, OUTREACH}
+
+
+async def test_invalid_grant_from_a_local_mock_says_what_to_do_about_a_mock() -> None:
+    base = "http://127.0.0.1:8765"
+    server, clock = OAuthServer(base=base), FakeTime()
+    server.valid_refresh.clear()
+    request = OUTREACH_REQ.with_base_url(base)
+    async with make_client(server, clock) as client:
+        result = await client.deliver(request, "outreach", target_label=base)
+    assert result.outcome == "failed" and result.reason == "invalid_grant"
+    assert "local mock" in (result.hint or "") and "re-authorise the Outreach app" not in (
+        result.hint or ""
+    )
+    assert "token_file" in (result.hint or "")

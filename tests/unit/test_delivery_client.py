@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from signaltui.config import Credentials, DeliverySettings
 from signaltui.core.request import OutboundRequest
 from signaltui.delivery.client import DeliveryClient
-from signaltui.delivery.outcomes import DeliveryResult
+from signaltui.delivery.outcomes import AttemptRecord, DeliveryResult
 from signaltui.delivery.tokenstore import MemoryTokenStore
 
 APOLLO_KEY = "apollo-secret-key-123"
@@ -51,7 +51,7 @@ REQUESTS = {
         url="https://api.close.com/api/v1/lead/",
         headers={"Content-Type": "application/json"},
         auth="basic",
-        body={"name": "Acme"},
+        body={"name": "Acme", "contacts": [{"emails": [{"email": "jane@acme.com"}]}]},
     ),
 }
 
@@ -71,6 +71,18 @@ class Harness:
         self.router.post("https://api.outreach.io/oauth/token").mock(
             return_value=httpx.Response(200, json=token)
         )
+        # The look-ups made after an ambiguous failure: by default, nothing is found.
+        self.lookups = {
+            "apollo": self.router.post("https://api.apollo.io/api/v1/contacts/search").mock(
+                return_value=httpx.Response(200, json={"contacts": []})
+            ),
+            "outreach": self.router.get(
+                url__startswith="https://api.outreach.io/api/v2/prospects?"
+            ).mock(return_value=httpx.Response(200, json={"data": []})),
+            "close": self.router.get(url__startswith="https://api.close.com/api/v1/lead/?").mock(
+                return_value=httpx.Response(200, json={"data": [], "has_more": False})
+            ),
+        }
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
@@ -107,6 +119,11 @@ def route(h: Harness, destination: str = "apollo") -> respx.Route:
     return h.router.post(REQUESTS[destination].url)
 
 
+def sends(result: DeliveryResult) -> list[AttemptRecord]:
+    """The attempts that sent the planned request (look-ups left out)."""
+    return [a for a in result.attempts if a.kind == "send"]
+
+
 async def test_2xx_is_delivered_with_recorded_response() -> None:
     h = Harness()
     route(h).mock(return_value=httpx.Response(200, json={"contact": {"id": "abc"}}))
@@ -124,9 +141,12 @@ async def test_retryable_status_then_success(status: int) -> None:
     route(h).mock(side_effect=[httpx.Response(status), httpx.Response(200, json={})])
     result = await h.deliver()
     assert result.outcome == "delivered"
-    assert [a.response.status for a in result.attempts if a.response] == [status, 200]
+    assert [a.response.status for a in sends(result) if a.response] == [status, 200]
     assert h.sleeps == [0.25]  # backoff_base with the jitter at its low end
     assert result.attempts[0].wait_seconds == 0.25
+    # 502/503 may come from a gateway after the create was applied: look before re-sending.
+    looked = [a.kind for a in result.attempts] == ["send", "lookup", "send"]
+    assert looked == (status in (502, 503))
 
 
 @pytest.mark.parametrize(
@@ -142,11 +162,15 @@ async def test_transport_errors_are_retried_then_dead_lettered(error: Exception,
     route(h).mock(side_effect=error)
     result = await h.deliver()
     assert result.outcome == "dead_lettered"
-    assert result.reason == f"{kind} after 3 attempts"
-    assert len(result.attempts) == 3
-    assert all(a.error and a.response is None for a in result.attempts)
+    assert result.reason.startswith(f"{kind} after 3 attempts")
+    assert len(sends(result)) == 3
+    assert all(a.error and a.response is None for a in sends(result))
     assert h.sleeps == [0.25, 0.5]  # exponential: base, then double
     assert result.hint
+    # A refused connection never reached the CRM; a read timeout or a dropped answer
+    # may have: those are looked up before each re-send and once more before giving up.
+    lookups = [a for a in result.attempts if a.kind == "lookup"]
+    assert len(lookups) == (0 if kind == "connection_error" and "refused" in str(error) else 3)
 
 
 async def test_dead_letter_after_max_attempts() -> None:
@@ -156,7 +180,7 @@ async def test_dead_letter_after_max_attempts() -> None:
     assert result.outcome == "dead_lettered"
     assert result.reason == "http_503 after 5 attempts"
     assert r.call_count == 5
-    assert [a.number for a in result.attempts] == [1, 2, 3, 4, 5]
+    assert [a.number for a in result.attempts] == list(range(1, 11))  # 5 sends, 5 look-ups
     assert h.sleeps == [0.25, 0.5, 1.0, 2.0]
     assert result.response is not None and result.response.status == 503
 
@@ -221,16 +245,35 @@ async def test_x_ratelimit_reset_epoch_honoured_on_429_only() -> None:
         ]
     )
     await h.deliver("outreach")
-    assert h.sleeps == [5.0, 0.5]
+    # The 429 named its wait, so it spent no retry budget: the 503 is failure one.
+    assert h.sleeps == [5.0, 0.25]
+    assert h.lookups["outreach"].call_count == 1  # the 503 (not the 429) was looked up
 
 
-async def test_server_wait_is_capped() -> None:
-    h = Harness(backoff_max=10.0)
+async def test_server_wait_is_honoured_in_full_up_to_max_wait() -> None:
+    h = Harness(backoff_max=10.0, max_wait=120.0)
     route(h).mock(
-        side_effect=[httpx.Response(429, headers={"Retry-After": "3600"}), httpx.Response(200)]
+        side_effect=[httpx.Response(429, headers={"Retry-After": "100"}), httpx.Response(200)]
     )
-    await h.deliver()
-    assert h.sleeps == [10.0]
+    result = await h.deliver()
+    assert result.outcome == "delivered"
+    assert h.sleeps == [100.0]  # not cut to backoff_max
+
+
+async def test_a_wait_longer_than_max_wait_defers_with_retry_at() -> None:
+    h = Harness(max_wait=120.0)
+    body = {
+        "message": "The maximum number of api calls allowed for api/v1/contacts is 600 "
+        "times per hour."
+    }
+    r = route(h).mock(return_value=httpx.Response(429, headers={"Retry-After": "3600"}, json=body))
+    result = await h.deliver()
+    assert result.outcome == "deferred"
+    assert result.retry_at == "2023-11-14T23:13:20.000Z"  # T0 + 3600 s, ISO 8601 UTC
+    assert datetime.fromisoformat(result.retry_at).timestamp() == T0 + 3600
+    assert r.call_count == 1 and h.sleeps == []
+    assert "max_wait" in (result.hint or "") and result.reason
+    assert result.request is not None and result.response is not None
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 415, 422])
@@ -251,3 +294,18 @@ async def test_rate_limiter_paces_deliveries() -> None:
         for _ in range(4):
             await client.deliver(REQUESTS["apollo"], "apollo", target_label="live")
     assert h.sleeps == [0.5, 0.5]  # a burst of two, then one every half second
+
+
+async def test_a_maintenance_window_longer_than_max_wait_defers() -> None:
+    # Outreach's maintenance 503 names an ISO time; one 30 minutes away is not sat out.
+    h = Harness(max_wait=120.0)
+    when = datetime.fromtimestamp(T0 + 1800, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = {"errors": [{"id": "scheduledServerMaintenance"}]}
+    r = route(h, "outreach").mock(
+        return_value=httpx.Response(503, headers={"Retry-After": when}, json=body)
+    )
+    result = await h.deliver("outreach")
+    assert result.outcome == "deferred" and result.retry_at == "2023-11-14T22:43:20.000Z"
+    assert r.call_count == 1 and h.sleeps == []
+    # The 503 may have come after the create: one look before deferring found nothing.
+    assert [a.kind for a in result.attempts] == ["send", "lookup"]

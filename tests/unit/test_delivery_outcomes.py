@@ -15,7 +15,7 @@ from signaltui.delivery.outcomes import (
     is_retryable_status,
     transport_hint,
 )
-from signaltui.delivery.ratelimit import RateLimiter, TokenBucket
+from signaltui.delivery.ratelimit import Pacer, TokenBucket
 from signaltui.delivery.retry import backoff_wait, next_wait, parse_retry_after, server_wait
 from signaltui.errors import InputError
 from signaltui.targets import parse_target as resolve_target
@@ -125,9 +125,10 @@ def test_server_wait_sources() -> None:
 def test_next_wait_clamps_past_and_far_hints() -> None:
     common = {"failures": 1, "status": 429, "now": NOW, "base": 1.0, "rng": lambda: 0.0}
     past = {"retry-after": "Wed, 01 Jan 2020 00:00:00 GMT"}
-    assert next_wait(headers=past, cap=30.0, **common) == 0.0  # type: ignore[arg-type]
-    far = {"retry-after": "86400"}
-    assert next_wait(headers=far, cap=30.0, **common) == 30.0  # type: ignore[arg-type]
+    assert next_wait(headers=past, cap=30.0, **common) == (0.0, True)  # type: ignore[arg-type]
+    far = {"retry-after": "86400"}  # the server's word is kept whole: the client defers
+    assert next_wait(headers=far, cap=30.0, **common) == (86400.0, True)  # type: ignore[arg-type]
+    assert next_wait(headers={}, cap=0.5, **common) == (0.25, False)  # type: ignore[arg-type]
 
 
 def test_backoff_jitter_range() -> None:
@@ -158,14 +159,15 @@ async def test_token_bucket_burst_then_sustained_rate() -> None:
     assert waits == [0.0, 0.0, 0.0, 0.25]
 
 
-async def test_rate_zero_disables_and_destinations_are_separate() -> None:
+async def test_cap_zero_disables_and_pacing_groups_are_separate() -> None:
     clock = FakeClock()
-    off = RateLimiter(0.0, 1, clock=clock, sleep=clock.sleep)
-    assert [await off.acquire("close") for _ in range(5)] == [0.0] * 5
-    limiter = RateLimiter(1.0, 1, clock=clock, sleep=clock.sleep)
-    assert await limiter.acquire("close") == 0.0
-    assert await limiter.acquire("apollo") == 0.0
-    assert await limiter.acquire("close") == 1.0
+    off = Pacer(documented=True, cap=0.0, clock=clock, sleep=clock.sleep)
+    assert [await off.acquire("close", "close POST /lead/") for _ in range(5)] == [0.0] * 5
+    pacer = Pacer(documented=True, cap=1.0, burst=1, clock=clock, sleep=clock.sleep)
+    assert await pacer.acquire("close", "close POST /api/v1/lead/") == 0.0
+    assert await pacer.acquire("close", "close GET /api/v1/lead/") == 0.0
+    assert await pacer.acquire("apollo", "apollo /api/v1/contacts") == 0.0
+    assert await pacer.acquire("close", "close POST /api/v1/lead/") == 1.0
     assert clock.sleeps == [1.0]
 
 

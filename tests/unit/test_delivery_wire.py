@@ -22,7 +22,7 @@ async def test_apollo_and_close_headers_on_the_wire() -> None:
     assert apollo.calls.last.request.headers["x-api-key"] == APOLLO_KEY
     expected = base64.b64encode(f"{CLOSE_KEY}:".encode()).decode()
     assert close.calls.last.request.headers["authorization"] == f"Basic {expected}"
-    assert json.loads(close.calls.last.request.content) == {"name": "Acme"}
+    assert json.loads(close.calls.last.request.content) == REQUESTS["close"].body
 
 
 async def test_missing_key_fails_without_sending() -> None:

@@ -34,10 +34,11 @@ def _v3_rows(db: Database) -> DeliveryResult:
         replay_of=None, exchange_key="k-1", created_at=stamp(1), finished_at=stamp(3),
     )  # fmt: skip
     last = attempts[-1]
-    v3 = (*delivery[:11], last[3], last[4], last[5], last[6], *delivery[15:])
-    _insert(db, "deliveries", rows.DELIVERY_COLUMNS, v3)
+    v3 = (*delivery[:11], last[3], last[4], last[5], last[6], *delivery[15:-1])
+    # Columns added by v7 (retry_at; attempt kind and note) did not exist yet.
+    _insert(db, "deliveries", rows.DELIVERY_COLUMNS.removesuffix(", retry_at"), v3)
     for attempt in attempts:
-        _insert(db, "attempts", rows.ATTEMPT_COLUMNS, attempt)
+        _insert(db, "attempts", rows.ATTEMPT_COLUMNS.removesuffix(", kind, note"), attempt[:-2])
     db.conn.commit()
     return result
 
@@ -50,7 +51,7 @@ def test_v3_store_upgrades_to_v4_keeping_data(tmp_path: Path) -> None:
     db.close()
 
     with Store.open(path) as store:
-        assert schema_version(store.db) == LATEST_VERSION == 6
+        assert schema_version(store.db) == LATEST_VERSION == 7
         names = {row[0]: row[1] for row in store.db.execute("SELECT name, sql FROM sqlite_master")}
         assert "idx_deliveries_outcome" not in names and "idx_deliveries_destination" not in names
         assert "WHERE run_id IS NOT NULL" in names["idx_deliveries_run_id_exchange_key"]

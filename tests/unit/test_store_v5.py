@@ -36,7 +36,7 @@ def test_older_store_upgrades_to_v5_and_reads_old_rows(tmp_path: Path, old_versi
     db.close()
 
     with Store.open(path) as store:
-        assert schema_version(store.db) == LATEST_VERSION == 6
+        assert schema_version(store.db) == LATEST_VERSION == 7
         old = store.get_event(1)
         assert old.raw == old.merged == old_event
         assert [e.id for e in store.search_events("olga")] == [1]

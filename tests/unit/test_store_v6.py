@@ -40,7 +40,7 @@ def test_v5_store_upgrades_with_its_index_rebuilt(tmp_path: Path) -> None:
     _write_v5_store(path)
 
     with Store.open(path) as store:
-        assert schema_version(store.db) == LATEST_VERSION == 6
+        assert schema_version(store.db) == LATEST_VERSION == 7
         assert "columnsize=0" in _fts_sql(store.db)
         assert store.db.execute("SELECT count(*) FROM sqlite_master WHERE name = "
                                 "'events_fts_docsize'").fetchone()[0] == 0  # fmt: skip

@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 from signaltui.core.request import DESTINATIONS
 from signaltui.delivery.outcomes import OUTCOMES
 from signaltui.errors import SignaltuiError
+from signaltui.service import resend_due_deferred
 from signaltui.store import DeliveryRow
 from signaltui.tui.screens.detail import DeliveryDetailScreen
 
@@ -42,7 +43,33 @@ class HistoryPane(Vertical):
     """Lists what the store holds; filters apply as you type."""
 
     # The filter inputs leave down alone, so it reaches the pane: into the results.
-    BINDINGS = [Binding("down", "focus_results", "Into the results", show=False)]
+    BINDINGS = [
+        Binding("down", "focus_results", "Into the results", show=False),
+        Binding("ctrl+d", "resend_due", "Re-send due deferred", show=False),
+    ]
+
+    def action_resend_due(self) -> None:
+        """Send again the deferred deliveries whose due time has passed (a worker)."""
+        self.run_worker(self.resend_due(), group="resend-due", exclusive=True)
+
+    async def resend_due(self) -> None:
+        """Re-send due deferred deliveries through the service layer, then say what happened."""
+        store = self.signal_app.store
+        if store is None:
+            return
+        try:
+            done = await resend_due_deferred(store, self.signal_app.sessions.session)
+        except SignaltuiError as error:
+            self.app.notify(error.render(), title="Re-send due", severity="error")
+            return
+        outcomes = [s.result.outcome for s in done.sent]
+        message = f"Re-sent {len(outcomes)} due deferred: {outcomes.count('delivered')} delivered"
+        if done.not_due:
+            message += f"; {done.not_due} not yet due (next at {done.next_due})"
+        if done.skipped_live:
+            message += f"; {done.skipped_live} live left for `replay --mode send --target live`"
+        self.app.notify(message, title="Re-send due")
+        self.refresh_rows()
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="toolbar filters"):

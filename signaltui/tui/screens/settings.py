@@ -90,7 +90,11 @@ class SettingsPane(VerticalScroll):
         delivery = settings.delivery
         info.append(
             f"delivery          {delivery.max_attempts} attempts, timeout {delivery.timeout:g}s, "
-            f"{delivery.rate_limit_per_second:g} req/s\n"
+            + (
+                "paced per CRM limits\n"
+                if delivery.rate_limit_per_second is None
+                else f"{delivery.rate_limit_per_second:g} req/s\n"
+            )
         )
         info.append("store             see Files above")
         self.query_one("#target-info", Static).update(info)
