@@ -107,7 +107,7 @@ async def _check(paths: Any, settings: Any, target: str, pointers: Any, on_resul
         from signaltui.mock.state import MockSettings
 
         # A fresh mock, limits off: a check measures answers, not how fast it may ask.
-        app = create_app(settings.credentials, settings=MockSettings(enforce_rate_limits=False))
+        app = create_app(settings.credentials, settings=MockSettings(limits="off"))
         client = httpx.AsyncClient(transport=mock_transport(app), base_url="http://mock.test")
     else:
         client = httpx.AsyncClient(base_url=_loopback(target), timeout=10.0)
