@@ -133,6 +133,9 @@ class OutreachTokenManager:
         self._monotonic = monotonic
         self._sleep = sleep
         self._last_mint: float | None = None
+        #: Access tokens the API refused with a 401: never taken back from the token
+        #: store, where they stay until the next mint overwrites them.
+        self._refused: set[str] = set()
         #: How many token exchanges were made (for diagnostics and tests).
         self.exchanges = 0
 
@@ -159,7 +162,8 @@ class OutreachTokenManager:
             # another request with it.
             current = replace(current, access_token=None, expires_at=None)
             self._cache[base_url] = current
-            return await self._exchange(base_url, current, rejected=rejected)
+            self._refused.add(rejected)
+            return await self._exchange(base_url, current)
 
     def _current(self, base_url: str) -> StoredToken:
         cached = self._cache.get(base_url)
@@ -180,15 +184,13 @@ class OutreachTokenManager:
             return 0.0
         return max(0.0, self._last_mint + self._mint_interval - self._monotonic())
 
-    async def _exchange(
-        self, base_url: str, current: StoredToken, *, rejected: str | None = None
-    ) -> str:
+    async def _exchange(self, base_url: str, current: StoredToken) -> str:
         # Other processes may share the token store: from reading the newest refresh
         # token to saving the rotated one, hold it, or two would spend the same token.
         async with self._store.locked():
             stored = self._store.load(base_url)
             if stored is not None and stored.seed == self._seed:
-                fresh = stored.access_token and stored.access_token != rejected
+                fresh = stored.access_token and stored.access_token not in self._refused
                 if fresh and self._is_fresh(stored):
                     self._cache[base_url] = stored  # another process just refreshed
                     return str(stored.access_token)

@@ -3,10 +3,10 @@
 Every token the mock mints carries its own claims (kind, client, issue time, order, and
 for refresh tokens the rotation lineage and generation), signed with a key fixed for all
 signaltui mocks. A restarted mock, or one after ``POST /__mock/reset``, therefore still
-honours a token an earlier one issued (contract 5: a mock never strands its client), and
-nothing about tokens has to be kept across runs. Only rotation bookkeeping (which
-generation of a lineage is the newest) lives in memory, and when it is lost the mock
-errs towards honouring.
+honours a token an earlier one issued (a mock never strands its client; see
+docs/mock-crms.md), and nothing about tokens has to be kept across runs. Only rotation
+bookkeeping (which generation of a lineage is the newest) lives in memory, and when it
+is lost the mock errs towards honouring.
 """
 
 from __future__ import annotations

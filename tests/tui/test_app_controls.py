@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Button, DataTable, Select, Static
 
 from signaltui.core.config import MappingConfig
@@ -14,6 +16,7 @@ from signaltui.delivery.outcomes import RecordedRequest
 from signaltui.recordings import Exchange, RecordingWriter
 from signaltui.tui.mocks import fault_profile, journal_rows
 from signaltui.tui.samples import BUILTIN_SAMPLE
+from signaltui.tui.screens import replay as replay_screen
 from signaltui.tui.screens.modals import HelpScreen
 from signaltui.tui.screens.replay import ReplayPane
 from tests.tui.conftest import wait_until
@@ -41,9 +44,32 @@ def write_many(path: Path, count: int) -> None:
             )
 
 
-async def test_replay_run_is_disabled_while_running_and_stop_ends_it(make_app, tmp_path) -> None:
+def hold_verify_until_released(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Make the Replay tab's verify wait after each result until the returned event is set.
+
+    A verify of a few hundred exchanges can finish before a click on Stop lands; holding
+    the real run between results makes the Stop test deterministic on any machine.
+    """
+    release = threading.Event()
+    real = replay_screen.run_verify
+
+    def held(paths: Any, settings: Any, options: Any, on_result: Any) -> Any:
+        def each(result: Any) -> None:
+            on_result(result)  # raises ReplayStopped once Stop was pressed
+            release.wait(10)
+
+        return real(paths, settings, options, each)
+
+    monkeypatch.setattr(replay_screen, "run_verify", held)
+    return release
+
+
+async def test_replay_run_is_disabled_while_running_and_stop_ends_it(
+    make_app, tmp_path, monkeypatch
+) -> None:
     recording = tmp_path / "many.jsonl"
     write_many(recording, 400)
+    release = hold_verify_until_released(monkeypatch)
     app = make_app(recordings=str(recording))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
@@ -55,6 +81,7 @@ async def test_replay_run_is_disabled_while_running_and_stop_ends_it(make_app, t
         assert run.disabled and not stop.disabled  # one run at a time
         assert str(summary.content).startswith("Running verify over 400")
         await pilot.click("#replay-stop")
+        release.set()
         await wait_until(pilot, lambda: "stopped after" in str(summary.content))
         await app.workers.wait_for_complete()
         shown = app.query_one("#replay-table", DataTable).row_count
