@@ -33,8 +33,9 @@ def cases() -> list[tuple[str, Path, str, Path | None]]:
                 if label != "default" and destination != "close":
                     continue
                 suffix = "" if label == "default" else f".{label}"
-                found.append((f"{fixture.stem}.{destination}{suffix}.jsonl", fixture, destination,
-                              config))
+                found.append(
+                    (f"{fixture.stem}.{destination}{suffix}.jsonl", fixture, destination, config)
+                )
     for destination in DESTINATIONS:
         found.append((f"edge.{destination}.jsonl", EDGE, destination, None))
         found.append((f"edge.{destination}.settings.jsonl", EDGE, destination, SETTINGS))
@@ -46,8 +47,16 @@ def preview(fixture: Path, destination: str, config: Path | None) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALTUI_")}
     # An empty config file stands for "no config" so the user's own never leaks in.
     env["SIGNALTUI_CONFIG"] = str(config or HERE / "empty.toml")
-    command = [sys.executable, "-m", "signaltui", "preview", str(fixture), "-d", destination,
-               "--json"]
+    command = [
+        sys.executable,
+        "-m",
+        "signaltui",
+        "preview",
+        str(fixture),
+        "-d",
+        destination,
+        "--json",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
     return done.stdout
 
