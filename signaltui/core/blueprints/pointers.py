@@ -49,6 +49,44 @@ def _child(container: Any, segment: str, make_list: bool) -> Any:
     return child
 
 
+def _parent_getter(
+    path: tuple[str, ...], lists: tuple[bool, ...]
+) -> Callable[[dict[str, Any], dict[str, Any]], Any]:
+    """The container at ``path`` (made when absent); ``lists[i]``: ``path[i]`` holds a list.
+
+    Each level is found (or made) once per build and kept in ``made``, so the fields of
+    one nested object do not walk down from the body again.
+    """
+    segment, make_list = path[-1], lists[len(path) - 1]
+    if len(path) == 1:
+
+        def top(body: dict[str, Any], made: dict[str, Any]) -> Any:
+            child = body.get(segment)
+            if child is None:
+                child = body[segment] = [] if make_list else {}
+            return child
+
+        return top
+    up = _parent_getter(path[:-1], lists)
+    key = "/" + "/".join(path)
+
+    def deeper(body: dict[str, Any], made: dict[str, Any]) -> Any:
+        child = made.get(key)
+        if child is None:
+            child = made[key] = _child(up(body, made), segment, make_list)
+        return child
+
+    return deeper
+
+
+def parent_getter(parts: tuple[str, ...]) -> Callable[[dict[str, Any], dict[str, Any]], Any]:
+    """The getter (maker, when absent) of the container that holds a field's last segment.
+
+    ``parts`` are the field pointer's segments (at least two).
+    """
+    return _parent_getter(parts[:-1], tuple(is_index(part) for part in parts[1:]))
+
+
 def compile_setter(pointer: str, unique: bool = False) -> Setter:
     """A setter for ``pointer`` (validated by the loader: the first segment is a name,
     ``-`` only at the end, never a pointer into a scalar)."""
@@ -61,19 +99,8 @@ def compile_setter(pointer: str, unique: bool = False) -> Setter:
             return True
 
         return set_top
-    path = parts[:-1]
-    kinds = tuple(is_index(part) for part in parts[1:])
-    parent_key = "/" + "/".join(path)
+    parent_of = parent_getter(parts)
     last = parts[-1]
-
-    def parent_of(body: dict[str, Any], made: dict[str, Any]) -> Any:
-        parent = made.get(parent_key)
-        if parent is None:
-            parent = body
-            for segment, make_list in zip(path, kinds, strict=False):
-                parent = _child(parent, segment, make_list)
-            made[parent_key] = parent
-        return parent
 
     if last == "-":
 

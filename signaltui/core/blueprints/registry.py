@@ -22,6 +22,9 @@ BlueprintSet = Mapping[Destination, "CompiledBlueprint"]
 Provider = Callable[["MappingConfig"], BlueprintSet]
 
 _provider: list[Provider] = []
+#: The last config asked about and its set: planning asks once per event and destination,
+#: nearly always about the same config, and a pydantic private attribute is slow to read.
+_last: list[object] = [None, None]
 
 
 def install_provider(provider: Provider) -> None:
@@ -31,6 +34,8 @@ def install_provider(provider: Provider) -> None:
 
 def blueprints_for(config: MappingConfig) -> BlueprintSet:
     """The compiled blueprints ``config`` plans with (compiled on first use, then kept)."""
+    if config is _last[0]:
+        return _last[1]  # type: ignore[return-value]
     cell = config._compiled
     compiled: BlueprintSet | None = cell.value
     if compiled is None:
@@ -39,6 +44,7 @@ def blueprints_for(config: MappingConfig) -> BlueprintSet:
                 "no blueprints installed: import signaltui.blueprints (it installs the presets)"
             )
         compiled = cell.value = _provider[0](config)
+    _last[:] = [config, compiled]
     return compiled
 
 

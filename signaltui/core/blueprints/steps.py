@@ -10,10 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from signaltui.core.blueprints.pointers import compile_getter, compile_setter, dotted
+from signaltui.core.blueprints.pointers import (
+    compile_getter,
+    compile_setter,
+    dotted,
+    is_index,
+    parent_getter,
+    segments,
+)
 from signaltui.core.blueprints.spec import CheckSpec, Condition, FieldSpec
 from signaltui.core.blueprints.transforms import Failure, finite_failure
-from signaltui.core.blueprints.values import Settings, compile_value, default_rule, memo_key
+from signaltui.core.blueprints.values import (
+    Got,
+    Settings,
+    compile_value,
+    default_rule,
+    memo_key,
+)
 from signaltui.core.decision import TraceRow
 from signaltui.core.fields import EventScope, compile_source
 
@@ -139,6 +152,55 @@ def _compile_field(spec: FieldSpec, region: str, crm: str, copied: frozenset[str
     fixed_source = spec.trace_source
     empty_rule = spec.empty_rule
 
+    def absent(got: Got, trace: list[TraceRow], warnings: list[str]) -> None:
+        """The rows and warnings of a field left out: unusable, not finite, or empty."""
+        value, source, problem, _ = got
+        if value is not None:  # a value JSON cannot carry
+            problem = finite_failure(value)
+        source = fixed_source or source
+        if type(problem) is Failure:
+            trace.append((omitted_label, source, problem.rule, True, at))
+            message = problem.message
+            warnings.append(
+                f"{message}; {omitted_label} was left out" if problem.names_field else message
+            )
+        elif trace_empty:
+            trace.append((label, source, empty_rule, True, at))
+        if warn_missing:
+            warnings.append(warn_missing)
+
+    parts = segments(spec.body_pointer)
+    plain = traced and keep is None and fixed_source is None and not is_index(parts[-1])
+    if plain:
+        # The common shape, written out: a named key, traced with the value's own source.
+        name = parts[-1]
+        parent_of = parent_getter(parts) if len(parts) > 1 else None
+
+        def named_step(
+            scope: EventScope,
+            body: dict[str, Any],
+            made: dict[str, Any],
+            trace: list[TraceRow],
+            warnings: list[str],
+        ) -> None:
+            memo = scope.memo
+            got = memo.get(key)
+            if got is None:
+                got = memo[key] = getter(scope)
+            value = got[0]
+            if value is not None and (type(value) is str or finite_failure(value) is None):
+                if parent_of is None:
+                    body[name] = value
+                else:
+                    parent_of(body, made)[name] = value
+                trace.append((label, got[1], got[3], False, at))
+                if got[2] is not None:
+                    warnings.append(got[2])
+                return
+            absent(got, trace, warnings)
+
+        return named_step
+
     def from_step(
         scope: EventScope,
         body: dict[str, Any],
@@ -151,28 +213,15 @@ def _compile_field(spec: FieldSpec, region: str, crm: str, copied: frozenset[str
         if got is None:
             got = memo[key] = getter(scope)
         value, source, problem, rule = got
-        if value is not None:
-            bad = None if type(value) is str else finite_failure(value)
-            if bad is not None:
-                value, problem = None, bad
-            else:
-                if setter(body, made, value) and traced:
-                    trace.append((label, fixed_source or source, rule, False, at))
-                if problem is not None:
-                    warnings.append(problem)
-                if keep is not None:
-                    made[keep] = (value, source)
-                return
-        if type(problem) is Failure:
-            trace.append((omitted_label, fixed_source or source, problem.rule, True, at))
-            message = problem.message
-            warnings.append(
-                f"{message}; {omitted_label} was left out" if problem.names_field else message
-            )
-        elif trace_empty:
-            trace.append((label, fixed_source or source, empty_rule, True, at))
-        if warn_missing:
-            warnings.append(warn_missing)
+        if value is not None and (type(value) is str or finite_failure(value) is None):
+            if setter(body, made, value) and traced:
+                trace.append((label, fixed_source or source, rule, False, at))
+            if problem is not None:
+                warnings.append(problem)
+            if keep is not None:
+                made[keep] = (value, source)
+            return
+        absent(got, trace, warnings)
 
     return from_step
 

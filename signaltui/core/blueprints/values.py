@@ -20,6 +20,10 @@ from signaltui.core.blueprints.transforms import (
     make_transform,
     split_transform,
 )
+from signaltui.core.blueprints.transforms import _join as _join_step
+from signaltui.core.blueprints.transforms import _lower as _lower_step
+from signaltui.core.blueprints.transforms import _strip as _strip_step
+from signaltui.core.blueprints.transforms import _trim as _trim_step
 from signaltui.core.fields import EventScope, compile_source
 
 Got = tuple[Any, str, Any, str]
@@ -116,8 +120,20 @@ def compile_value(spec: ValueSpec, settings: Settings) -> Getter:
     return first_of
 
 
+#: Transforms that never fail or warn, so a one-step chain can call them directly.
+_PLAIN = {"trim": _trim_step, "strip": _strip_step, "lower": _lower_step, "join": _join_step}
+
+
 def _compile_path(path: str, transforms: tuple[str, ...], settings: Settings, rule: str) -> Getter:
     read = compile_source(path)
+    plain = _PLAIN.get(transforms[0]) if len(transforms) == 1 else None
+    if plain is not None:
+
+        def get_plain(scope: EventScope) -> Got:
+            raw, source = read(scope)
+            return (None if raw is None else plain(raw)), source, None, rule
+
+        return get_plain
     run = chain(transforms, settings)
 
     def get(scope: EventScope) -> Got:
