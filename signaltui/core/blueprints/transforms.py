@@ -92,7 +92,9 @@ def finite_failure(value: Any) -> Failure | None:
     if type(value) is float:
         if math.isfinite(value):
             return None
-        return Failure("not a finite number", f"{value!r} is not a number JSON can carry", True)
+        return Failure(
+            "not a finite number", f"the value {value!r} is not a number JSON can carry", True
+        )
     if type(value) is list:
         for item in value:
             if type(item) is not str and (failure := finite_failure(item)) is not None:
