@@ -143,7 +143,7 @@ def test_files_and_folders(tmp_path):
 
     with pytest.raises(BlueprintError, match="not found"):
         load_overlays([tmp_path / "missing.yaml"])
-    with pytest.raises(BlueprintError, match="no \\*.yaml"):
+    with pytest.raises(BlueprintError, match=r"no \*\.yaml"):
         load_overlays([tmp_path])
     latin = tmp_path / "latin.yaml"
     latin.write_bytes("version: 1\ndestination: close\n# caf\xe9\n".encode("latin-1"))
