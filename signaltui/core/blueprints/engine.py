@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from signaltui.core.blueprints.route import RouteFn, compile_route
 from signaltui.core.blueprints.spec import BlueprintSpec, FieldSpec, RequireSpec
 from signaltui.core.blueprints.steps import Step, compile_check, compile_field, label_of
 from signaltui.core.blueprints.transforms import Failure
@@ -34,9 +35,9 @@ class BuiltBody(NamedTuple):
 
 @dataclass(frozen=True)
 class Route:
-    """What one event name gets: its steps, or (``steps is None``) a drop and its detail."""
+    """What one event name gets: its compiled steps, or (``steps is None``) a drop."""
 
-    steps: tuple[Step, ...] | None
+    steps: RouteFn | None
     drop_detail: str | None = None
 
 
@@ -70,7 +71,7 @@ class CompiledBlueprint:
         """The listed events this destination delivers, in blueprint order."""
         return tuple(name for name, route in self.routes.items() if route.steps is not None)
 
-    def build(self, scope: EventScope, steps: tuple[Step, ...]) -> BuiltBody:
+    def build(self, scope: EventScope, route: RouteFn) -> BuiltBody:
         """The body of one event: the requirements first, then every step in order."""
         memo = scope.memo
         for get, key, reason, detail in self.requirements:
@@ -84,9 +85,8 @@ class CompiledBlueprint:
         body: dict[str, Any] = {}
         made: dict[str, Any] = {}
         trace: list[TraceRow] = []
-        warnings = []
-        for step in steps:
-            step(scope, body, made, trace, warnings)
+        warnings: list[str] = []
+        route(scope, body, made, trace, warnings)
         return BuiltBody(body, trace, warnings)
 
 
@@ -110,7 +110,7 @@ def _requirement(spec: RequireSpec, region: str, crm: str) -> Requirement:
     )
 
 
-def _steps(spec: BlueprintSpec, fields: list[FieldSpec], region: str) -> tuple[Step, ...]:
+def _steps(spec: BlueprintSpec, fields: list[FieldSpec], region: str) -> RouteFn:
     crm = CRM_NAMES[spec.destination]
     copied = frozenset(f.value.copy for f in fields if f.value is not None and f.value.copy)
     labels = {f.pointer: label_of(f) for f in fields}
@@ -122,7 +122,7 @@ def _steps(spec: BlueprintSpec, fields: list[FieldSpec], region: str) -> tuple[S
             steps.append(compile_check(check, labels))
             checks.remove(check)
     steps += [compile_check(check, labels) for check in checks]
-    return tuple(steps)
+    return compile_route(steps)
 
 
 def compile_blueprint(spec: BlueprintSpec, region: str) -> CompiledBlueprint:

@@ -8,7 +8,7 @@ was settled when it was compiled.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from signaltui.core.blueprints.pointers import (
     compile_getter,
@@ -29,6 +29,25 @@ from signaltui.core.blueprints.values import (
 )
 from signaltui.core.decision import TraceRow
 from signaltui.core.fields import EventScope, compile_source
+
+
+class Inline(NamedTuple):
+    """A plain named field step, as parts a generated route function can inline."""
+
+    key: str
+    getter: Callable[[EventScope], Got]
+    label: str
+    at: str
+    name: str
+    parent_of: Callable[[dict[str, Any], dict[str, Any]], Any] | None
+    absent: Callable[[Got, list[TraceRow], list[str]], None]
+    #: Set instead of ``name``: a list item (or unique append); False means "skipped".
+    setter: Callable[[dict[str, Any], dict[str, Any], Any], bool] | None
+    traced: bool
+    fixed_source: str | None
+    keep: str | None  # the key a later copy reads the value under
+    parent_pointer: str  # the container's pointer, shared by the fields inside it
+
 
 Step = Callable[[EventScope, dict[str, Any], dict[str, Any], list[TraceRow], list[str]], None]
 Predicate = Callable[[EventScope], bool]
@@ -199,6 +218,21 @@ def _compile_field(spec: FieldSpec, region: str, crm: str, copied: frozenset[str
                 return
             absent(got, trace, warnings)
 
+        # What engine.route needs to write this step inline into its route's function.
+        named_step.inline = Inline(  # type: ignore[attr-defined]
+            key,
+            getter,
+            label,
+            at,
+            name,
+            parent_of,
+            absent,
+            None,
+            True,
+            None,
+            None,
+            spec.body_pointer.rpartition("/")[0],
+        )
         return named_step
 
     def from_step(
@@ -223,6 +257,9 @@ def _compile_field(spec: FieldSpec, region: str, crm: str, copied: frozenset[str
             return
         absent(got, trace, warnings)
 
+    from_step.inline = Inline(  # type: ignore[attr-defined]
+        key, getter, label, at, None, None, absent, setter, traced, fixed_source, keep, ""
+    )
     return from_step
 
 

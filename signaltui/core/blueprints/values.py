@@ -95,29 +95,15 @@ def compile_value(spec: ValueSpec, settings: Settings) -> Getter:
         return lambda scope: got
     if spec.kind == "all":
         return _compile_all(spec, settings, rule)
-    alternatives = tuple(
-        _compile_path(source, spec.transforms, settings, rule)
-        if isinstance(source, str)
-        else compile_value(source, settings)
-        for source in spec.sources
+    from signaltui.core.blueprints.gen import compile_from
+
+    return compile_from(
+        spec,
+        settings.region,
+        settings.label,
+        settings.crm,
+        lambda nested: compile_value(nested, settings),
     )
-    if len(alternatives) == 1:
-        return alternatives[0]
-
-    def first_of(scope: EventScope) -> Got:
-        first: Got | None = None
-        failed: Got | None = None
-        for alternative in alternatives:
-            got = alternative(scope)
-            if got[0] is not None:
-                return got
-            if failed is None and type(got[2]) is Failure:
-                failed = got
-            if first is None:
-                first = got
-        return failed or first  # type: ignore[return-value]
-
-    return first_of
 
 
 #: Transforms that never fail or warn, so a one-step chain can call them directly.
