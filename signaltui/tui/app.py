@@ -21,6 +21,7 @@ from signaltui.store import Store
 from signaltui.tui.mocks import MockServer
 from signaltui.tui.render import decide_all
 from signaltui.tui.samples import load_event_file, sample_event, save_event_file
+from signaltui.tui.screens.blueprints import BlueprintsPane
 from signaltui.tui.screens.compose import ComposePane
 from signaltui.tui.screens.history import HistoryPane
 from signaltui.tui.screens.mocks import MocksPane
@@ -45,6 +46,7 @@ PANE_TABS: dict[type[Widget], str] = {
     ReplayPane: "replay",
     MocksPane: "mocks",
     SettingsPane: "settings",
+    BlueprintsPane: "blueprints",
 }
 
 
@@ -102,6 +104,7 @@ class SignalApp(App[None]):
             "replay": lambda: ReplayPane(self.recordings, id="replay"),
             "mocks": lambda: MocksPane(id="mocks"),
             "settings": lambda: SettingsPane(id="settings"),
+            "blueprints": lambda: BlueprintsPane(id="blueprints"),
         }
         self.tabs = LazyTabs(self, factories)
 

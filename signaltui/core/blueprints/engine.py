@@ -80,12 +80,12 @@ class CompiledBlueprint:
                 got = memo[key] = get(scope)
             if got[0] is None:
                 problem = got[2]
-                warnings = [problem.message] if type(problem) is Failure else []
+                warnings: list[str] = [problem.message] if type(problem) is Failure else []
                 return BuiltBody(None, [], warnings, reason, detail)
         body: dict[str, Any] = {}
         made: dict[str, Any] = {}
         trace: list[TraceRow] = []
-        warnings: list[str] = []
+        warnings = []
         route(scope, body, made, trace, warnings)
         return BuiltBody(body, trace, warnings)
 

@@ -38,7 +38,7 @@ class Inline(NamedTuple):
     getter: Callable[[EventScope], Got]
     label: str
     at: str
-    name: str
+    name: str | None  # the key set in its parent (None: ``setter`` does it)
     parent_of: Callable[[dict[str, Any], dict[str, Any]], Any] | None
     absent: Callable[[Got, list[TraceRow], list[str]], None]
     #: Set instead of ``name``: a list item (or unique append); False means "skipped".
