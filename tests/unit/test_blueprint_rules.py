@@ -300,3 +300,16 @@ def test_preset_trace_rows_name_the_package_preset_file_and_line():
         assert file == "outreach.yaml"
         text = lines[int(line) - 1]
         assert text.strip().startswith("/data/"), (row, text)
+
+
+def test_text_transforms_leave_lists_and_objects_out_and_all_cleans_each_item():
+    overlay = EMPTY_CLOSE + (
+        "fields:\n"
+        "  /a: {from: traits.firstName, transform: [trim]}\n"
+        "  /b: {all: [properties.x, properties.y], transform: [trim]}\n"
+        "  /c: {all: [properties.x, properties.y], transform: [trim, join, lower]}\n"
+    )
+    event = track(properties={"x": "  X  ", "y": "  "})
+    event["traits"]["firstName"] = ["A"]
+    decision = decide_with(event, "close", overlay)
+    assert body(decision) == {"b": ["X"], "c": "x"}

@@ -52,9 +52,6 @@ TRANSFORMS: dict[str, tuple[bool, str]] = {
 
 
 def _trim(value: Any) -> Any:
-    if type(value) is list:
-        items = [text for item in value if (text := clean_text(item)) is not None]
-        return items or None
     return clean_text(value)
 
 
@@ -67,8 +64,6 @@ def _strip(value: Any) -> Any:
 def _lower(value: Any) -> Any:
     if isinstance(value, str):
         return value.lower()
-    if type(value) is list:
-        return [item.lower() if isinstance(item, str) else item for item in value]
     return value
 
 

@@ -134,7 +134,12 @@ def _compile_path(path: str, transforms: tuple[str, ...], settings: Settings, ru
 
 def _compile_all(spec: ValueSpec, settings: Settings, rule: str) -> Getter:
     readers = tuple(compile_source(source) for source in spec.sources if isinstance(source, str))
-    run = chain(spec.transforms, settings)
+    # The steps before join clean each item (an item they empty is dropped); join and
+    # the steps after it work on the joined text. Without join, every step is per item.
+    steps = spec.transforms
+    cut = steps.index("join") if "join" in steps else len(steps)
+    per_item = chain(steps[:cut], settings)
+    run = chain(steps[cut:], settings)
 
     def get(scope: EventScope) -> Got:
         items = []
@@ -142,11 +147,15 @@ def _compile_all(spec: ValueSpec, settings: Settings, rule: str) -> Getter:
         for read in readers:
             raw, source = read(scope)
             labels.append(source)
-            if raw is not None and raw not in _EMPTY:
-                items.append(raw)
+            if raw is not None:
+                item = per_item(raw)[0]
+                if item is not None:
+                    items.append(item)
         label = " + ".join(labels)
         if not items:
             return None, label, None, rule
+        if cut == len(steps):
+            return items, label, None, rule
         value, problem = run(items)
         return value, label, problem, rule
 
