@@ -26,27 +26,30 @@ from signaltui.core.blueprints.values import (
     compile_value,
     default_rule,
     memo_key,
+    static_rule,
 )
 from signaltui.core.decision import TraceRow
 from signaltui.core.fields import EventScope, compile_source
 
 
-class Inline(NamedTuple):
-    """A plain named field step, as parts a generated route function can inline."""
+class Leaf(NamedTuple):
+    """A field step as parts a generated route function writes inline (see route.py):
+    a value from a rule (``key``/``getter``/``absent``) or a constant, set at ``parts``."""
 
-    key: str
-    getter: Callable[[EventScope], Got]
+    parts: tuple[str, ...]  # the body pointer's segments
+    unique: bool
     label: str
     at: str
-    name: str | None  # the key set in its parent (None: ``setter`` does it)
-    parent_of: Callable[[dict[str, Any], dict[str, Any]], Any] | None
-    absent: Callable[[Got, list[TraceRow], list[str]], None]
-    #: Set instead of ``name``: a list item (or unique append); False means "skipped".
-    setter: Callable[[dict[str, Any], dict[str, Any], Any], bool] | None
     traced: bool
     fixed_source: str | None
-    keep: str | None  # the key a later copy reads the value under
-    parent_pointer: str  # the container's pointer, shared by the fields inside it
+    keep: str | None  # the key a later copy reads the value under (in ``made``)
+    key: str | None = None
+    getter: Callable[[EventScope], Got] | None = None
+    absent: Callable[[Got, list[TraceRow], list[str]], None] | None = None
+    constant: Any = None
+    fresh: Callable[[Any], Any] | None = None
+    rule: str = ""
+    tests: tuple[Predicate, ...] = ()
 
 
 Step = Callable[[EventScope, dict[str, Any], dict[str, Any], list[TraceRow], list[str]], None]
@@ -91,6 +94,9 @@ def compile_field(spec: FieldSpec, region: str, crm: str, copied: frozenset[str]
                 return
         step(scope, body, made, trace, warnings)
 
+    leaf = getattr(step, "inline", None)
+    if isinstance(leaf, Leaf):
+        guarded.inline = leaf._replace(tests=tests)  # type: ignore[attr-defined]
     return guarded
 
 
@@ -138,6 +144,21 @@ def _compile_field(spec: FieldSpec, region: str, crm: str, copied: frozenset[str
             if keep is not None:
                 made[keep] = (value, source)
 
+        constant_step.inline = Leaf(  # type: ignore[attr-defined]
+            segments(spec.body_pointer),
+            spec.unique,
+            label,
+            at,
+            traced,
+            None,
+            keep,
+            constant=constant,
+            fresh=fresh,
+            rule=default_rule(value_spec),
+        )
+        constant_step.inline = constant_step.inline._replace(  # type: ignore[attr-defined]
+            fixed_source=source
+        )
         return constant_step
     if value_spec.kind == "copy":
         read_key = "=" + (value_spec.copy or "")
@@ -189,6 +210,9 @@ def _compile_field(spec: FieldSpec, region: str, crm: str, copied: frozenset[str
             warnings.append(warn_missing)
 
     parts = segments(spec.body_pointer)
+    # A memo entry may come from another rule with the same sources and transforms, so a
+    # fixed rule text is taken from this rule, not from the entry.
+    static = default_rule(value_spec) if static_rule(value_spec) else ""
     plain = traced and keep is None and fixed_source is None and not is_index(parts[-1])
     if plain:
         # The common shape, written out: a named key, traced with the value's own source.
@@ -212,26 +236,25 @@ def _compile_field(spec: FieldSpec, region: str, crm: str, copied: frozenset[str
                     body[name] = value
                 else:
                     parent_of(body, made)[name] = value
-                trace.append((label, got[1], got[3], False, at))
+                trace.append((label, got[1], static or got[3], False, at))
                 if got[2] is not None:
                     warnings.append(got[2])
                 return
             absent(got, trace, warnings)
 
         # What engine.route needs to write this step inline into its route's function.
-        named_step.inline = Inline(  # type: ignore[attr-defined]
-            key,
-            getter,
+        named_step.inline = Leaf(  # type: ignore[attr-defined]
+            parts,
+            False,
             label,
             at,
-            name,
-            parent_of,
-            absent,
-            None,
             True,
             None,
             None,
-            spec.body_pointer.rpartition("/")[0],
+            key,
+            getter,
+            absent,
+            rule=static,
         )
         return named_step
 
@@ -247,6 +270,7 @@ def _compile_field(spec: FieldSpec, region: str, crm: str, copied: frozenset[str
         if got is None:
             got = memo[key] = getter(scope)
         value, source, problem, rule = got
+        rule = static or rule
         if value is not None and (type(value) is str or finite_failure(value) is None):
             if setter(body, made, value) and traced:
                 trace.append((label, fixed_source or source, rule, False, at))
@@ -257,8 +281,18 @@ def _compile_field(spec: FieldSpec, region: str, crm: str, copied: frozenset[str
             return
         absent(got, trace, warnings)
 
-    from_step.inline = Inline(  # type: ignore[attr-defined]
-        key, getter, label, at, None, None, absent, setter, traced, fixed_source, keep, ""
+    from_step.inline = Leaf(  # type: ignore[attr-defined]
+        parts,
+        spec.unique,
+        label,
+        at,
+        traced,
+        fixed_source,
+        keep,
+        key,
+        getter,
+        absent,
+        rule=static,
     )
     return from_step
 

@@ -139,7 +139,7 @@ def make_transform(name: str, arg: str | None, *, region: str, label: str, crm: 
 
         return truncate
     simple: dict[str, Transform] = {
-        "trim": _trim,
+        "trim": clean_text,  # _trim's body, without the extra call
         "strip": _strip,
         "lower": _lower,
         "email": _email,

@@ -9,7 +9,7 @@ that won.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from signaltui.core.blueprints.spec import ValueSpec
@@ -162,6 +162,11 @@ def _compile_all(spec: ValueSpec, settings: Settings, rule: str) -> Getter:
     return get
 
 
+def static_rule(spec: ValueSpec) -> bool:
+    """Whether every result of ``spec`` carries the same trace rule (no nested rules)."""
+    return spec.kind in ("from", "all") and all(isinstance(s, str) for s in spec.sources)
+
+
 def memo_key(spec: ValueSpec, settings: Settings) -> str:
     """What makes two value rules give the same answer for an event, as one string.
 
@@ -169,7 +174,10 @@ def memo_key(spec: ValueSpec, settings: Settings) -> str:
     are part of it only when the rule uses them, so the rules the destinations share
     (an email, a title) are worked out once per event.
     """
-    text = repr(spec)
+    # A rule whose sources are all paths traces one fixed rule text, which the route
+    # writes itself; leaving it out of the key lets rules that differ only in their text
+    # (the email as a field and as a requirement) share one result.
+    text = repr(replace(spec, rule=None) if static_rule(spec) else spec)
     extra = []
     if "'e164'" in text:
         extra.append(settings.region)
