@@ -33,10 +33,11 @@ class Difference:
 
     def describe(self) -> str:
         """``path: old → new`` for people; a body difference ends with its JSON Pointer
-        (``[/contacts/0/name]``), the key a blueprint rule is written under."""
+        (``(/contacts/0/name)``), the key a blueprint rule is written under. Parentheses,
+        not brackets: the TUI shows this text as markup, where ``[/x]`` is a tag."""
         text = f"{self.path}: {_show(self.old)} → {_show(self.new)}"
         pointer = self.body_pointer()
-        return f"{text} [{pointer}]" if pointer else text
+        return f"{text} ({pointer})" if pointer else text
 
     def body_pointer(self) -> str | None:
         """The RFC 6901 pointer into the request body of a ``request.body…`` path."""

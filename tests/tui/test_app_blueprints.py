@@ -57,6 +57,10 @@ async def test_editing_an_overlay_replans_the_current_event_and_saves(make_app, 
         await pilot.pause()
         assert not path.exists()  # a blueprint with an error is not saved
 
+        editor.text = OVERLAY + "  /broken: {from: [x\n"  # a YAML error shows, brackets and all
+        await wait_until(pilot, lambda: "not valid YAML" in _text(app, "#bp-error"))
+        assert "line " in _text(app, "#bp-error")
+
         editor.text = OVERLAY
         await wait_until(pilot, lambda: not app.query_one("#bp-error", Static).display)
         await pilot.click("#bp-save")

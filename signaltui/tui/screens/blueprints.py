@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
@@ -109,7 +110,7 @@ class BlueprintsPane(Vertical):
         if planned.config is None:
             self.decision = None
             where = f"line {planned.line}: " if planned.line else ""
-            error.update(f"✗ {where}{planned.error}")
+            error.update(Text(f"✗ {where}{planned.error}"))  # not markup: errors hold [ ]
             error.display = True
             return
         error.update("")
@@ -117,7 +118,9 @@ class BlueprintsPane(Vertical):
         try:
             decision = decide_event(self.signal_app.event, self.destination, planned.config)
         except ValueError as exc:
-            self.query_one("#bp-verdict", Static).update(f"the current event is not valid: {exc}")
+            self.query_one("#bp-verdict", Static).update(
+                Text(f"the current event is not valid: {exc}")
+            )
             return
         self.decision = decision
         self.query_one("#bp-verdict", Static).update(verdict(decision))
