@@ -34,10 +34,10 @@ def preset_text(destination: Destination) -> str:
 
 @cache
 def presets() -> dict[Destination, BlueprintSpec]:
-    """The three shipped presets, read and checked once (trace ``at``: ``close.yaml:23``)."""
+    """The three shipped presets, read and checked once (trace ``at``: ``presets/close.yaml:23``)."""
     specs = {}
     for destination in DESTINATIONS:
-        overlay = parse_overlay(preset_text(destination), f"{destination}.yaml")
+        overlay = parse_overlay(preset_text(destination), f"presets/{destination}.yaml")
         specs[destination] = build(_bare(destination), [overlay])
     return specs
 

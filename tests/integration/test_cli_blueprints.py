@@ -46,10 +46,10 @@ def bad(tmp_path) -> Path:
 def test_list_names_the_files_in_force(overlay):
     plain = run("blueprints", "list")
     assert plain.exit_code == 0
-    assert "close: close.yaml + config\n" in plain.output
+    assert "close: presets/close.yaml + config\n" in plain.output
     assert "events: Lead Submitted, Demo Requested, Signed Up; others: drop" in plain.output
     mine = run("--blueprints", str(overlay), "blueprints", "list")
-    assert f"close: close.yaml + config + {overlay}\n" in mine.output
+    assert f"close: presets/close.yaml + config + {overlay}\n" in mine.output
     assert "Signed Up, Trial Started; others: drop" in mine.output
 
 

@@ -123,7 +123,7 @@ def test_a_pointer_into_a_preset_value_is_refused_at_the_overlay_line():
     with pytest.raises(BlueprintError) as raised:
         planning_config(HEAD + "fields:\n  /url/path: {value: x}\n")
     assert raised.value.where == "t1.yaml:5"
-    assert "points into '/url', which another rule sets to a value (close.yaml:" in (
+    assert "points into '/url', which another rule sets to a value (presets/close.yaml:" in (
         raised.value.message
     )
 

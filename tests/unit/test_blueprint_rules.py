@@ -297,7 +297,7 @@ def test_preset_trace_rows_name_the_package_preset_file_and_line():
     lines = preset.read_text().splitlines()
     for row in rows(decision):
         file, line = row["at"].split(":")
-        assert file == "outreach.yaml"
+        assert file == "presets/outreach.yaml"
         text = lines[int(line) - 1]
         assert text.strip().startswith("/data/"), (row, text)
 

@@ -49,7 +49,7 @@ def test_settings_become_the_first_overlay_with_the_old_trace():
     }
     assert decide(track(), "outreach", config).reason == "consent_not_granted"
     specs = merged_specs(config, [])
-    assert specs["close"].files == ("close.yaml", "config")
+    assert specs["close"].files == ("presets/close.yaml", "config")
     assert specs["outreach"].consent == ("marketing", "sales")
 
 

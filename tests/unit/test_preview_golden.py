@@ -2,7 +2,7 @@
 
 The goldens in tests/data/preview-golden were captured before the mapping became YAML
 (``generate.py`` there). Each line must come out byte for byte the same, except that a
-trace row may carry one new key, ``at``, naming the blueprint rule (``close.yaml:23``).
+trace row may carry one new key, ``at``, naming the blueprint rule (``presets/close.yaml:23``).
 """
 
 from __future__ import annotations
@@ -63,4 +63,4 @@ def test_preview_json_is_the_golden_plus_at(name, fixture, destination, config, 
         stripped, ats = _without_at(line)
         assert stripped == expected, f"{name} line {index + 1}"
         for at in ats:
-            assert at.startswith((f"{destination}.yaml:", "config: mapping.")), at
+            assert at.startswith((f"presets/{destination}.yaml:", "config: mapping.")), at
