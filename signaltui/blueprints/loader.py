@@ -34,7 +34,10 @@ def preset_text(destination: Destination) -> str:
 
 @cache
 def presets() -> dict[Destination, BlueprintSpec]:
-    """The three shipped presets, read and checked once (trace ``at``: ``presets/close.yaml:23``)."""
+    """The three shipped presets, read and checked once.
+
+    Their trace rows say ``at: presets/close.yaml:23``.
+    """
     specs = {}
     for destination in DESTINATIONS:
         overlay = parse_overlay(preset_text(destination), f"presets/{destination}.yaml")
