@@ -14,13 +14,14 @@ import re
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from platformdirs import user_config_dir, user_data_dir
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     field_validator,
@@ -28,6 +29,7 @@ from pydantic import (
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     SettingsError,
@@ -203,6 +205,21 @@ class Settings(BaseSettings):
     default_region: str | None = Field(None, description="Shortcut for mapping.default_region.")
     apollo_dedupe: bool | None = Field(None, description="Shortcut for mapping.apollo_dedupe.")
     close_lead_status_id: str | None = Field(None, description="Shortcut for Close lead status.")
+    blueprints: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list,
+        description="Blueprint overlays applied after the presets, in order: YAML files or "
+        "folders of *.yaml (also --blueprints; in SIGNALTUI_BLUEPRINTS separate several "
+        "with the path separator, ':' on Linux and macOS).",
+    )
+    #: (inputs, planned config) of the last mapping_config: compiling is done once.
+    _mapping_cache: tuple[tuple[Any, ...], MappingConfig] | None = PrivateAttr(None)
+
+    @field_validator("blueprints", mode="before")
+    @classmethod
+    def _split_paths(cls, value: Any) -> Any:
+        if isinstance(value, str | Path):
+            return [part for part in str(value).split(os.pathsep) if part.strip()]
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -231,7 +248,26 @@ class Settings(BaseSettings):
 
     @property
     def mapping_config(self) -> MappingConfig:
-        """The mapping options with the flat shortcuts applied."""
+        """The mapping options with the flat shortcuts applied, planning with the
+        blueprints in force (presets, these settings, then the ``blueprints`` files).
+
+        Raises :class:`~signaltui.blueprints.BlueprintError` for a bad blueprint file.
+        """
+        inputs = (self.mapping, self.default_region, self.apollo_dedupe,
+                  self.close_lead_status_id, tuple(self.blueprints))
+        cached = self._mapping_cache
+        if cached is not None and cached[0][0] is inputs[0] and cached[0][1:] == inputs[1:]:
+            return cached[1]
+        config = self._mapping_options()
+        if self.blueprints:
+            from signaltui.blueprints import compile_set, load_overlays
+            from signaltui.core.blueprints.registry import with_blueprints
+
+            config = with_blueprints(config, compile_set(config, load_overlays(self.blueprints)))
+        self._mapping_cache = (inputs, config)
+        return config
+
+    def _mapping_options(self) -> MappingConfig:
         overrides: dict[str, Any] = {}
         if self.default_region is not None:
             overrides["default_region"] = self.default_region
@@ -279,7 +315,7 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
     file_values = _config_file_values.set(values)
     try:
         settings = Settings(**given)
-        settings.mapping_config  # noqa: B018 - validates the shortcuts too
+        settings._mapping_options()  # validates the shortcuts too
     except ValidationError as exc:
         first = exc.errors()[0]
         parts = [str(part) for part in first["loc"]] or ["settings"]

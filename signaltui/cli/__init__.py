@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from signaltui import __version__
-from signaltui.cli.common import AppContext, run_guarded
+from signaltui.cli.blueprints import blueprints_group
+from signaltui.cli.common import AppContext, blueprints_option, run_guarded
 from signaltui.cli.mock_check import check_command as mock_check_command
 from signaltui.cli.preview import preview_command
 from signaltui.cli.recordings import recordings_group
@@ -35,6 +36,7 @@ from signaltui.store.cli import events as events_group
     type=click.Path(dir_okay=False, path_type=Path),
     help="TOML config file (default: SIGNALTUI_CONFIG or the user config dir).",
 )
+@blueprints_option
 @click.version_option(__version__, prog_name="signaltui")
 @click.pass_context
 def main(ctx: click.Context, db: Path | None, config_path: Path | None) -> None:
@@ -42,7 +44,8 @@ def main(ctx: click.Context, db: Path | None, config_path: Path | None) -> None:
 
     With no command, opens the terminal app.
     """
-    ctx.obj = AppContext(db=db, config_path=config_path)
+    blueprints = ctx.obj.blueprints if isinstance(ctx.obj, AppContext) else ()
+    ctx.obj = AppContext(db=db, config_path=config_path, blueprints=blueprints)
     if ctx.invoked_subcommand is None:
         run_guarded(lambda: _open_tui(ctx.obj))
 
@@ -58,6 +61,7 @@ main.add_command(send_command)
 main.add_command(replay_command)
 main.add_command(recordings_group)
 main.add_command(samples_command)
+main.add_command(blueprints_group)
 
 
 @main.group("mock")

@@ -24,12 +24,15 @@ class AppContext:
 
     db: Path | None = None
     config_path: Path | None = None
+    #: ``--blueprints`` paths; when given they replace the ``blueprints`` setting.
+    blueprints: tuple[Path, ...] = ()
     _settings: Settings | None = field(default=None, repr=False)
 
     def settings(self) -> Settings:
         """The run's settings; a bad config raises :class:`ConfigError`."""
         if self._settings is None:
-            self._settings = load_settings(self.config_path, db=self.db)
+            blueprints = list(self.blueprints) or None
+            self._settings = load_settings(self.config_path, db=self.db, blueprints=blueprints)
         return self._settings
 
 
@@ -99,4 +102,23 @@ destination_option = click.option(
     default="all",
     show_default=True,
     help="apollo, outreach, close, a comma list, or all.",
+)
+
+
+def _remember_blueprints(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value:
+        context = app_context(ctx)
+        context.blueprints = (*context.blueprints, *value)
+
+
+#: ``--blueprints PATH`` (repeatable), shared by preview, send, replay and the TUI: the
+#: overlays go on the app context, so a command's own signature does not change.
+blueprints_option = click.option(
+    "--blueprints",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    expose_value=False,
+    callback=_remember_blueprints,
+    help="Blueprint overlay: a YAML file or a folder of *.yaml (repeatable; replaces "
+    "SIGNALTUI_BLUEPRINTS and the config's blueprints =). See docs/blueprints.md.",
 )

@@ -8,6 +8,7 @@ import click
 
 from signaltui.cli.common import (
     app_context,
+    blueprints_option,
     destination_option,
     echo_json,
     parse_destinations,
@@ -32,6 +33,7 @@ def preview_secret(destination: str, credentials: Credentials) -> str | None:
 
 @click.command("preview")
 @click.argument("file", type=click.Path(path_type=Path))
+@blueprints_option
 @destination_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per (event, destination).")
 @click.option("--show-secrets", is_flag=True, help="Show configured credentials unmasked.")

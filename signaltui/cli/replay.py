@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from signaltui.cli.common import app_context, run_guarded
+from signaltui.cli.common import app_context, blueprints_option, run_guarded
 from signaltui.cli.replay_guards import (
     check_mode_flags,
     confirm_rerun,
@@ -108,6 +108,7 @@ def _stored_as(result: ExchangeResult) -> str:
 
 @click.command("replay")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@blueprints_option
 @click.option("--mode", type=click.Choice(["verify", "send"]), default="verify", show_default=True)
 @click.option("--target", "-t", default="mock", show_default=True, help=f"send mode: {TARGET_HELP}")
 @click.option("--yes", is_flag=True, help="Confirm a live send without a prompt.")

@@ -11,6 +11,7 @@ import click
 
 from signaltui.cli.common import (
     app_context,
+    blueprints_option,
     destination_option,
     echo_json,
     parse_destinations,
@@ -131,6 +132,7 @@ async def send_file(
 
 @click.command("send")
 @click.argument("file", type=click.Path(path_type=Path))
+@blueprints_option
 @destination_option
 @click.option("--target", "-t", default="mock", show_default=True, help=TARGET_HELP)
 @click.option("--yes", is_flag=True, help="Confirm a live send without a prompt.")

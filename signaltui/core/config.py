@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from signaltui.core.request import DESTINATIONS, Destination
 
@@ -21,6 +22,23 @@ _DEFAULT_GATING = ("marketing",)
 
 def _default_consent() -> dict[Destination, list[str]]:
     return {destination: ["marketing"] for destination in DESTINATIONS}
+
+
+class CompiledCell:
+    """Holds the compiled blueprints of one config: a cache, never part of its equality."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any = None) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CompiledCell)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return "CompiledCell()"
 
 
 class MappingConfig(BaseModel):
@@ -47,6 +65,9 @@ class MappingConfig(BaseModel):
         default_factory=lambda: dict(LIVE_BASE_URLS),
         description="Base URL per destination; the live APIs by default.",
     )
+
+    #: The compiled blueprints this config plans with (see core.blueprints.registry).
+    _compiled: CompiledCell = PrivateAttr(default_factory=CompiledCell)
 
     @field_validator("base_urls")
     @classmethod

@@ -19,18 +19,22 @@ DROP_REASONS: dict[str, str] = {
 }
 
 
-#: One trace entry as the blueprints write it: ``(field, source, rule, omitted)``. A dozen
-#: are written per planned request and a plain tuple costs a fifth of a
-#: :class:`TraceEntry`, so entries are only made where a trace is read field by field.
-TraceRow = tuple[str, str, str, bool]
+#: One trace entry as the blueprints write it: ``(field, source, rule, omitted, at)``, where
+#: ``at`` is the ``file:line`` of the blueprint rule that made the row. A dozen are written
+#: per planned request and a plain tuple costs a fifth of a :class:`TraceEntry`, so
+#: entries are only made where a trace is read field by field.
+TraceRow = tuple[str, str, str, bool, str | None]
 
 
 def trace_object(row: TraceRow) -> dict[str, Any]:
-    """The preview JSON trace object of ``row``; ``omitted`` appears only when true."""
-    name, source, rule, omitted = row
+    """The preview JSON trace object of ``row``; ``omitted`` appears only when true, and
+    ``at`` (the blueprint rule's ``file:line``) last, when known."""
+    name, source, rule, omitted, at = row
     data: dict[str, Any] = {"field": name, "source": source, "rule": rule}
     if omitted:
         data["omitted"] = True
+    if at is not None:
+        data["at"] = at
     return data
 
 
@@ -46,6 +50,8 @@ class TraceEntry:
     source: str
     rule: str
     omitted: bool = False
+    #: ``file:line`` of the blueprint rule that made this row.
+    at: str | None = None
 
 
 @readonly

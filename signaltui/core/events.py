@@ -147,7 +147,7 @@ class ResolvedEvent:
     event: Event
     traits: dict[str, Trait]
     _consent: dict[str, bool] | None = field(default=None, init=False, repr=False, compare=False)
-    #: The blueprints' shared field values (``core.fields.EventFacts``), once planned.
+    #: The blueprints' shared field values (``core.fields.EventScope``), once planned.
     _facts: Any = field(default=None, init=False, repr=False, compare=False)
 
     def trait(self, name: str) -> Trait | None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 _MISSING: Any = object()
+#: One segment of a difference path: ``.key``, ``["key"]`` or ``[0]``.
+_SEGMENT = re.compile(r'\.([A-Za-z0-9_]+)|\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]')
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,23 @@ class Difference:
         return data
 
     def describe(self) -> str:
-        """``path: old → new`` for people."""
-        return f"{self.path}: {_show(self.old)} → {_show(self.new)}"
+        """``path: old → new`` for people; a body difference ends with its JSON Pointer
+        (``(/contacts/0/name)``), the key a blueprint rule is written under. Parentheses,
+        not brackets: the TUI shows this text as markup, where ``[/x]`` is a tag."""
+        text = f"{self.path}: {_show(self.old)} → {_show(self.new)}"
+        pointer = self.body_pointer()
+        return f"{text} ({pointer})" if pointer else text
+
+    def body_pointer(self) -> str | None:
+        """The RFC 6901 pointer into the request body of a ``request.body…`` path."""
+        prefix = "request.body"
+        if not self.path.startswith(prefix) or self.path == prefix:
+            return None
+        parts = []
+        for name, quoted, index in _SEGMENT.findall(self.path[len(prefix) :]):
+            key = name or (quoted.replace('\\"', '"') if quoted else index)
+            parts.append(key.replace("~", "~0").replace("/", "~1"))
+        return "/" + "/".join(parts)
 
 
 class _Absent:

@@ -23,6 +23,7 @@ from signaltui.tui.help import widget_help
 from signaltui.tui.mocks import MockServer
 from signaltui.tui.render import decide_all
 from signaltui.tui.samples import event_choices, sample_event, save_event_file
+from signaltui.tui.screens.blueprints import BlueprintsPane
 from signaltui.tui.screens.compose import ComposePane
 from signaltui.tui.screens.history import HistoryPane
 from signaltui.tui.screens.mocks import MocksPane
@@ -48,6 +49,7 @@ PANE_TABS: dict[type[Widget], str] = {
     ReplayPane: "replay",
     MocksPane: "mocks",
     SettingsPane: "settings",
+    BlueprintsPane: "blueprints",
 }
 
 
@@ -113,6 +115,7 @@ class SignalApp(App[None]):
             "replay": lambda: ReplayPane(self.recordings, id="replay"),
             "mocks": lambda: MocksPane(id="mocks"),
             "settings": lambda: SettingsPane(id="settings"),
+            "blueprints": lambda: BlueprintsPane(id="blueprints"),
         }
         self.tabs = LazyTabs(self, factories)
 

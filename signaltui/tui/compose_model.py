@@ -12,7 +12,8 @@ import copy
 import json
 from typing import Any
 
-from signaltui.core.blueprints import BLUEPRINTS
+from signaltui.core.blueprints.registry import blueprints_for
+from signaltui.core.config import MappingConfig
 from signaltui.core.events import TRAIT_ALIASES, Event
 from signaltui.inputs import parse_event_document
 
@@ -45,7 +46,7 @@ CONSENT_CATEGORIES: tuple[str, ...] = ("marketing", "sales", "analytics")
 
 #: Every event name at least one CRM maps, for the event picker.
 KNOWN_EVENTS: tuple[str, ...] = tuple(
-    sorted({name for bp in BLUEPRINTS.values() for name in bp.mapped_events})
+    sorted({name for bp in blueprints_for(MappingConfig()).values() for name in bp.mapped_events})
 )
 
 _SPELLINGS: dict[str, tuple[str, ...]] = {

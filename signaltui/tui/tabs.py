@@ -25,7 +25,7 @@ from textual.css.query import NoMatches
 from textual.widget import AwaitMount, Widget
 from textual.widgets import TabPane
 
-TABS = ("compose", "preview", "send", "history", "replay", "mocks", "settings")
+TABS = ("compose", "preview", "send", "history", "replay", "mocks", "settings", "blueprints")
 #: Where the focus lands when a tab is opened by its key, so arrows work at once.
 TAB_FOCUS = {
     "preview": "#preview-tabs Tabs",

@@ -1,13 +1,8 @@
-"""The registry of destination blueprints, one module per CRM."""
+"""The compiled blueprint engine: the mapping as data, run per event (no file reads here).
 
-from __future__ import annotations
-
-from signaltui.core.blueprints.apollo import APOLLO
-from signaltui.core.blueprints.base import Blueprint, BuiltBody
-from signaltui.core.blueprints.close import CLOSE
-from signaltui.core.blueprints.outreach import OUTREACH
-from signaltui.core.request import Destination
-
-BLUEPRINTS: dict[Destination, Blueprint] = {bp.destination: bp for bp in (APOLLO, OUTREACH, CLOSE)}
-
-__all__ = ["BLUEPRINTS", "Blueprint", "BuiltBody"]
+``signaltui.blueprints`` reads the YAML files (the shipped presets and the user's
+overlays), validates and merges them into ``spec.BlueprintSpec`` values, and compiles
+them with ``engine.compile_blueprint``. ``registry.blueprints_for`` gives the compiled
+set a :class:`~signaltui.core.config.MappingConfig` plans with. This package's own
+import is kept empty so the registry can be installed cheaply on ``import signaltui``.
+"""

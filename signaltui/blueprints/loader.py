@@ -1,0 +1,152 @@
+"""Finding, reading and compiling the blueprints in force.
+
+In force, per destination: the shipped preset, then the mapping settings of the config
+(as an overlay), then each of the user's blueprint files in order (``--blueprints``,
+``SIGNALTUI_BLUEPRINTS`` or ``blueprints =`` in the config file; a folder counts as its
+``*.yaml`` files in name order). Each file is read and checked once per process.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from signaltui.blueprints.convert import Overlay, parse_overlay
+from signaltui.blueprints.merge import build
+from signaltui.blueprints.settings import settings_overlays
+from signaltui.blueprints.yamltext import BlueprintError
+from signaltui.core.blueprints.engine import CompiledBlueprint, compile_blueprint
+from signaltui.core.blueprints.registry import BlueprintSet
+from signaltui.core.blueprints.spec import BlueprintSpec
+from signaltui.core.config import MappingConfig
+from signaltui.core.request import DESTINATIONS, Destination
+
+PRESET_PACKAGE = "signaltui.blueprints.presets"
+
+
+def preset_text(destination: Destination) -> str:
+    """The YAML text of ``destination``'s shipped preset."""
+    return resources.files(PRESET_PACKAGE).joinpath(f"{destination}.yaml").read_text("utf-8")
+
+
+@cache
+def presets() -> dict[Destination, BlueprintSpec]:
+    """The three shipped presets, read and checked once.
+
+    Their trace rows say ``at: presets/close.yaml:23``.
+    """
+    specs = {}
+    for destination in DESTINATIONS:
+        overlay = parse_overlay(preset_text(destination), f"presets/{destination}.yaml")
+        specs[destination] = build(_bare(destination), [overlay])
+    return specs
+
+
+def _bare(destination: Destination) -> BlueprintSpec:
+    from signaltui.core.blueprints.spec import RequestSpec
+
+    return BlueprintSpec(
+        destination=destination,
+        request=RequestSpec("POST", "/", "basic"),
+        consent=("marketing",),
+        default_action="drop",
+        events=(),
+        fields=(),
+    )
+
+
+def blueprint_files(paths: Sequence[Path]) -> list[Path]:
+    """``paths`` with each folder replaced by its ``*.yaml`` / ``*.yml`` files, by name."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+            if not found:
+                raise BlueprintError(
+                    "no *.yaml blueprint files in this folder",
+                    where=str(path),
+                    hint="put one <destination>.yaml per destination in it",
+                )
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise BlueprintError(
+                "blueprint file not found",
+                where=str(path),
+                hint="check the --blueprints path (or SIGNALTUI_BLUEPRINTS)",
+            )
+    return files
+
+
+def read_overlay(path: Path) -> Overlay:
+    """One user blueprint file, read and checked (cached by path, size and mtime)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise BlueprintError(
+            f"cannot read the blueprint: {exc.strerror}",
+            where=str(path),
+            hint="check the path and its permissions",
+        ) from exc
+    return _read_overlay(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@cache
+def _read_overlay(path: str, size: int, mtime_ns: int) -> Overlay:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise BlueprintError(
+            "the blueprint is not UTF-8 text", where=path, hint="save it as UTF-8"
+        ) from exc
+    except OSError as exc:
+        raise BlueprintError(
+            f"cannot read the blueprint: {exc.strerror}",
+            where=path,
+            hint="check the path and its permissions",
+        ) from exc
+    return parse_overlay(text, path)
+
+
+def merged_specs(
+    config: MappingConfig, overlays: Sequence[Overlay]
+) -> dict[Destination, BlueprintSpec]:
+    """Per destination: preset, then the config's settings, then ``overlays`` in order."""
+    from_settings = settings_overlays(config)
+    specs = {}
+    for destination, preset in presets().items():
+        mine = [o for o in overlays if o.destination == destination]
+        specs[destination] = build(preset, [from_settings[destination], *mine])
+    return specs
+
+
+def compile_set(config: MappingConfig, overlays: Sequence[Overlay] = ()) -> BlueprintSet:
+    """The compiled blueprints of ``config`` with ``overlays`` (see :func:`merged_specs`)."""
+    specs = merged_specs(config, overlays)
+    compiled: dict[Destination, CompiledBlueprint] = {
+        d: compile_blueprint(spec, config.default_region) for d, spec in specs.items()
+    }
+    return compiled
+
+
+_by_settings: dict[str, BlueprintSet] = {}
+
+
+def compiled_presets(config: MappingConfig) -> BlueprintSet:
+    """The presets with ``config``'s settings overlaid: the provider the core asks."""
+    key = json.dumps(config.model_dump(mode="json", exclude={"base_urls"}), sort_keys=True)
+    compiled = _by_settings.get(key)
+    if compiled is None:
+        if len(_by_settings) > 64:
+            _by_settings.clear()
+        compiled = _by_settings[key] = compile_set(config)
+    return compiled
+
+
+def load_overlays(paths: Sequence[Path]) -> list[Overlay]:
+    """Every overlay of ``paths`` (files or folders), in order."""
+    return [read_overlay(path) for path in blueprint_files(paths)]

@@ -1,0 +1,101 @@
+"""What the Blueprints tab computes, apart from the widgets: an overlay's text planned
+against the current event, its error at a line, and its impact on stored events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from signaltui.blueprints import BlueprintError
+from signaltui.blueprints.convert import parse_overlay
+from signaltui.blueprints.impact import compare
+from signaltui.blueprints.loader import compile_set, load_overlays
+from signaltui.config import Settings
+from signaltui.core.blueprints.registry import with_blueprints
+from signaltui.core.config import MappingConfig
+from signaltui.core.decision import Decision
+from signaltui.core.events import Event, resolve_event
+from signaltui.core.plan import plan
+from signaltui.core.request import Destination
+from signaltui.store import Store
+
+#: The file name the overlay text is checked under (and shown in errors and the trace).
+EDITOR_NAME = "overlay"
+
+
+def starter(destination: str) -> str:
+    """The text a new overlay starts with."""
+    return f"version: 1\ndestination: {destination}\nextends: preset\nevents: {{}}\nfields: {{}}\n"
+
+
+@dataclass
+class Planned:
+    """The overlay applied: the config it plans with, or the error and its line."""
+
+    config: MappingConfig | None
+    error: str | None = None
+    line: int | None = None
+
+
+def apply_text(text: str, destination: str, settings: Settings, name: str = EDITOR_NAME) -> Planned:
+    """``settings``' blueprints with ``text`` on top; an error names its line."""
+    options = settings._mapping_options()
+    try:
+        overlays = load_overlays(settings.blueprints)
+        overlay = parse_overlay(text, name)
+        if overlay.destination != destination:
+            return Planned(
+                None,
+                f"this overlay is for {overlay.destination}, not {destination}",
+                _line_of(text, "destination"),
+            )
+        # An overlay file already in force is replaced by the text being edited.
+        overlays = [o for o in overlays if Path(o.file).name != name] + [overlay]
+        return Planned(with_blueprints(options, compile_set(options, overlays)))
+    except BlueprintError as error:
+        where = error.where or ""
+        line = int(where.rpartition(":")[2]) if where.rpartition(":")[2].isdigit() else None
+        message = error.message + (f"\n  {error.hint}" if error.hint else "")
+        return Planned(None, message, line)
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return None
+
+
+def decide_event(
+    event: dict[str, Any], destination: Destination, config: MappingConfig
+) -> Decision:
+    """The decision for the current event (a lone event: no stream to merge from)."""
+    return plan(resolve_event(Event.model_validate(event)), destination, config)
+
+
+def impact_line(
+    store: Store | None,
+    destination: Destination,
+    settings: Settings,
+    config: MappingConfig,
+    limit: int = 1000,
+) -> str:
+    """How many of the latest stored events would be planned differently."""
+    if store is None:
+        return "Impact: no store in this session"
+    rows = store.list_events(limit=limit)
+    pairs = []
+    for row in rows:
+        try:
+            pairs.append((resolve_event(Event.model_validate(row.merged or row.raw)), destination))
+        except ValueError:
+            continue
+    impact = compare(pairs, settings.mapping_config, config)
+    total, changed = impact.compared[destination], impact.changed[destination]
+    if not total:
+        return f"Impact: none of the {len(rows)} stored events is a {destination} request"
+    counts = ", ".join(f"{p} {n}" for p, n in impact.pointers.get(destination, {}).items())
+    return f"Impact: {changed} of {total} stored {destination} requests would change" + (
+        f" ({counts})" if counts else ""
+    )
