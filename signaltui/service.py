@@ -250,3 +250,12 @@ async def resend_due_deferred(
             )
         )
     return DeferredResend(sent, not_due, next_due, live)
+
+
+def recent_event_payloads(store: Store, limit: int = 1000) -> list[dict[str, Any]]:
+    """The latest ``limit`` stored events as event JSON (traits merged when known).
+
+    What the TUI's Blueprints tab plans again to say how many stored requests an overlay
+    would change; the TUI reads the store through this layer only.
+    """
+    return [row.merged or row.raw for row in store.list_events(limit=limit)]

@@ -13,7 +13,7 @@ from typing import Any
 
 from signaltui.core.events import TRAIT_ALIASES, Event, ResolvedEvent, Trait
 
-#: The first segment a source path may start with (contract 6), besides ``traits``.
+#: The first segment a source path may start with (docs/blueprints.md), besides ``traits``.
 EVENT_ROOTS = (
     "properties",
     "context",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from signaltui.blueprints import BlueprintError
 from signaltui.blueprints.convert import parse_overlay
@@ -18,7 +18,10 @@ from signaltui.core.decision import Decision
 from signaltui.core.events import Event, resolve_event
 from signaltui.core.plan import plan
 from signaltui.core.request import Destination
-from signaltui.store import Store
+from signaltui.service import recent_event_payloads
+
+if TYPE_CHECKING:
+    from signaltui.service import Store
 
 #: The file name the overlay text is checked under (and shown in errors and the trace).
 EDITOR_NAME = "overlay"
@@ -84,11 +87,11 @@ def impact_line(
     """How many of the latest stored events would be planned differently."""
     if store is None:
         return "Impact: no store in this session"
-    rows = store.list_events(limit=limit)
+    rows = recent_event_payloads(store, limit)
     pairs = []
     for row in rows:
         try:
-            pairs.append((resolve_event(Event.model_validate(row.merged or row.raw)), destination))
+            pairs.append((resolve_event(Event.model_validate(row)), destination))
         except ValueError:
             continue
     impact = compare(pairs, settings.mapping_config, config)

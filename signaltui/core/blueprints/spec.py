@@ -1,6 +1,6 @@
 """A blueprint as plain values: what the loader validated and merged, ready to compile.
 
-These are the core's view of a blueprint file (contract 6): the loader in
+These are the core's view of a blueprint file (docs/blueprints.md): the loader in
 ``signaltui.blueprints`` reads YAML, validates it, merges overlays onto the presets and
 hands the core one :class:`BlueprintSpec` per destination. Every rule keeps ``at``, the
 ``file:line`` it came from, so the trace can name it. Nothing here reads a file.
