@@ -211,8 +211,26 @@ class Settings(BaseSettings):
         "folders of *.yaml (also --blueprints; in SIGNALTUI_BLUEPRINTS separate several "
         "with the path separator, ':' on Linux and macOS).",
     )
+    mock_limits: str = Field(
+        "on",
+        description="Rate-limit enforcement of the in-process mock CRMs (--target mock and "
+        "the terminal app): on (each CRM's real windows), off, or scale:F (every window F "
+        "times shorter). `signaltui mock serve --limits` sets it for a served mock. Env "
+        "SIGNALTUI_MOCK_LIMITS.",
+    )
     #: (inputs, planned config) of the last mapping_config: compiling is done once.
     _mapping_cache: tuple[tuple[Any, ...], MappingConfig] | None = PrivateAttr(None)
+
+    @field_validator("mock_limits")
+    @classmethod
+    def _limits_known(cls, value: str) -> str:
+        from signaltui.mock.limits import parse_limits  # the mocks own the grammar
+
+        try:
+            parse_limits(value)
+        except InputError as exc:
+            raise ValueError(f"{exc.message}; {exc.hint}") from exc
+        return value
 
     @field_validator("blueprints", mode="before")
     @classmethod

@@ -83,7 +83,7 @@ class DeliverySession:
             from signaltui.mock import create_app, mock_transport
 
             if self.mock_app is None:
-                self.mock_app = create_app(settings.credentials)
+                self.mock_app = create_app(settings.credentials, limits=settings.mock_limits)
             transport = mock_transport(self.mock_app)
         # Live CRMs (and other remote URLs) are paced by their documented limits; a mock
         # on this machine only by what its own rate headers say, which every target obeys.

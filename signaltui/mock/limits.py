@@ -1,7 +1,8 @@
 """How the mocks enforce each CRM's rate limits: on (the real windows), off, or scaled.
 
 ``--limits on`` (the default) enforces every window with the counts and lengths the real
-APIs document; ``off`` still counts and stamps the headers but never answers 429;
+APIs document; ``off`` sends the same headers but uses nothing up (every window shows
+its whole allowance left) and never answers 429, so a client that obeys them is not held;
 ``scale:F`` divides every window's length (and the Outreach mint interval) by ``F`` so a
 test reaches an hourly limit in seconds. Windows are created on first use per
 ``(family, key)``, e.g. ``("close", "api_x POST /api/v1/lead/")``.
@@ -16,7 +17,7 @@ from signaltui.errors import InputError
 from signaltui.mock.ratelimit import Window
 
 LIMITS_HELP = (
-    "on (default: the CRMs' real windows), off (count and send the headers, never 429), "
+    "on (default: the CRMs' real windows), off (the headers, never a window used up or a 429), "
     "or scale:F (every window and the Outreach mint interval shortened F times)"
 )
 
@@ -67,7 +68,7 @@ class Windows:
         with self._lock:
             window = self._windows.get((family, key))
             if window is None:
-                window = Window(limit, self.policy.seconds(seconds))
+                window = Window(limit, self.policy.seconds(seconds), counting=self.policy.enforce)
                 self._windows[(family, key)] = window
             return window
 

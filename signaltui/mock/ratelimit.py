@@ -13,6 +13,9 @@ class Window:
 
     limit: int
     seconds: float
+    #: False under ``--limits off``: nothing is used up, so the headers always show the
+    #: whole window left and a client that obeys them is never held for nothing.
+    counting: bool = True
     _start: float = field(default=-1.0, repr=False)
     _used: int = field(default=0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -26,7 +29,7 @@ class Window:
         """Count one request; return the usage in the current window."""
         with self._lock:
             self._roll(now)
-            self._used += 1
+            self._used += self.counting
             return self._used
 
     def used(self, now: float) -> int:

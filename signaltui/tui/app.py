@@ -103,8 +103,8 @@ class SignalApp(App[None]):
             except SignaltuiError as error:
                 self._store_error = error.render()
         self.store = store
-        self.mock_app = create_app(settings.credentials)
-        self.mock_server = MockServer(settings.credentials)
+        self.mock_app = create_app(settings.credentials, limits=settings.mock_limits)
+        self.mock_server = MockServer(settings.credentials, limits=settings.mock_limits)
         self.sessions = SessionPool(settings, store, self.mock_app)
         self._preview_timer: Timer | None = None
         factories: dict[str, Callable[[], Widget]] = {

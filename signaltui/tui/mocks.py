@@ -20,8 +20,9 @@ class MockServer:
     server is the one it starts with, and never the in-process mock's.
     """
 
-    def __init__(self, credentials: Credentials) -> None:
+    def __init__(self, credentials: Credentials, *, limits: str = "on") -> None:
         self.credentials = credentials
+        self.limits = limits
         self.app: Any = None
         self.url: str | None = None
         self._running: AbstractContextManager[str] | None = None
@@ -58,7 +59,7 @@ class MockServer:
             return self.url
         if profile is not None:
             self.set_profile(profile)
-        self.app = create_app(self.credentials, self._profile)
+        self.app = create_app(self.credentials, self._profile, limits=self.limits)
         running = serve_in_thread(self.app, port=port)
         self.url = running.__enter__()
         self._running = running
