@@ -42,6 +42,7 @@ class StoreBase:
         self.busy_timeout = busy_timeout
         self.clock = clock
         self._lock = threading.RLock()
+        self._write_depth = 0  # nested _write() blocks of the thread holding the lock
         try:
             with self._guard():
                 migrate(db, where)
@@ -95,15 +96,29 @@ class StoreBase:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """One IMMEDIATE transaction: take the write lock up front, commit or roll back."""
+        """One IMMEDIATE transaction: take the write lock up front, commit or roll back.
+
+        A ``_write`` inside another (same thread: the lock is held) joins the outer
+        transaction, so several writes can be stored whole or not at all.
+        """
         with self._guard():
+            if self._write_depth:
+                self._write_depth += 1
+                try:
+                    yield
+                finally:
+                    self._write_depth -= 1
+                return
             conn = self.db.conn
             conn.execute("BEGIN IMMEDIATE")
+            self._write_depth = 1
             try:
                 yield
             except BaseException:
                 conn.rollback()
                 raise
+            finally:
+                self._write_depth = 0
             conn.execute("COMMIT")
 
     def _now(self) -> str:
