@@ -63,13 +63,16 @@ def dumps(value: Any) -> bytes:
 def has_float(value: Any) -> bool:
     """Whether a float is anywhere in ``value`` (dicts and lists walked, no recursion)."""
     pending = [value]
+    pop, extend = pending.pop, pending.extend
     while pending:
-        item = pending.pop()
+        item = pop()
         kind = type(item)
+        if kind is str:  # most leaves: checked first
+            continue
         if kind is dict:
-            pending.extend(item.values())
+            extend(item.values())
         elif kind is list or kind is tuple:
-            pending.extend(item)
+            extend(item)
         elif isinstance(item, float):
             return True
     return False

@@ -1,10 +1,19 @@
-"""The signaltui Textual app: wiring only. Each tab's logic lives in its pane module."""
+"""The signaltui Textual app: wiring only. Each tab's logic lives in its pane module.
+
+Start-up: only what the first screen (the Compose tab) needs is imported with this
+module. Each other pane's module is imported when its tab is first built, and the
+in-process mock, the mock server and the delivery sessions (starlette, uvicorn,
+httpx) when first used, and the store (sqlite) just after the first screen is drawn,
+so the first screen does not wait for them.
+"""
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -16,36 +25,41 @@ from textual.widgets import Footer, Header, TabbedContent
 from signaltui.config import Settings
 from signaltui.core.events import parse_event
 from signaltui.errors import SignaltuiError
-from signaltui.mock import create_app
-from signaltui.store import Store
-from signaltui.tui.mocks import MockServer
 from signaltui.tui.render import decide_all
 from signaltui.tui.samples import load_event_file, sample_event, save_event_file
 from signaltui.tui.screens.compose import ComposePane
-from signaltui.tui.screens.history import HistoryPane
-from signaltui.tui.screens.mocks import MocksPane
 from signaltui.tui.screens.modals import HelpScreen, PathDialog
-from signaltui.tui.screens.preview import PreviewPane
-from signaltui.tui.screens.replay import ReplayPane
-from signaltui.tui.screens.send import SendPane
-from signaltui.tui.screens.settings import SettingsPane
-from signaltui.tui.sessions import SessionPool
 from signaltui.tui.tabs import TAB_FOCUS, TABS, LazyTabs, holder_id
+
+if TYPE_CHECKING:  # imported when first needed, after the first screen (see above)
+    from starlette.applications import Starlette
+
+    from signaltui.store import Store
+    from signaltui.tui.mocks import MockServer
+    from signaltui.tui.screens.preview import PreviewPane
+    from signaltui.tui.screens.send import SendPane
+    from signaltui.tui.sessions import SessionPool
 
 __all__ = ["TABS", "SignalApp"]
 
 P = TypeVar("P", bound=Widget)
 
-#: The tab each pane class lives on.
-PANE_TABS: dict[type[Widget], str] = {
-    ComposePane: "compose",
-    PreviewPane: "preview",
-    SendPane: "send",
-    HistoryPane: "history",
-    ReplayPane: "replay",
-    MocksPane: "mocks",
-    SettingsPane: "settings",
+#: The tab each pane class (by name) lives on, and the module that defines it.
+PANE_TABS: dict[str, tuple[str, str]] = {
+    "ComposePane": ("compose", "signaltui.tui.screens.compose"),
+    "PreviewPane": ("preview", "signaltui.tui.screens.preview"),
+    "SendPane": ("send", "signaltui.tui.screens.send"),
+    "HistoryPane": ("history", "signaltui.tui.screens.history"),
+    "ReplayPane": ("replay", "signaltui.tui.screens.replay"),
+    "MocksPane": ("mocks", "signaltui.tui.screens.mocks"),
+    "SettingsPane": ("settings", "signaltui.tui.screens.settings"),
 }
+
+
+def pane_class(name: str) -> Any:
+    """The pane class called ``name``, its module imported on first use."""
+    _, module = PANE_TABS[name]
+    return getattr(importlib.import_module(module), name)
 
 
 class SignalApp(App[None]):
@@ -84,26 +98,65 @@ class SignalApp(App[None]):
         self.recordings = recordings
         self.preview_delay = preview_delay
         self._store_error: str | None = None
-        if store is None:
-            try:
-                store = Store.open(settings.db)
-            except SignaltuiError as error:
-                self._store_error = error.render()
-        self.store = store
-        self.mock_app = create_app(settings.credentials)
-        self.mock_server = MockServer(settings.credentials)
-        self.sessions = SessionPool(settings, store, self.mock_app)
+        # Made on first use (the properties below): their imports cost start-up.
+        self._store = store
+        self._store_tried = store is not None
+        self._db = settings.db
+        self._credentials = settings.credentials
+        self._mock_app: Starlette | None = None
+        self._mock_server: MockServer | None = None
+        self._sessions: SessionPool | None = None
         self._preview_timer: Timer | None = None
         factories: dict[str, Callable[[], Widget]] = {
             "compose": lambda: ComposePane(self.event, id="compose"),
-            "preview": lambda: PreviewPane(id="preview"),
-            "send": lambda: SendPane(id="send"),
-            "history": lambda: HistoryPane(id="history"),
-            "replay": lambda: ReplayPane(self.recordings, id="replay"),
-            "mocks": lambda: MocksPane(id="mocks"),
-            "settings": lambda: SettingsPane(id="settings"),
+            "preview": lambda: pane_class("PreviewPane")(id="preview"),
+            "send": lambda: pane_class("SendPane")(id="send"),
+            "history": lambda: pane_class("HistoryPane")(id="history"),
+            "replay": lambda: pane_class("ReplayPane")(self.recordings, id="replay"),
+            "mocks": lambda: pane_class("MocksPane")(id="mocks"),
+            "settings": lambda: pane_class("SettingsPane")(id="settings"),
         }
         self.tabs = LazyTabs(self, factories)
+
+    @property
+    def store(self) -> Store | None:
+        """The store at ``settings.db``, opened on first use; ``None`` if it cannot be."""
+        if not self._store_tried:
+            self._store_tried = True
+            from signaltui.store import Store
+
+            try:
+                self._store = Store.open(self._db)
+            except SignaltuiError as error:
+                self._store_error = error.render()
+        return self._store
+
+    @property
+    def mock_app(self) -> Starlette:
+        """The in-process mock CRMs (``--target mock``), kept for the whole session."""
+        if self._mock_app is None:
+            from signaltui.mock import create_app
+
+            self._mock_app = create_app(self._credentials)
+        return self._mock_app
+
+    @property
+    def mock_server(self) -> MockServer:
+        """The mock server the Mocks tab starts and stops on a loopback port."""
+        if self._mock_server is None:
+            from signaltui.tui.mocks import MockServer
+
+            self._mock_server = MockServer(self._credentials)
+        return self._mock_server
+
+    @property
+    def sessions(self) -> SessionPool:
+        """The delivery sessions, one per target."""
+        if self._sessions is None:
+            from signaltui.tui.sessions import SessionPool
+
+            self._sessions = SessionPool(self.settings, self.store, self.mock_app)
+        return self._sessions
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -129,13 +182,28 @@ class SignalApp(App[None]):
                 return pane
         return None
 
+    def _built(self, name: str) -> Any:
+        """:meth:`built_pane` by class name; ``None`` (nothing imported) if never built."""
+        if PANE_TABS[name][1] not in sys.modules:  # so no pane of it was ever built
+            return None
+        return self.built_pane(pane_class(name))
+
     async def pane(self, kind: type[P]) -> P:
         """The pane of class ``kind``, building its tab first if needed."""
-        await self.tabs.ensure(PANE_TABS[kind])
+        await self.tabs.ensure(PANE_TABS[kind.__name__][0])
         return self.query_one(kind)
 
+    async def pane_named(self, name: str) -> Any:
+        """:meth:`pane` by class name, so the caller need not import the pane first."""
+        return await self.pane(pane_class(name))
+
     def on_mount(self) -> None:
-        if self._store_error:
+        # Opened once the first screen is drawn (SQLite's imports cost start-up), so a
+        # store that cannot be opened is reported at once rather than at the first send.
+        self.call_after_refresh(self._open_store)
+
+    def _open_store(self) -> None:
+        if self.store is None and self._store_error:
             self.notify(
                 f"{self._store_error}\nHistory is off for this session.",
                 severity="error",
@@ -143,10 +211,12 @@ class SignalApp(App[None]):
             )
 
     async def on_unmount(self) -> None:
-        await self.sessions.reset()
-        self.mock_server.stop()
-        if self.store is not None:
-            self.store.close()
+        if self._sessions is not None:
+            await self._sessions.reset()
+        if self._mock_server is not None:
+            self._mock_server.stop()
+        if self._store is not None:
+            self._store.close()
 
     # -- the composed event -------------------------------------------------------------
 
@@ -159,7 +229,7 @@ class SignalApp(App[None]):
 
     def refresh_preview(self) -> None:
         """Re-plan the current event for every CRM and show it (if the tab is built)."""
-        preview = self.built_pane(PreviewPane)
+        preview = self._built("PreviewPane")
         if preview is not None:
             self.show_preview(preview)
 
@@ -180,23 +250,23 @@ class SignalApp(App[None]):
     async def resend(self, destination: str) -> None:
         """Send the composer's event to one CRM at the Send tab's target."""
         await self.action_show_tab("send")
-        (await self.pane(SendPane)).start_send([destination])
+        (await self.pane_named("SendPane")).start_send([destination])
 
     def history_changed(self) -> None:
         """New deliveries were stored."""
-        if (history := self.built_pane(HistoryPane)) is not None:
+        if (history := self._built("HistoryPane")) is not None:
             history.refresh_rows()
 
     def on_send_pane_sent(self, message: SendPane.Sent) -> None:
         self.history_changed()
-        if (mocks := self.built_pane(MocksPane)) is not None:
+        if (mocks := self._built("MocksPane")) is not None:
             mocks.refresh_journal()
 
     def mock_server_started(self, url: str) -> None:
         """Aim the Send tab's URL target at the new server (building the tab if need be)."""
 
         async def aim() -> None:
-            (await self.pane(SendPane)).use_url(url)
+            (await self.pane_named("SendPane")).use_url(url)
 
         self.call_next(aim)
 
@@ -247,7 +317,7 @@ class SignalApp(App[None]):
         self.push_screen(PathDialog("Save the event as", "event.json"), chosen)
 
     async def action_copy_curl(self) -> None:
-        command = (await self.pane(PreviewPane)).active_view().curl()
+        command = (await self.pane_named("PreviewPane")).active_view().curl()
         if command is None:
             self.notify("Nothing to copy: this CRM drops the event.", severity="warning")
             return
@@ -257,7 +327,7 @@ class SignalApp(App[None]):
 
     async def action_send(self) -> None:
         await self.action_show_tab("send")
-        (await self.pane(SendPane)).start_send()
+        (await self.pane_named("SendPane")).start_send()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
