@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING
 import click
 
 from signaltui import __version__
+from signaltui.cli import _httpx_cli
 from signaltui.cli.lazy import LazyCommand, LazyGroup
+
+_httpx_cli.defer()  # httpx's own CLI (rich, pygments) is not ours to import
 
 if TYPE_CHECKING:
     from signaltui.cli.common import AppContext

@@ -29,7 +29,9 @@ def _modules_after(argv: list[str]) -> tuple[list[str], str]:
         "    main(prog_name='signaltui')\n"
         "except SystemExit as done:\n"
         "    code = done.code\n"
-        f"heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))\n"
+        # httpx._main alone is signaltui's stand-in (cli/_httpx_cli.py), not httpx.
+        "loaded = {m.split('.')[0] for m in sys.modules if m != 'httpx._main'}\n"
+        f"heavy = sorted(loaded & set({HEAVY!r}))\n"
         "print(json.dumps([heavy, code]), file=sys.stderr)\n"
     )
     out = subprocess.run(
@@ -78,3 +80,22 @@ def test_help_output_matches_what_click_prints_from_the_imported_commands() -> N
 def test_an_unknown_command_is_still_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["previwe", "x"])
     assert result.exit_code == 2 and "No such command 'previwe'" in result.output
+
+
+def test_httpx_is_imported_without_its_own_command_line() -> None:
+    code = (
+        "import json, sys\n"
+        "import signaltui.cli, httpx\n"
+        "print(json.dumps(sorted({'rich', 'pygments'} & {m.split('.')[0] for m in sys.modules})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+def test_httpx_command_line_still_works_when_called() -> None:
+    code = (
+        "import signaltui.cli, httpx\n"
+        "httpx.main(['--help'], prog_name='httpx', standalone_mode=True)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and "Usage: httpx" in out.stdout, out.stderr
