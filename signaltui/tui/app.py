@@ -56,6 +56,10 @@ PANE_TABS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Seconds after the first screen at which the store is opened (see ``on_ready``).
+STORE_DELAY = 0.25
+
+
 def pane_class(name: str) -> Any:
     """The pane class called ``name``, its module imported on first use."""
     _, module = PANE_TABS[name]
@@ -197,10 +201,12 @@ class SignalApp(App[None]):
         """:meth:`pane` by class name, so the caller need not import the pane first."""
         return await self.pane(pane_class(name))
 
-    def on_mount(self) -> None:
-        # Opened once the first screen is drawn (SQLite's imports cost start-up), so a
-        # store that cannot be opened is reported at once rather than at the first send.
-        self.call_after_refresh(self._open_store)
+    def on_ready(self) -> None:
+        # Opened just after the first screen is drawn (SQLite's imports cost start-up),
+        # so a store that cannot be opened is still reported at start, not at the first
+        # send. The short wait lets Textual finish the first frames (the footer's keys
+        # come a frame or two after Ready) before the imports hold the event loop.
+        self.set_timer(STORE_DELAY, self._open_store)
 
     def _open_store(self) -> None:
         if self.store is None and self._store_error:

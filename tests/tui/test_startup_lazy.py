@@ -11,6 +11,7 @@ from typing import Any
 
 from signaltui.config import load_settings
 from signaltui.tui.app import SignalApp
+from tests.tui.conftest import wait_until
 
 
 def test_importing_the_app_loads_no_http_mock_or_sqlite_modules() -> None:
@@ -31,7 +32,8 @@ async def test_the_store_opens_just_after_the_first_screen(
     assert app._store is None  # not opened while the app is built
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        assert app._store is not None and app.store is app._store
+        await wait_until(pilot, lambda: app._store is not None)
+        assert app.store is app._store
 
 
 async def test_a_store_that_cannot_be_opened_is_still_reported_on_start(
@@ -42,8 +44,12 @@ async def test_a_store_that_cannot_be_opened_is_still_reported_on_start(
     app = make_app(settings=load_settings(db=folder, token_file=tmp_path / "t.json"))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        messages: list[Any] = [n.message for n in app._notifications]
-        assert any("History is off" in m and "folder" in m for m in messages), messages
+
+        def messages() -> list[Any]:
+            return [n.message for n in app._notifications]
+
+        await wait_until(pilot, lambda: any("History is off" in m for m in messages()))
+        assert any("folder" in m for m in messages()), messages()
         assert app.store is None
 
 
