@@ -88,3 +88,56 @@ def machine() -> str:
 def verdict(ok: bool) -> str:
     """``PASS`` or ``MISS`` for a target."""
     return "PASS" if ok else "MISS"
+
+
+#: The commit the "before" figures come from: main before the start-up, preview-stream
+#: and send-path work. Benchmarks that compare with it extract it with ``git archive``.
+BASE_COMMIT = "6b0a2dc"
+
+
+def extract_tree(commit: str, folder: Path) -> Path:
+    """The source tree of ``commit`` extracted into ``folder`` (``git archive``).
+
+    Run through :func:`signaltui_argv`, a child imports that commit's ``signaltui``
+    rather than the installed one, so a benchmark can time the old code in the same
+    run, on the same machine, under the same load.
+    """
+    import io
+    import subprocess
+    import tarfile
+
+    root = Path(__file__).resolve().parent.parent
+    archive = subprocess.run(
+        ["git", "archive", commit, "signaltui"], cwd=root, check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
+
+
+#: Runs ``signaltui`` from the tree in argv[1]: the editable install's import hook
+#: would otherwise find the checked-out package first, whatever sys.path says.
+_LAUNCHER = (
+    "import sys; "
+    "sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f)]; "
+    "sys.path[0] = sys.argv.pop(1); sys.argv[0] = 'signaltui'; "
+    "from signaltui.cli import entry; entry()"
+)
+
+
+def signaltui_argv(tree: Path, *args: str) -> list[str]:
+    """The command line that runs ``signaltui ARGS`` with the package from ``tree``.
+
+    Both the current checkout and an :func:`extract_tree` go through this one launcher,
+    so the two sides of a comparison start the same way.
+    """
+    import sys
+
+    return [sys.executable, "-c", _LAUNCHER, str(tree), *args]
+
+
+def tree_env() -> dict[str, str]:
+    """The environment for a benchmark's child: no SIGNALTUI_* settings of the caller."""
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("SIGNALTUI_")}

@@ -1,51 +1,57 @@
-"""Replay send throughput against the mock server on loopback, vs a bare httpx loop.
+"""``signaltui replay --mode send`` through the CLI, store included, vs a bare httpx loop.
 
-Both sides post the same Close leads (Close has no dedupe, so every request is a fresh
-201) to the same server in the same run, with the same concurrency. The bare side gets
-its requests precomputed (URL, headers with auth, JSON bytes), so the ratio is what
-signaltui adds per delivery: parsing the recording, re-planning, auth, retry
-bookkeeping and attempt records. The mock is reset before every run.
+Every side is a fresh process posting the same Close leads (Close has no dedupe, so
+every request is a fresh 201) to the same loopback mock server, concurrency 4:
 
-The server is the shipped ``serve_in_thread`` (uvicorn on a loopback socket bound with
-``IPPROTO_TCP``, so asyncio sets TCP_NODELAY and keep-alive answers are not held back by
-Nagle's algorithm), in a thread of the same process, so both sides share its cost.
+- cli: ``signaltui --db NEW.db replay REC --mode send --target URL -c 4 -q``, the
+  path a user runs: start-up, parsing the recording, re-planning, auth, retry
+  bookkeeping, the store (a new file per run: a run is recorded, every delivery and
+  its attempts stored, the run finished) and the client's pacing.
+- base: the same command with the base commit's code (``git archive``).
+- bare: ``_bare_send.py``, a small script importing only httpx that posts the
+  precomputed requests (URL, headers with auth, JSON bytes), same concurrency.
 
-Run: ``.venv/bin/python benchmarks/bench_replay_send.py [--quick]``
+Pacing: the delivery settings' ``rate_limit_per_second`` applies to URL targets. The
+main figures run with it off (``SIGNALTUI_DELIVERY__RATE_LIMIT_PER_SECOND=0``), which
+isolates what signaltui adds per delivery; one more run of each side with the settings
+as shipped shows what pacing costs (a smaller count: the base commit paces a loopback
+mock at 5/s). The RESULT line carries both.
+
+The server is the shipped ``serve_in_thread`` in this process (which only waits for
+its children meanwhile), reset before every run. Runs are interleaved.
+
+Run: ``.venv/bin/python benchmarks/bench_replay_send.py [--quick] [--repeat N]``
 """
 
 from __future__ import annotations
 
-import asyncio
+import json
+import subprocess
+import sys
 import tempfile
 import time
-from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
 
-import httpx
-from _common import machine, parse_args, verdict, write_copies
-
-from signaltui.config import MOCK_PLACEHOLDERS, load_settings
-from signaltui.core.request import auth_headers
-from signaltui.delivery.wire import encode_body, wire_headers
-from signaltui.mock import create_app
-from signaltui.mock.server import serve_in_thread
-from signaltui.recordings import iter_exchanges
-from signaltui.replay import ReplayOptions, run_send
-from signaltui.replay.results import ExchangeResult
-from signaltui.replay.verify import replan
-from signaltui.service import DeliverySession
-from signaltui.targets import Target
+from _common import (
+    BASE_COMMIT,
+    extract_tree,
+    machine,
+    parse_args,
+    signaltui_argv,
+    tree_env,
+    verdict,
+    write_copies,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 1.5
-CONCURRENCY = ReplayOptions().concurrency
-
-Request = tuple[str, str, dict[str, str], bytes]
+CONCURRENCY = 4
 
 
 def write_close_recording(path: Path, count: int) -> None:
     """``count`` copies of the shipped Close exchanges, each with a new id."""
+    from signaltui.recordings import iter_exchanges
+
     seeds = [ex for _, ex in iter_exchanges(ROOT / "recordings" / "close.jsonl")]
     seeds = [ex for ex in seeds if ex.decision.action == "deliver"]
     if not seeds:
@@ -53,104 +59,118 @@ def write_close_recording(path: Path, count: int) -> None:
     write_copies(path, count, [ex.model_dump(mode="json") for ex in seeds])
 
 
-def precompute(path: Path, base_url: str, settings: Any) -> list[Request]:
-    """The exact requests a replay sends for ``path``, ready for a bare client."""
-    requests = []
+def precompute(recording: Path, base_url: str, out: Path) -> None:
+    """The exact requests a replay sends for ``recording``, as JSON Lines for the bare side."""
+    from signaltui.config import MOCK_PLACEHOLDERS, load_settings
+    from signaltui.core.request import auth_headers
+    from signaltui.delivery.wire import encode_body, wire_headers
+    from signaltui.recordings import iter_exchanges
+    from signaltui.replay.verify import replan
+
+    settings = load_settings(db=out.parent / "unused.db", token_file=out.parent / "t.json")
     secret = MOCK_PLACEHOLDERS["close_api_key"]
-    for _, exchange in iter_exchanges(path):
-        _, decision = replan(exchange, settings.mapping_config)
-        assert decision.request is not None
-        request = decision.request.with_base_url(base_url)
-        headers = wire_headers(request, auth_headers(request.auth, secret))
-        requests.append((request.method, request.url, headers, encode_body(request.body)))
-    return requests
+    with out.open("w") as handle:
+        for _, exchange in iter_exchanges(recording):
+            _, decision = replan(exchange, settings.mapping_config)
+            assert decision.request is not None
+            request = decision.request.with_base_url(base_url)
+            headers = wire_headers(request, auth_headers(request.auth, secret))
+            body = encode_body(request.body).decode()
+            handle.write(json.dumps([request.method, request.url, headers, body]) + "\n")
 
 
-async def bare_loop(requests: list[Request]) -> int:
-    """Post every request with ``CONCURRENCY`` workers; returns how many got a 2xx."""
-    pending = iter(requests)
-    ok = 0
-
-    async def worker(client: httpx.AsyncClient) -> None:
-        nonlocal ok
-        for method, url, headers, content in pending:
-            response = await client.request(method, url, headers=headers, content=content)
-            ok += response.is_success
-
-    async with httpx.AsyncClient(trust_env=False) as client:
-        await asyncio.gather(*(worker(client) for _ in range(CONCURRENCY)))
-    return ok
-
-
-async def replay_send(path: Path, base_url: str, settings: Any) -> int:
-    """One ``run_send`` of ``path`` (no store, no rate limit); returns how many passed."""
-    passed = 0
-
-    def count(result: ExchangeResult) -> None:
-        nonlocal passed
-        passed += result.status == "pass"
-
-    target = Target("url", base_url)
-    async with DeliverySession(settings, target, store=None, rate_limit=False) as session:
-        await run_send([path], session, ReplayOptions(concurrency=CONCURRENCY), count)
-    return passed
-
-
-def reset(base_url: str) -> None:
-    """Forget everything the mock received (POST /__mock/reset)."""
-    httpx.post(base_url + "/__mock/reset", trust_env=False).raise_for_status()
-
-
-def timed_run(base_url: str, run: Any, expected: int) -> float:
-    """Seconds for one run after a mock reset; refuses a run where requests failed."""
-    reset(base_url)
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    """Wall seconds of one child process; a failed run makes the figures unusable."""
     start = time.perf_counter()
-    done = asyncio.run(run())
+    done = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
-    if done != expected:
-        raise SystemExit(f"only {done} of {expected} requests succeeded; figures unusable")
+    if done.returncode != 0:
+        raise SystemExit(f"{argv[3:6]} exited {done.returncode}:\n{done.stdout}{done.stderr}")
     return elapsed
 
 
-def measure(
-    server: AbstractContextManager[str], path: Path, count: int, settings: Any, repeat: int
-) -> dict[str, float]:
-    """Best seconds of ``replay`` and ``bare`` against one server, runs interleaved."""
-    with server as base_url:
-        requests = precompute(path, base_url, settings)
-        sides = {
-            "replay": lambda: replay_send(path, base_url, settings),
-            "bare": lambda: bare_loop(requests),
-        }
-        best = {name: float("inf") for name in sides}
-        for run in sides.values():  # warm-up of both sides
-            timed_run(base_url, run, count)
-        for _ in range(repeat):  # interleaved, so drift hits both sides alike
-            for name, run in sides.items():
-                best[name] = min(best[name], timed_run(base_url, run, count))
-    return best
+def stored(db: Path) -> int:
+    """Delivered rows the CLI stored (the run must have stored every delivery)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        query = "SELECT count(*) FROM deliveries WHERE outcome = 'delivered'"
+        return int(conn.execute(query).fetchone()[0])
+
+
+class Sides:
+    """The three commands against one server, each run from a clean mock and store."""
+
+    def __init__(self, folder: Path, base: Path, url: str) -> None:
+        self.folder, self.base, self.url = folder, base, url
+        self.runs = 0
+
+    def run(self, side: str, recording: Path, requests: Path, env: dict[str, str]) -> float:
+        import httpx
+
+        httpx.post(self.url + "/__mock/reset", trust_env=False).raise_for_status()
+        if side == "bare":
+            bare = Path(__file__).with_name("_bare_send.py")
+            return timed([sys.executable, str(bare), str(requests), str(CONCURRENCY)], env)
+        self.runs += 1
+        db = self.folder / f"run{self.runs}.db"
+        tree = ROOT if side == "cli" else self.base
+        argv = signaltui_argv(
+            tree, "--db", str(db), "replay", str(recording), "--mode", "send",
+            "--target", self.url, "--concurrency", str(CONCURRENCY), "--quiet",
+        )  # fmt: skip
+        seconds = timed(argv, env)
+        expected = sum(1 for line in recording.read_text().splitlines() if line.strip())
+        if stored(db) != expected:
+            raise SystemExit(f"{side}: the store does not hold every delivery; unusable")
+        return seconds
 
 
 def main() -> None:
     args = parse_args(__doc__.splitlines()[0])
-    count = 300 if args.quick else 1_000
-    print(f"machine: {machine()}")
-    print(f"{count:,} Close leads, concurrency {CONCURRENCY}, mock server on 127.0.0.1")
+    count, paced_count = (300, 30) if args.quick else (1_000, 100)
+    from signaltui.mock import create_app
+    from signaltui.mock.server import serve_in_thread
+
+    print(f"machine: {machine()}; base {BASE_COMMIT}")
     with tempfile.TemporaryDirectory(prefix="signaltui-bench-") as tmp:
         folder = Path(tmp)
-        settings = load_settings(db=folder / "unused.db", token_file=folder / "token.json")
-        path = folder / "close-send.jsonl"
-        write_close_recording(path, count)
-        best = measure(serve_in_thread(create_app()), path, count, settings, args.repeat)
-    ratio = best["replay"] / best["bare"]
+        base = extract_tree(BASE_COMMIT, folder / "base")
+        (folder / "empty.toml").write_text("")
+        shipped = tree_env()
+        shipped.update(SIGNALTUI_CONFIG=str(folder / "empty.toml"), NO_PROXY="127.0.0.1")
+        shipped["SIGNALTUI_TOKEN_FILE"] = str(folder / "token.json")
+        unpaced = dict(shipped, SIGNALTUI_DELIVERY__RATE_LIMIT_PER_SECOND="0")
+        recordings: dict[int, tuple[Path, Path]] = {}
+        with serve_in_thread(create_app()) as url:
+            for size in (count, paced_count):
+                recording = folder / f"close-{size}.jsonl"
+                write_close_recording(recording, size)
+                requests = folder / f"requests-{size}.jsonl"
+                precompute(recording, url, requests)
+                recordings[size] = (recording, requests)
+            sides = Sides(folder, base, url)
+            names = ("cli", "base", "bare")
+            best = {name: float("inf") for name in names}
+            for name in names:  # warm-up
+                sides.run(name, *recordings[count], unpaced)
+            for _ in range(args.repeat):
+                for name in names:
+                    best[name] = min(best[name], sides.run(name, *recordings[count], unpaced))
+            paced = {name: sides.run(name, *recordings[paced_count], shipped) for name in names}
+    print(f"{count:,} Close leads, concurrency {CONCURRENCY}, pacing off, best of {args.repeat}:")
+    for name in names:
+        print(f"  {name:<5} {count / best[name]:7,.0f} deliveries/s ({best[name]:.2f} s)")
+    print(f"{paced_count:,} Close leads, pacing as shipped (default settings), one run:")
+    for name in names:
+        print(f"  {name:<5} {paced_count / paced[name]:7,.0f} deliveries/s ({paced[name]:.2f} s)")
+    ratio, was = best["cli"] / best["bare"], best["base"] / best["bare"]
+    paced_ratio = paced["cli"] / paced["bare"]
     print(
-        f"replay send {count / best['replay']:,.0f}/s ({best['replay']:.2f} s), "
-        f"bare httpx {count / best['bare']:,.0f}/s ({best['bare']:.2f} s), "
-        f"best of {args.repeat}, runs interleaved"
-    )
-    print(
-        f"RESULT replay/bare time {ratio:.2f}x "
-        f"(target <= {TARGET_RATIO}x: {verdict(ratio <= TARGET_RATIO)})"
+        f"RESULT cli/bare time {ratio:.2f}x with pacing off (target <= {TARGET_RATIO}x: "
+        f"{verdict(ratio <= TARGET_RATIO)}; base commit {was:.2f}x); with the shipped "
+        f"pacing {paced_ratio:.2f}x ({verdict(paced_ratio <= TARGET_RATIO)}; base "
+        f"{paced['base'] / paced['bare']:.2f}x)"
     )
 
 

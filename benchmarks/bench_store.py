@@ -15,6 +15,7 @@ Run: ``.venv/bin/python benchmarks/bench_store.py [--quick]``
 
 from __future__ import annotations
 
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -45,6 +46,21 @@ def insert(store: Store, count: int) -> tuple[float, float, float]:
         cpu += time.process_time() - began_cpu
         assert stored == len(items)
     return in_store, cpu, building
+
+
+def median_cpu_ms(fn: Callable[[], Any], runs: int) -> float:
+    """Median CPU milliseconds (this process) of ``runs`` calls, after one warm-up.
+
+    On a busy shared machine a query's wall time counts the time other processes held
+    the CPU; its CPU time does not.
+    """
+    fn()
+    times = []
+    for _ in range(runs):
+        began = time.process_time()
+        fn()
+        times.append(time.process_time() - began)
+    return statistics.median(times) * 1000
 
 
 def table_rows(store: Store) -> int:
@@ -81,19 +97,31 @@ def main() -> None:
                 "full-text, one lead": lambda: store.search(f"Lead{probe}"),
                 "full-text, common word": lambda: store.search("acme"),
             }
+            # "acme" is every sample lead's company: the search must walk all of them.
+            shared = store.db.execute(
+                "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'acme'"
+            ).fetchone()[0]
+            events = store.db.execute("SELECT count(*) FROM events").fetchone()[0]
+            print(f"full-text word 'acme' matches {shared:,} of {events:,} events")
             results = {}
+            cpu_results = {}
             for label, query in queries.items():
                 rows = len(query())
                 ms = median_ms(query, QUERY_RUNS)
-                results[label] = ms
-                print(f"{label:<24} {ms:8.2f} ms median of {QUERY_RUNS} ({rows} rows)")
+                cpu_ms = median_cpu_ms(query, QUERY_RUNS)
+                results[label], cpu_results[label] = ms, cpu_ms
+                print(
+                    f"{label:<24} {ms:8.2f} ms median of {QUERY_RUNS} ({rows} rows); "
+                    f"CPU {cpu_ms:.2f} ms"
+                )
     slowest = max(results, key=lambda label: results[label])
     print(
         f"RESULT insert {rate:,.0f} deliveries/s (target >= {TARGET_RATE:,}: "
         f"{verdict(rate >= TARGET_RATE)}); queries "
         + ", ".join(f"{label} {ms:.1f} ms" for label, ms in results.items())
         + f"; slowest {results[slowest]:.1f} ms (target < {TARGET_MS:.0f} ms: "
-        f"{verdict(results[slowest] < TARGET_MS)})"
+        f"{verdict(results[slowest] < TARGET_MS)}; CPU {cpu_results[slowest]:.1f} ms: "
+        f"{verdict(cpu_results[slowest] < TARGET_MS)})"
     )
 
 

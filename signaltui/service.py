@@ -6,6 +6,7 @@ base URL or an in-process transport once, and every delivery then takes the same
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -179,21 +180,27 @@ class DeliverySession:
         result = scrub_result(result, self._secrets)
         if self.store is None:
             return SentDelivery(decision=decision, result=result)
-        if event_id is None:
-            event_id = self.store.record_event(
-                resolved.event.to_json(), resolved.merged_json(), started
+        store = self.store
+
+        def record() -> tuple[int, int]:
+            return store.record_sent(
+                resolved.event.to_json(),
+                resolved.merged_json(),
+                decision.to_contract(),
+                result,
+                mode=mode,
+                event_id=event_id,
+                received_at=started,
+                run_id=run_id,
+                replay_of=replay_of,
+                exchange_key=exchange_key,
             )
-        delivery_id = self.store.record_delivery(
-            event_id,
-            decision.to_contract(),
-            result,
-            mode=mode,
-            run_id=run_id,
-            replay_of=replay_of,
-            exchange_key=exchange_key,
-            created_at=started,
-        )
-        return SentDelivery(decision, result, event_id, delivery_id)
+
+        # One transaction per delivery, in a worker thread: SQLite's commit would
+        # otherwise stall every other delivery in flight on the event loop. Awaited
+        # before the caller moves on, so what a run reports done is stored (resume).
+        stored_event, delivery_id = await asyncio.to_thread(record)
+        return SentDelivery(decision, result, stored_event, delivery_id)
 
 
 @dataclass(frozen=True)

@@ -1,29 +1,73 @@
 """The ``signaltui`` command: a thin front end over the core, delivery, store and replay.
 
-Textual is imported only by the bare ``signaltui`` command, so headless commands start
-fast and run where no terminal UI is wanted (CI).
+Start-up is paid by every command, so this module imports only click: each subcommand
+is imported when it runs (see :mod:`signaltui.cli.lazy`), and Textual only by the bare
+``signaltui`` command. Headless commands start fast and run where no terminal UI is
+wanted (CI).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from signaltui import __version__
-from signaltui.cli.blueprints import blueprints_group
-from signaltui.cli.common import AppContext, blueprints_option, run_guarded
-from signaltui.cli.mock_check import check_command as mock_check_command
-from signaltui.cli.preview import preview_command
-from signaltui.cli.recordings import recordings_group
-from signaltui.cli.replay import replay_command
-from signaltui.cli.samples import samples_command
-from signaltui.cli.send import send_command
-from signaltui.mock.cli import command as serve_command
-from signaltui.store.cli import events as events_group
+from signaltui.cli import _httpx_cli
+from signaltui.cli.lazy import LazyCommand, LazyGroup
+
+_httpx_cli.defer()  # httpx's own CLI (rich, pygments) is not ours to import
+
+if TYPE_CHECKING:
+    from signaltui.cli.common import AppContext
+
+#: Every subcommand of ``signaltui``: name -> where its click command lives and its
+#: short help (the first sentence of its docstring, shown by ``signaltui --help``).
+#: To add a command, add one line here; nothing is imported until the command runs.
+#: tests/unit/test_cli_lazy.py checks each entry loads and that its help matches.
+COMMANDS: dict[str, LazyCommand] = {
+    "preview": LazyCommand(
+        "signaltui.cli.preview:preview_command",
+        "Show the exact request each CRM would get for the events in FILE, or why not.",
+    ),
+    "send": LazyCommand(
+        "signaltui.cli.send:send_command",
+        "Map the events in FILE, send them to TARGET, store and print every outcome.",
+    ),
+    "replay": LazyCommand(
+        "signaltui.cli.replay:replay_command",
+        "Replay recordings (files or folders of *.jsonl).",
+    ),
+    "recordings": LazyCommand(
+        "signaltui.cli.recordings:recordings_group",
+        "Recorded traffic: export stored deliveries for replay.",
+    ),
+    "samples": LazyCommand(
+        "signaltui.cli.samples:samples_command",
+        "Copy the sample events, config and recordings into FOLDER (default: here).",
+    ),
+    "blueprints": LazyCommand(
+        "signaltui.cli.blueprints:blueprints_group",
+        "The mapping as data: list, show, check and diff blueprint files (docs/blueprints.md).",
+    ),
+    "mock": LazyCommand(
+        "signaltui.cli.mock:mock_group",
+        "Local mock CRMs (Apollo, Outreach, Close) on one loopback port.",
+    ),
+    "events": LazyCommand(
+        "signaltui.store.cli:events",
+        "Browse stored events and deliveries (newest first).",
+    ),
+}
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy_commands=COMMANDS,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -36,16 +80,26 @@ from signaltui.store.cli import events as events_group
     type=click.Path(dir_okay=False, path_type=Path),
     help="TOML config file (default: SIGNALTUI_CONFIG or the user config dir).",
 )
-@blueprints_option
+@click.option(
+    "--blueprints",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Blueprint overlay for the terminal app: a YAML file or a folder of *.yaml "
+    "(repeatable; replaces SIGNALTUI_BLUEPRINTS and the config's blueprints =). "
+    "See docs/blueprints.md.",
+)
 @click.version_option(__version__, prog_name="signaltui")
 @click.pass_context
-def main(ctx: click.Context, db: Path | None, config_path: Path | None) -> None:
+def main(
+    ctx: click.Context, db: Path | None, config_path: Path | None, blueprints: tuple[Path, ...]
+) -> None:
     """Compose, preview, send and replay CRM lead deliveries (Apollo, Outreach, Close).
 
     With no command, opens the terminal app.
     """
-    blueprints = ctx.obj.blueprints if isinstance(ctx.obj, AppContext) else ()
-    ctx.obj = AppContext(db=db, config_path=config_path, blueprints=blueprints)
+    from signaltui.cli.common import AppContext, run_guarded
+
+    ctx.obj = AppContext(db=db, config_path=config_path, blueprints=tuple(blueprints))
     if ctx.invoked_subcommand is None:
         run_guarded(lambda: _open_tui(ctx.obj))
 
@@ -54,25 +108,6 @@ def _open_tui(app_context: AppContext) -> None:
     from signaltui.tui.launch import launch
 
     launch(app_context.settings(), config_path=app_context.config_path)
-
-
-main.add_command(preview_command)
-main.add_command(send_command)
-main.add_command(replay_command)
-main.add_command(recordings_group)
-main.add_command(samples_command)
-main.add_command(blueprints_group)
-
-
-@main.group("mock")
-def mock_group() -> None:
-    """Local mock CRMs (Apollo, Outreach, Close) on one loopback port."""
-
-
-# The commands the mock and store packages define next to the code they drive.
-mock_group.add_command(serve_command)
-mock_group.add_command(mock_check_command)
-main.add_command(events_group)
 
 
 def entry() -> None:

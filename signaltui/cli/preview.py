@@ -10,15 +10,15 @@ from signaltui.cli.common import (
     app_context,
     blueprints_option,
     destination_option,
-    echo_json,
     parse_destinations,
     run_guarded,
 )
+from signaltui.cli.output import LineWriter
 from signaltui.cli.render import render_decision
 from signaltui.config import Credentials
 from signaltui.core.events import resolve_stream
 from signaltui.core.plan import plan_all
-from signaltui.inputs import read_events
+from signaltui.event_stream import EventStream
 
 
 def preview_secret(destination: str, credentials: Credentials) -> str | None:
@@ -50,14 +50,18 @@ def preview_command(
 
     def run() -> None:
         settings = app_context(ctx).settings()
-        events = read_events(file)
         credentials = settings.credentials
+        # A stream end to end: each event is read, planned and printed before the next
+        # is read, so memory does not grow with the file (only with the people in it,
+        # whose identify traits later events may need).
+        events = EventStream(file)
         decisions = plan_all(resolve_stream(events), destinations, settings.mapping_config)
-        for _, decision in decisions:
-            secret = preview_secret(decision.destination, credentials) if show_secrets else None
-            if as_json:
-                echo_json(decision.to_contract(secret))
-            else:
-                click.echo(render_decision(decision, secret))
+        with LineWriter() as out:
+            for _, decision in decisions:
+                secret = preview_secret(decision.destination, credentials) if show_secrets else None
+                if as_json:
+                    out.json(decision.to_contract(secret))
+                else:
+                    out.text(render_decision(decision, secret))
 
     run_guarded(run)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from signaltui.core.decision import Decision
-from signaltui.service import SentDelivery
+
+if TYPE_CHECKING:  # at run time only send needs it; preview must not import httpx
+    from signaltui.service import SentDelivery
 
 
 def _json_block(value: Any, indent: str = "  ") -> str:

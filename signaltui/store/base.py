@@ -44,6 +44,7 @@ class StoreBase:
         self._lock = threading.RLock()
         #: Credential values masked in every delivery stored (see :meth:`add_secrets`).
         self.secrets: tuple[str, ...] = ()
+        self._write_depth = 0  # nested _write() blocks of the thread holding the lock
         try:
             with self._guard():
                 migrate(db, where)
@@ -106,15 +107,29 @@ class StoreBase:
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """One IMMEDIATE transaction: take the write lock up front, commit or roll back."""
+        """One IMMEDIATE transaction: take the write lock up front, commit or roll back.
+
+        A ``_write`` inside another (same thread: the lock is held) joins the outer
+        transaction, so several writes can be stored whole or not at all.
+        """
         with self._guard():
+            if self._write_depth:
+                self._write_depth += 1
+                try:
+                    yield
+                finally:
+                    self._write_depth -= 1
+                return
             conn = self.db.conn
             conn.execute("BEGIN IMMEDIATE")
+            self._write_depth = 1
             try:
                 yield
             except BaseException:
                 conn.rollback()
                 raise
+            finally:
+                self._write_depth = 0
             conn.execute("COMMIT")
 
     def _now(self) -> str:

@@ -77,6 +77,34 @@ class Store(StoreBase):
             )
         return delivery_id
 
+    def record_sent(
+        self,
+        event: dict[str, Any],
+        merged: dict[str, Any],
+        decision: dict[str, Any] | BaseModel | None,
+        result: DeliveryResult,
+        *,
+        mode: str,
+        event_id: int | None = None,
+        received_at: When = None,
+        run_id: int | None = None,
+        replay_of: str | None = None,
+        exchange_key: str | None = None,
+    ) -> tuple[int, int]:
+        """Store one delivery and (unless ``event_id`` names a stored one) its event.
+
+        One transaction for both: a crash never leaves an event without its delivery,
+        and a send pays one commit per delivery. Returns ``(event_id, delivery_id)``.
+        """
+        with self._write():
+            if event_id is None:
+                event_id = self.record_event(event, merged, received_at)
+            delivery_id = self.record_delivery(
+                event_id, decision, result, mode=mode, run_id=run_id, replay_of=replay_of,
+                exchange_key=exchange_key, created_at=received_at,
+            )  # fmt: skip
+        return event_id, delivery_id
+
     def _insert_delivery(
         self,
         delivery_id: int,

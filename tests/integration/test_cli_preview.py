@@ -134,3 +134,15 @@ def test_console_script_runs_as_subprocess():
     )
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 3
+
+
+def test_preview_streams_output_before_a_bad_line_and_exits_2(tmp_path) -> None:
+    """Events are planned and printed as they are read: a bad line stops the stream there."""
+    from tests.helpers import track
+
+    path = tmp_path / "stream.jsonl"
+    path.write_text(json.dumps(track()) + "\n{broken\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["preview", str(path), "--json", "-d", "close"])
+    assert result.exit_code == 2
+    assert f"{path}:2" in result.stderr
+    assert json.loads(result.stdout)["destination"] == "close"

@@ -150,6 +150,12 @@ def test_sigkill_mid_replay_leaves_a_consistent_resumable_store(tmp_path: Path) 
                 "(SELECT count(*) FROM attempts a WHERE a.delivery_id = d.id)"
             ).fetchone()[0]
             assert partial == 0
+            # An event and its delivery are one transaction: none is stored alone.
+            orphans = conn.execute(
+                "SELECT count(*) FROM events e WHERE NOT EXISTS "
+                "(SELECT 1 FROM deliveries d WHERE d.event_id = e.id)"
+            ).fetchone()[0]
+            assert orphans == 0
         key = resume_key([recording], parse_target(url), Selection())
         with Store.open(db) as store:
             run = store.find_run(key)

@@ -1,0 +1,128 @@
+"""Fast line output for commands that print a lot (``preview`` of a large stream).
+
+``click.echo`` per line checks the terminal, encodes and flushes every time, which cost
+more than mapping the events. :class:`LineWriter` encodes each line once and hands the
+bytes to stdout in large chunks. JSON goes through orjson when it is installed (the
+``fast`` extra), with exactly the bytes the standard library would write:
+:func:`dumps` falls back to ``json`` for anything orjson would spell differently.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from types import TracebackType
+from typing import Any, BinaryIO
+
+import click
+from click.globals import resolve_color_default
+
+try:  # optional: pip install 'signaltui[fast]'
+    import orjson
+except ImportError:  # pragma: no cover - exercised by the stdlib tests
+    orjson = None  # type: ignore[assignment]
+
+#: One reused encoder: ``json.dumps`` with options builds a new one on every call.
+_STDLIB = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+#: orjson and ``json`` write the same digits for a float but not always in the same
+#: form (``1e-05`` is ``0.00001`` to orjson, ``1.5e-07`` is ``1.5e-7``; NaN is
+#: ``null`` to orjson, ``NaN`` to json), so a value holding any float is left to
+#: ``json``. Event values reach the bodies as strings, so floats are rare here.
+
+#: Types orjson would encode but ``json`` refuses or encodes otherwise (dataclasses,
+#: datetimes, str/int/dict subclasses): handed to ``default``, which refuses them, so
+#: :func:`dumps` falls back to ``json`` and gives its answer (or its error).
+_ORJSON_OPTIONS = (
+    0
+    if orjson is None
+    else orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+#: Bytes gathered before a write to stdout.
+CHUNK = 1 << 16
+
+
+def dumps_stdlib(value: Any) -> bytes:
+    """Compact JSON (keys in order, UTF-8, no ASCII escaping) by the standard library."""
+    return _STDLIB.encode(value).encode("utf-8")
+
+
+def dumps(value: Any) -> bytes:
+    """The same bytes as :func:`dumps_stdlib`, through orjson when that is safe."""
+    if orjson is None or has_float(value):
+        return dumps_stdlib(value)
+    try:
+        return orjson.dumps(value, option=_ORJSON_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError: integers past 64 bits, the types above
+        return dumps_stdlib(value)
+
+
+def has_float(value: Any) -> bool:
+    """Whether a float is anywhere in ``value`` (dicts and lists walked, no recursion)."""
+    pending = [value]
+    pop, extend = pending.pop, pending.extend
+    while pending:
+        item = pop()
+        kind = type(item)
+        if kind is str:  # most leaves: checked first
+            continue
+        if kind is dict:
+            extend(item.values())
+        elif kind is list or kind is tuple:
+            extend(item)
+        elif isinstance(item, float):
+            return True
+    return False
+
+
+class LineWriter:
+    """Buffered lines to stdout; use as a context manager so the tail is written.
+
+    ANSI styles are removed when stdout is not a terminal, as ``click.echo`` does.
+    """
+
+    def __init__(self, stream: BinaryIO | None = None) -> None:
+        text_stream = sys.stdout
+        text_stream.flush()  # anything printed before stays in front
+        self._out: BinaryIO = stream if stream is not None else text_stream.buffer
+        color = resolve_color_default()
+        self._strip = not text_stream.isatty() if color is None else not color
+        self._parts: list[bytes] = []
+        self._size = 0
+
+    def json(self, value: Any) -> None:
+        """One JSON object per line (JSON Lines)."""
+        self._add(dumps(value))
+
+    def text(self, text: str) -> None:
+        """One line of text for people."""
+        self._add((click.unstyle(text) if self._strip else text).encode("utf-8"))
+
+    def _add(self, line: bytes) -> None:
+        self._parts.append(line)
+        self._size += len(line) + 1
+        if self._size >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is gathered."""
+        if self._parts:
+            self._parts.append(b"")  # for the last newline
+            data = b"\n".join(self._parts)
+            self._parts, self._size = [], 0
+            self._out.write(data)
+        self._out.flush()
+
+    def __enter__(self) -> LineWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.flush()

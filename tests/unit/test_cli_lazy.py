@@ -1,0 +1,101 @@
+"""Start-up: ``signaltui`` imports a subcommand only when it runs (see cli/lazy.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from signaltui.cli import COMMANDS, main
+from signaltui.cli.lazy import load_command
+from tests.helpers import FIXTURES, ROOT
+
+#: What ``signaltui preview`` must not load: the HTTP client, the store, the mock
+#: servers and the terminal UI are other commands' worlds.
+HEAVY = ("httpx", "sqlite3", "_sqlite3", "sqlite_utils", "starlette", "uvicorn", "textual", "rich")
+
+
+def _modules_after(argv: list[str]) -> tuple[list[str], str]:
+    """Top-level packages of HEAVY loaded by running ``signaltui ARGV`` in a fresh process."""
+    code = (
+        "import json, sys\n"
+        "from signaltui.cli import main\n"
+        f"sys.argv = ['signaltui', *{argv!r}]\n"
+        "try:\n"
+        "    main(prog_name='signaltui')\n"
+        "except SystemExit as done:\n"
+        "    code = done.code\n"
+        # httpx._main alone is signaltui's stand-in (cli/_httpx_cli.py), not httpx.
+        "loaded = {m.split('.')[0] for m in sys.modules if m != 'httpx._main'}\n"
+        f"heavy = sorted(loaded & set({HEAVY!r}))\n"
+        "print(json.dumps([heavy, code]), file=sys.stderr)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    heavy, exit_code = json.loads(out.stderr.strip().splitlines()[-1])
+    assert exit_code in (0, None), out.stderr
+    return heavy, out.stdout
+
+
+def test_preview_loads_no_http_store_mock_or_tui_modules() -> None:
+    event = FIXTURES / "events" / "demo-requested.json"
+    heavy, stdout = _modules_after(["preview", str(event), "--json"])
+    assert heavy == []
+    assert '"destination":"apollo"' in stdout  # it did preview
+
+
+def test_help_lists_every_command_without_importing_them() -> None:
+    heavy, stdout = _modules_after(["--help"])
+    assert heavy == []
+    for name in COMMANDS:
+        assert f"  {name} " in stdout
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_each_table_entry_loads_and_its_short_help_is_the_commands_own(name: str) -> None:
+    command = load_command(COMMANDS[name].target)
+    assert isinstance(command, click.Command) and command.name == name
+    assert COMMANDS[name].short_help == command.get_short_help_str(limit=10**6)
+
+
+def test_help_output_matches_what_click_prints_from_the_imported_commands() -> None:
+    lazy = CliRunner().invoke(main, ["--help"], prog_name="signaltui")
+    eager = click.Group(
+        name="signaltui",
+        commands=[load_command(entry.target) for entry in COMMANDS.values()],
+        params=main.params,
+        help=main.help,
+        invoke_without_command=True,
+        context_settings=main.context_settings,
+    )
+    assert lazy.exit_code == 0
+    assert lazy.output == CliRunner().invoke(eager, ["--help"], prog_name="signaltui").output
+
+
+def test_an_unknown_command_is_still_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["previwe", "x"])
+    assert result.exit_code == 2 and "No such command 'previwe'" in result.output
+
+
+def test_httpx_is_imported_without_its_own_command_line() -> None:
+    code = (
+        "import json, sys\n"
+        "import signaltui.cli, httpx\n"
+        "print(json.dumps(sorted({'rich', 'pygments'} & {m.split('.')[0] for m in sys.modules})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+def test_httpx_command_line_still_works_when_called() -> None:
+    code = (
+        "import signaltui.cli, httpx\n"
+        "httpx.main(['--help'], prog_name='httpx', standalone_mode=True)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and "Usage: httpx" in out.stdout, out.stderr

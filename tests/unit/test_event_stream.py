@@ -1,0 +1,77 @@
+"""EventStream reads an event file lazily, with read_events' formats and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from signaltui.errors import InputError
+from signaltui.event_stream import EventStream
+from signaltui.inputs import read_events
+from tests.helpers import FIXTURES, track
+
+LINE = json.dumps(track())
+
+
+def _same(path: Path) -> None:
+    """Equal events, or the same error message and place, as read_events."""
+    try:
+        expected = read_events(path)
+    except InputError as error:
+        with pytest.raises(InputError) as streamed:
+            list(EventStream(path))
+        assert streamed.value.render() == error.render()
+        return
+    assert list(EventStream(path)) == expected
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES / "events").iterdir()), ids=lambda p: p.name)
+def test_fixtures_stream_to_the_same_events(path: Path) -> None:
+    _same(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        LINE + "\n" + LINE + "\n",
+        "\n\n" + LINE + "\r\n\r\n" + LINE,  # blank lines and CRLF
+        "\ufeff" + LINE,  # a BOM
+        json.dumps(track(), indent=2),  # one pretty-printed object
+        json.dumps([track(), track("Signed Up")]),  # an array on one line
+        json.dumps([track(), track("Signed Up")], indent=2),  # and over several
+        "\n" + json.dumps(track(), indent=2)[:-1],  # a pretty object cut short
+        LINE + "\n{not json\n",  # a bad line after a good one
+        "{not json\n" + LINE,
+        LINE + "\n" + json.dumps({"type": "track"}) + "\n",  # an invalid event
+        LINE + "\n[1, 2]\n",  # an array line inside JSON Lines
+        "42\n",
+        "",
+        " \n\t\n",
+        LINE + "\n" + '{"type": "identify", "traits": {"x": "\\ud800"}}',  # lone surrogate
+    ],
+)
+def test_formats_and_errors_match_read_events(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text(text, encoding="utf-8")
+    _same(path)
+
+
+def test_undecodable_bytes_and_a_missing_file_are_input_errors(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(LINE.encode() + b"\n" + '{"a": "é"}'.encode("latin-1"))
+    with pytest.raises(InputError, match="cannot read events"):
+        list(EventStream(path))
+    with pytest.raises(InputError, match="file not found"):
+        list(EventStream(tmp_path / "missing.jsonl"))
+
+
+def test_events_come_one_at_a_time_before_the_rest_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text(LINE + "\n" + LINE + "\n{broken\n", encoding="utf-8")
+    events = iter(EventStream(path))
+    assert next(events).event == "Demo Requested"
+    assert next(events).event == "Demo Requested"
+    with pytest.raises(InputError, match=r"events.jsonl:3"):
+        next(events)
