@@ -38,6 +38,7 @@ from pydantic_settings import (
 from signaltui.core.config import MappingConfig
 from signaltui.core.request import Destination
 from signaltui.errors import ConfigError, InputError
+from signaltui.limit_policy import parse_limits
 from signaltui.pointers import check_pointers
 
 APP_NAME = "signaltui"
@@ -224,8 +225,6 @@ class Settings(BaseSettings):
     @field_validator("mock_limits")
     @classmethod
     def _limits_known(cls, value: str) -> str:
-        from signaltui.mock.limits import parse_limits  # the mocks own the grammar
-
         try:
             parse_limits(value)
         except InputError as exc:
@@ -271,8 +270,13 @@ class Settings(BaseSettings):
 
         Raises :class:`~signaltui.blueprints.BlueprintError` for a bad blueprint file.
         """
-        inputs = (self.mapping, self.default_region, self.apollo_dedupe,
-                  self.close_lead_status_id, tuple(self.blueprints))
+        inputs = (
+            self.mapping,
+            self.default_region,
+            self.apollo_dedupe,
+            self.close_lead_status_id,
+            tuple(self.blueprints),
+        )
         cached = self._mapping_cache
         if cached is not None and cached[0][0] is inputs[0] and cached[0][1:] == inputs[1:]:
             return cached[1]

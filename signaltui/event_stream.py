@@ -11,14 +11,24 @@ reads it.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+from signaltui import limits
 from signaltui.core.events import Event
 from signaltui.errors import InputError
-from signaltui.inputs import _JSON_HINT, _event, _loads, parse_events_text
+from signaltui.inputs import (
+    _JSON_HINT,
+    STDIN_NAME,
+    _event,
+    _loads,
+    _stdin_bytes,
+    parse_events_text,
+)
+from signaltui.limits import line_too_long, may_be_too_deep, require_regular_file
 from signaltui.surrogates import has_surrogate_escape
 
 
@@ -29,7 +39,21 @@ class EventStream:
         self.path = path
 
     def __iter__(self) -> Iterator[Event]:
+        if str(self.path) == "-":
+            stdin = io.TextIOWrapper(
+                io.BufferedReader(_CappedStdin(_stdin_bytes())), encoding="utf-8-sig"
+            )
+            yield from self._events(_lines(stdin, STDIN_NAME), STDIN_NAME)
+            return
         source = str(self.path)
+        # Only regular files: a FIFO would hang the stream, a device never end it. The
+        # file cap is checked up front, so nothing is printed from a file then refused.
+        require_regular_file(self.path, what="events")
+        try:
+            if self.path.stat().st_size > limits.MAX_INPUT_BYTES:
+                raise limits.too_large(source, "the event file")
+        except FileNotFoundError:
+            pass  # the open below says so
         try:
             # utf-8-sig: editors on Windows start files with a BOM, which json refuses.
             handle = self.path.open(encoding="utf-8-sig")
@@ -56,10 +80,10 @@ class EventStream:
         if not isinstance(first, dict):
             # One document over several lines, an array, or bad JSON: read_events' rules.
             # Blank lines stand in for the skipped ones, so error line numbers still hold.
-            rest = "".join(text for _, text in lines)
+            rest = _whole_rest(lines, source, len(line))
             yield from parse_events_text("\n" * blank + line + rest, source=source)
             return
-        yield _event(first, f"{source}:{number}", has_surrogate_escape(line))
+        yield _event(first, f"{source}:{number}", has_surrogate_escape(line), may_be_too_deep(line))
         for number, line in lines:
             if not line.strip():
                 continue
@@ -71,20 +95,64 @@ class EventStream:
                     where=f"{source}:{number}",
                     hint=_JSON_HINT,
                 ) from exc
-            yield _event(data, f"{source}:{number}", has_surrogate_escape(line))
+            yield _event(
+                data, f"{source}:{number}", has_surrogate_escape(line), may_be_too_deep(line)
+            )
+
+
+class _CappedStdin(io.RawIOBase):
+    """Standard input that refuses to go past :data:`~signaltui.limits.MAX_INPUT_BYTES`."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw, self._read = raw, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        self._read += len(data)
+        if self._read > limits.MAX_INPUT_BYTES:
+            raise limits.too_large(STDIN_NAME, "standard input")
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _whole_rest(lines: Iterator[tuple[int, str]], source: str, read: int) -> str:
+    """The rest of a one-document file, refused past the documented input size."""
+    parts: list[str] = []
+    for _, text in lines:
+        read += len(text)
+        if read > limits.MAX_INPUT_BYTES:
+            raise limits.too_large(source, "the event file")
+        parts.append(text)
+    return "".join(parts)
 
 
 def _lines(handle: IO[str], source: str) -> Iterator[tuple[int, str]]:
-    """``(number, line)`` from 1, a decoding or read error as an :class:`InputError`."""
+    """``(number, line)`` from 1, a decoding or read error as an :class:`InputError`.
+
+    A JSON Lines line longer than :data:`~signaltui.limits.MAX_LINE_BYTES` is refused as
+    soon as that much of it has been read (a line from ``/dev/zero`` never ends). The
+    first non-blank line may be a whole one-line document, so it may be as long as the
+    file cap, as :func:`~signaltui.inputs.read_events` allows.
+    """
     number = 0
+    cap = limits.MAX_INPUT_BYTES
     while True:
         try:
-            line = handle.readline()
+            line = handle.readline(cap + 1)
         except (OSError, UnicodeDecodeError) as exc:
             raise _unreadable(exc, source) from exc
         if not line:
             return
         number += 1
+        if len(line) > cap // 4 and len(line.encode("utf-8", "surrogatepass")) > cap:
+            if cap == limits.MAX_INPUT_BYTES:
+                raise limits.too_large(source, "the event file")
+            raise line_too_long(f"{source}:{number}", "events")
+        if line.strip():
+            cap = limits.MAX_LINE_BYTES
         yield number, line
 
 

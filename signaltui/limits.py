@@ -94,15 +94,19 @@ def require_regular_file(path: Path, *, what: str, stdin_ok: bool = True) -> Non
 
 def read_capped(handle: BinaryIO, *, where: str, what: str) -> bytes:
     """All of ``handle``, refusing more than :data:`MAX_INPUT_BYTES`."""
-    cap = MAX_INPUT_BYTES
-    data = handle.read(cap + 1)
-    if len(data) > cap:
-        raise InputError(
-            f"{what} is larger than {_size(cap)}",
-            where=where,
-            hint="split it into smaller files",
-        )
+    data = handle.read(MAX_INPUT_BYTES + 1)
+    if len(data) > MAX_INPUT_BYTES:
+        raise too_large(where, what)
     return data
+
+
+def too_large(where: str, what: str) -> InputError:
+    """The error for ``what`` (a file, standard input) past :data:`MAX_INPUT_BYTES`."""
+    return InputError(
+        f"{what} is larger than {_size(MAX_INPUT_BYTES)}",
+        where=where,
+        hint="split it into smaller files",
+    )
 
 
 def line_too_long(where: str, what: str) -> InputError:

@@ -33,7 +33,8 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "send": LazyCommand(
         "signaltui.cli.send:send_command",
-        "Map the events in FILE, send them to TARGET, store and print every outcome.",
+        "Map the events in FILE (- for standard input), send them to TARGET, store and print "
+        "every outcome.",
     ),
     "replay": LazyCommand(
         "signaltui.cli.replay:replay_command",
@@ -41,7 +42,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "recordings": LazyCommand(
         "signaltui.cli.recordings:recordings_group",
-        "Recorded traffic: export stored deliveries for replay.",
+        "Recorded traffic: export stored deliveries for replay, import HAR captures.",
     ),
     "samples": LazyCommand(
         "signaltui.cli.samples:samples_command",
