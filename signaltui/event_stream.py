@@ -50,10 +50,13 @@ class EventStream:
         # file cap is checked up front, so nothing is printed from a file then refused.
         require_regular_file(self.path, what="events")
         try:
-            if self.path.stat().st_size > limits.MAX_INPUT_BYTES:
-                raise limits.too_large(source, "the event file")
+            size = self.path.stat().st_size
         except FileNotFoundError:
-            pass  # the open below says so
+            size = 0  # the open below says so
+        except OSError as exc:  # a symlink loop, a path through a file, no permission
+            raise _unreadable(exc, source) from exc
+        if size > limits.MAX_INPUT_BYTES:
+            raise limits.too_large(source, "the event file")
         try:
             # utf-8-sig: editors on Windows start files with a BOM, which json refuses.
             handle = self.path.open(encoding="utf-8-sig")

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -34,7 +35,14 @@ from signaltui.tui.screens.send import SendPane
 from signaltui.tui.screens.settings import SettingsPane
 from signaltui.tui.sessions import SessionPool
 from signaltui.tui.settings_model import config_file
-from signaltui.tui.tabs import TAB_FOCUS, TABS, LazyTabs, holder_id
+from signaltui.tui.tabs import (
+    SHORT_LABELS_BELOW,
+    TAB_FOCUS,
+    TABS,
+    LazyTabs,
+    holder_id,
+    tab_label,
+)
 
 __all__ = ["TABS", "SignalApp"]
 
@@ -149,6 +157,13 @@ class SignalApp(App[None]):
         """The pane of class ``kind``, building its tab first if needed."""
         await self.tabs.ensure(PANE_TABS[kind])
         return self.query_one(kind)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # All eight tabs fit in 80 columns only without their F-keys in the labels.
+        short = event.size.width < SHORT_LABELS_BELOW
+        tabbed = self.query_one("#main-tabs", TabbedContent)
+        for tab in TABS:
+            tabbed.get_tab(holder_id(tab)).label = tab_label(tab, short=short)
 
     def on_mount(self) -> None:
         self.query_one("#event-error").display = False

@@ -35,6 +35,17 @@ TAB_FOCUS = {
 }
 
 
+#: Narrower than this, the tab bar names tabs without their F-keys: all eight fit in 80
+#: columns that way, and F1 and the command palette still list the keys.
+SHORT_LABELS_BELOW = 100
+
+
+def tab_label(tab: str, *, short: bool = False) -> str:
+    """The tab bar's label of ``tab``: ``F2 Compose``, or ``Compose`` when ``short``."""
+    name = tab.capitalize()
+    return name if short else f"F{TABS.index(tab) + 2} {name}"
+
+
 def holder_id(tab: str) -> str:
     """The id of the ``TabPane`` that holds ``tab``'s pane."""
     return f"tab-{tab}"
@@ -52,11 +63,11 @@ class LazyTabs:
         self._mounting: dict[str, AwaitMount | None] = {}
 
     def holders(self, first: str = TABS[0]) -> list[TabPane]:
-        """The seven ``TabPane``s for ``compose``; only ``first`` has its pane inside."""
+        """The ``TabPane``s for ``compose``; only ``first`` has its pane inside."""
         panes = []
-        for number, tab in enumerate(TABS, start=2):
+        for tab in TABS:
             inside = [self._factories[tab]()] if tab == first else []
-            panes.append(TabPane(f"F{number} {tab.capitalize()}", *inside, id=holder_id(tab)))
+            panes.append(TabPane(tab_label(tab), *inside, id=holder_id(tab)))
             if inside:
                 self._mounting[tab] = None  # mounted with the screen
         return panes

@@ -56,7 +56,9 @@ def test_sigint_mid_replay_exits_130_with_a_resume_hint(tmp_path: Path) -> None:
     recording = tmp_path / "many.jsonl"
     write_recording(recording, COUNT)
     env = _env()
-    with serve_in_thread({"faults": "slow", "latency": 0.05}) as url:
+    # Limits off: when the interrupt lands before the first process saved its Outreach
+    # token, the resuming process mints again and the mint throttle would hold it 60 s.
+    with serve_in_thread({"faults": "slow", "latency": 0.05, "limits": "off"}) as url:
         code, err = _interrupt_after_first_result(_replay(recording, url), env)
         assert code == 130, err
         assert "interrupted after" in err and "run the same command again to resume" in err
@@ -82,7 +84,8 @@ def test_ctrl_c_in_verify_exits_130_saying_nothing_needs_resuming(monkeypatch):
 
 
 def test_ctrl_c_in_any_other_command_exits_130(monkeypatch):
-    monkeypatch.setattr("signaltui.cli.preview.read_events", _raise_interrupt)
+    # preview streams its events: the interrupt comes while it reads them.
+    monkeypatch.setattr("signaltui.cli.preview.EventStream.__iter__", _raise_interrupt)
     event = ROOT / "fixtures" / "events" / "demo-requested.json"
     result = CliRunner().invoke(main, ["preview", str(event)])
     assert result.exit_code == 130

@@ -31,7 +31,9 @@ from signaltui.store import Store
 from signaltui.targets import parse_target
 from tests.helpers import ROOT
 
-COUNT = 1000
+#: Each mixed-profile fault costs its 1 s Retry-After in full, so 300 exchanges (about
+#: 600 faults at concurrency 8) keep the run near 40 s while every fault kind occurs.
+COUNT = 300
 CONCURRENCY = 8
 MAX_ATTEMPTS = 4
 #: The longest wait of the client's own backoff. The mock's Retry-After stays at its

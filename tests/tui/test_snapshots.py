@@ -28,6 +28,7 @@ SCREENS = {
     "replay": ("f6",),
     "mocks": ("f7",),
     "settings": ("f8",),
+    "blueprints": ("f9",),
     "help": ("f1",),
     "detail": ("f5", "enter"),
 }
