@@ -25,12 +25,10 @@ from types import TracebackType
 from typing import IO, Any, Final
 from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import ValidationError
-
 from signaltui import __version__
 from signaltui.errors import RecordingError
 from signaltui.recordings.model import Exchange
-from signaltui.recordings.redact import redact_exchange
+from signaltui.recordings.writer import redacted_exchange
 
 #: The ``format`` marker of the log-level ``_signaltui`` block.
 HAR_FORMAT: Final = "signaltui.har"
@@ -212,17 +210,7 @@ class HarWriter:
         """Redact ``exchange`` and add it; return what was written."""
         if self._file is None:
             raise RuntimeError("HarWriter.write() called outside its `with` block")
-        try:
-            model = (
-                exchange if isinstance(exchange, Exchange) else Exchange.model_validate(exchange)
-            )
-        except ValidationError as exc:
-            raise RecordingError(
-                f"cannot export an invalid exchange: {exc.errors()[0]['msg']}",
-                where=str(self.path),
-            ) from exc
-        redacted = redact_exchange(model, self.secrets)
-        assert isinstance(redacted, Exchange)
+        redacted = redacted_exchange(exchange, self.secrets, where=str(self.path))
         if redacted.request is None:
             kept = {"position": self.count, **redacted.model_dump(mode="json")}
             self._without_request.append(kept)

@@ -30,6 +30,26 @@ from signaltui.recordings.model import Exchange
 from signaltui.recordings.redact import redact_exchange
 
 
+def redacted_exchange(
+    exchange: Exchange | Mapping[str, Any], secrets: Iterable[str], *, where: str
+) -> Exchange:
+    """``exchange`` validated as an :class:`Exchange` and redacted, as every writer stores it.
+
+    An invalid one is a :class:`RecordingError` naming ``where`` and its first problem.
+    """
+    try:
+        model = exchange if isinstance(exchange, Exchange) else Exchange.model_validate(exchange)
+    except ValidationError as exc:
+        raise RecordingError(
+            f"cannot record an invalid exchange: {exc.error_count()} error(s), "
+            f"first: {exc.errors()[0]['msg']} at {exc.errors()[0]['loc']}",
+            where=where,
+        ) from exc
+    redacted = redact_exchange(model, secrets)
+    assert isinstance(redacted, Exchange)
+    return redacted
+
+
 class RecordingWriter:
     """Context manager that appends exchanges to ``path`` as JSON Lines, redacted.
 
@@ -96,17 +116,7 @@ class RecordingWriter:
         """Redact ``exchange``, append it as one line, flush; return what was written."""
         if self._file is None:
             raise RuntimeError("RecordingWriter.write() called outside its `with` block")
-        try:
-            model = (
-                exchange if isinstance(exchange, Exchange) else Exchange.model_validate(exchange)
-            )
-        except ValidationError as exc:
-            raise RecordingError(
-                f"cannot record an invalid exchange: {exc.error_count()} error(s), "
-                f"first: {exc.errors()[0]['msg']} at {exc.errors()[0]['loc']}",
-                where=str(self.path),
-            ) from exc
-        redacted = redact_exchange(model, self.secrets)
+        redacted = redacted_exchange(exchange, self.secrets, where=str(self.path))
         data = redacted.model_dump(mode="json")
         if data.get("retry_at") is None:
             data.pop("retry_at", None)  # only deferred exchanges carry it
