@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -59,3 +63,21 @@ def fixture_decisions(
     """Plan a fixture file of events for one destination."""
     events = read_events(FIXTURES / "events" / name)
     return [plan(r, destination, config or MappingConfig()) for r in resolve_stream(events)]
+
+
+@contextmanager
+def loopback_http(handler: type[BaseHTTPRequestHandler]) -> Iterator[ThreadingHTTPServer]:
+    """A plain ``http.server`` with ``handler`` on a free 127.0.0.1 port, in a thread.
+
+    For targets no CRM mock would be: answers that echo credentials, hostile bodies.
+    ``server.server_address[1]`` is the port.
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

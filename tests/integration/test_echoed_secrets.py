@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -20,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from signaltui.cli import main
-from tests.helpers import track
+from tests.helpers import loopback_http, track
 
 CLOSE_KEY = "api_Echo+Me/Close=1"
 APOLLO_KEY = "apollo-echo-key-7Q"
@@ -68,13 +67,8 @@ class _Echo(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def echo_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with loopback_http(_Echo) as server:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def hits(text: str) -> list[str]:

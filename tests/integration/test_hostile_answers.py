@@ -9,7 +9,6 @@ reads it back, and nothing raises.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -20,7 +19,7 @@ from signaltui.cli import main
 from signaltui.delivery.wire import CUT_NOTE
 from signaltui.limits import MAX_STORED_BODY_BYTES
 from signaltui.store import Store
-from tests.helpers import track
+from tests.helpers import loopback_http, track
 
 BIG = 50 * 1024 * 1024
 ANSWERS: dict[str, tuple[str, bytes]] = {
@@ -47,13 +46,8 @@ class _Hostile(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def hostile() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with loopback_http(_Hostile) as server:
+        yield server
 
 
 def _send(server: ThreadingHTTPServer, kind: str, tmp_path):
