@@ -8,6 +8,7 @@ exception other than the clean ``SystemExit`` of an exit code.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -280,3 +281,21 @@ def run_hostile(workdir: Path, *, names: list[str] | None = None) -> Tally:
             for command, build in HOSTILE_COMMANDS.items():
                 tally.add(f"{command} {name}", cli(*build(path, db)))
     return tally
+
+
+class Gate:
+    """ASGI middleware holding lead creations until :attr:`opened` is set, so the first
+    replay is certainly still running when the second one reaches the lock (used by
+    bench_hardening.py and tests/integration/test_replay_run_lock.py)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.arrived = threading.Event()
+        self.opened = threading.Event()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and "lead" in scope["path"]:
+            self.arrived.set()
+            while not self.opened.is_set():
+                await asyncio.sleep(0.01)
+        await self.app(scope, receive, send)

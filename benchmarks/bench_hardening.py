@@ -30,7 +30,6 @@ import select
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -38,7 +37,7 @@ from typing import Any
 
 import httpx
 from _echo import echo_scan
-from _hardening import cli, isolated_env, run_fuzz, run_hostile
+from _hardening import Gate, cli, isolated_env, run_fuzz, run_hostile
 
 from signaltui.config import load_settings
 from signaltui.mock import create_app, get_mock_state
@@ -125,23 +124,6 @@ async def fault_run(recording: Path, profile: str, concurrency: int) -> dict[str
             "other": sum(outcomes.values()) - outcomes["delivered"] - outcomes["dead_lettered"],
             "stored": records, "duplicates": duplicates, "others": dict(others),
             "seconds": time.perf_counter() - started}  # fmt: skip
-
-
-class Gate:
-    """ASGI middleware holding lead creations until :attr:`opened` is set, so the first
-    replay is certainly still running when the second one reaches the lock."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.arrived = threading.Event()
-        self.opened = threading.Event()
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and "lead" in scope["path"]:
-            self.arrived.set()
-            while not self.opened.is_set():
-                await asyncio.sleep(0.01)
-        await self.app(scope, receive, send)
 
 
 def _until_overlap(children: list[subprocess.Popen[str]], waiting: bool) -> None:

@@ -9,17 +9,14 @@ did not deliver, and the mock's own journal holds each lead exactly once.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import select
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -30,23 +27,10 @@ from signaltui.mock import create_app
 from signaltui.mock.server import serve_in_thread
 from tests.helpers import track
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from _hardening import Gate
+
 LEADS = 6
-
-
-class Gate:
-    """ASGI middleware holding every lead creation until :attr:`opened` is set."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.arrived = threading.Event()
-        self.opened = threading.Event()
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and "lead" in scope["path"]:
-            self.arrived.set()
-            while not self.opened.is_set():
-                await asyncio.sleep(0.01)
-        await self.app(scope, receive, send)
 
 
 @pytest.fixture
