@@ -83,17 +83,19 @@ def _invalid_event(exchange: Exchange, source: str, error: ValidationError) -> E
     )
 
 
+def _skipped(skipped: Exchange, source: str, message: str, **extra: Any) -> ExchangeResult:
+    """A replay's ``skip`` result for ``skipped``, saying why in ``message``; ``extra``
+    are further :class:`ExchangeResult` fields."""
+    name = _event_name(skipped) if skipped.event else "(no event)"
+    return ExchangeResult(
+        skipped.id, skipped.destination, name, "skip", source, message=message, **extra
+    )
+
+
 def _no_event(exchange: Exchange, source: str) -> ExchangeResult:
     """Captured traffic (e.g. imported from a HAR) has no event to re-map: a counted skip."""
-    return ExchangeResult(
-        exchange.id,
-        exchange.destination,
-        "(no event)",
-        "skip",
-        source,
-        message="captured exchange without an event: nothing to re-map (mock check uses it)",
-        exchange=exchange,
-    )
+    message = "captured exchange without an event: nothing to re-map (mock check uses it)"
+    return _skipped(exchange, source, message, exchange=exchange)
 
 
 def verify_one(
@@ -241,24 +243,16 @@ async def _deliver_all(
             result = _no_event(exchange, source)
         elif exchange.id in done:
             summary.resumed_skips += 1
-            result = ExchangeResult(
-                exchange.id,
-                exchange.destination,
-                _event_name(exchange),
-                "skip",
-                source,
-                message="already delivered by an earlier run of this replay",
+            result = _skipped(
+                exchange, source, "already delivered by an earlier run of this replay"
             )
         elif not_yet_due(exchange, options.now()):
             summary.add_not_due(str(exchange.retry_at))
-            result = ExchangeResult(
-                exchange.id,
-                exchange.destination,
-                _event_name(exchange),
-                "skip",
+            result = _skipped(
+                exchange,
                 source,
+                f"deferred: not due until {exchange.retry_at}",
                 outcome_before=exchange.outcome,
-                message=f"deferred: not due until {exchange.retry_at}",
             )
         else:
             result = await _send_one(session, exchange, source, run_id)
