@@ -52,7 +52,8 @@ def event_scope(resolved: ResolvedEvent) -> EventScope:
     return scope
 
 
-def _walk(value: Any, parts: tuple[str, ...]) -> Any:
+def walk(value: Any, parts: tuple[str, ...]) -> Any:
+    """The value at ``parts`` (keys, or list indexes as digits) inside ``value``, else None."""
     for part in parts:
         if isinstance(value, dict):
             value = value.get(part)
@@ -83,18 +84,18 @@ def compile_source(path: str) -> Reader:
 
         def read_dict(scope: EventScope) -> tuple[Any, str]:
             data = scope.event.properties if root == "properties" else scope.event.context
-            return _walk(data, rest), absent_label
+            return walk(data, rest), absent_label
 
         return read_dict
     if root == "event":
 
         def read_name(scope: EventScope) -> tuple[Any, str]:
-            return _walk(scope.event.name, rest), absent_label
+            return walk(scope.event.name, rest), absent_label
 
         return read_name
 
     def read_attribute(scope: EventScope) -> tuple[Any, str]:
-        return _walk(getattr(scope.event, root, None), rest), absent_label
+        return walk(getattr(scope.event, root, None), rest), absent_label
 
     return read_attribute
 
@@ -118,7 +119,7 @@ def _trait_reader(parts: list[str]) -> Reader:
         trait = scope.traits.get(name)
         if trait is None:
             return None, absent_label
-        value = _walk(trait.value, rest)
+        value = walk(trait.value, rest)
         return value, trait.source + tail
 
     return read_nested

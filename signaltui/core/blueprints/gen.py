@@ -16,7 +16,7 @@ from typing import Any
 from signaltui.core.blueprints.spec import ValueSpec
 from signaltui.core.blueprints.transforms import Failure, Warned, make_transform, split_transform
 from signaltui.core.events import TRAIT_ALIASES
-from signaltui.core.fields import _walk, compile_source
+from signaltui.core.fields import compile_source, walk
 
 
 def _read(n: int, path: str, names: dict[str, Any]) -> list[str]:
@@ -96,7 +96,7 @@ def compile_from(
 
     rule = default_rule(spec)
     names: dict[str, Any] = {
-        "walk": _walk,
+        "walk": walk,
         "Failure": Failure,
         "Warned": Warned,
         "EMPTY": ("", [], {}),

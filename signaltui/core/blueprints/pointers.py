@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from signaltui.core.fields import walk
+
 #: Sets a value in ``body``; ``made`` caches this build's containers by parent pointer.
 #: Returns ``False`` when a ``unique`` list item was already there.
 Setter = Callable[[dict[str, Any], dict[str, Any], Any], bool]
@@ -137,14 +139,6 @@ def compile_getter(pointer: str) -> Callable[[dict[str, Any]], Any]:
     parts = segments(pointer)
 
     def get(body: dict[str, Any]) -> Any:
-        value: Any = body
-        for part in parts:
-            if isinstance(value, dict):
-                value = value.get(part)
-            elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-                value = value[int(part)]
-            else:
-                return None
-        return value
+        return walk(body, parts)
 
     return get
