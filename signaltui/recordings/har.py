@@ -191,7 +191,9 @@ class HarWriter:
             return self
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self._temp.open("w", encoding="utf-8")
+            # A HAR export carries lead PII, as recordings do: private (0600) from creation.
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+            self._file = os.fdopen(os.open(self._temp, flags, 0o600), "w", encoding="utf-8")
         except OSError as exc:
             raise RecordingError(
                 f"cannot write HAR file: {exc.strerror or exc}",
