@@ -15,7 +15,7 @@ from signaltui.cli.common import stdin_is_terminal
 from signaltui.core.request import DESTINATIONS
 from signaltui.delivery.outcomes import OUTCOMES
 from signaltui.errors import InputError
-from signaltui.replay.runner import resume_key
+from signaltui.replay.runner import left_for_later, resume_key
 from signaltui.replay.select import Selection
 from signaltui.store import Store
 from signaltui.targets import Target
@@ -88,6 +88,8 @@ def confirm_rerun(
     total = int(summary.get("total", 0))
     if total == 0:
         return  # it selected nothing, so nothing was sent: nothing to warn about
+    if left_for_later(summary):
+        return  # it left deferred exchanges for later: running again sends only those
     what = (
         f"this send replay already ran to the end (run {previous.id}, finished "
         f"{previous.finished_at}: {total} exchange(s), {summary.get('passed', 0)} passed, "

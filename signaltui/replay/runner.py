@@ -49,6 +49,11 @@ class ReplayOptions:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
+def left_for_later(summary: dict[str, Any] | None) -> bool:
+    """Whether a finished send run's ``summary`` left deferred exchanges not yet due."""
+    return bool(summary) and int((summary or {}).get("not_yet_due") or 0) > 0
+
+
 def not_yet_due(exchange: Exchange, now: datetime) -> bool:
     """A deferred exchange whose ``retry_at`` is still ahead (an unreadable one is due)."""
     if exchange.outcome != "deferred" or not exchange.retry_at:
@@ -212,11 +217,16 @@ async def run_send(
     async with hold_run(lock, wait=options.wait, on_wait=options.on_wait) as waited:
         previous = None if options.fresh else store.find_run(key)
         done: set[str] = set()
-        if previous is not None and (previous.finished_at is None or waited):
-            # An interrupted run is resumed; after waiting for a run that finished, its
-            # deliveries are skipped too: the two commands asked for the same sends.
+        # An interrupted run is resumed, and so is one that ended leaving deferred
+        # exchanges for later: running it again sends those (once due), not the rest.
+        carry_on = previous is not None and (
+            previous.finished_at is None or left_for_later(previous.summary)
+        )
+        if previous is not None and (carry_on or waited):
+            # After waiting for a run that finished, its deliveries are skipped too: the
+            # two commands asked for the same sends.
             done = store.delivered_exchange_keys(previous.id)
-        if previous is not None and previous.finished_at is None:
+        if previous is not None and carry_on:
             run_id = previous.id
         else:
             meta = {"paths": [str(p) for p in paths], "target": session.target.label}

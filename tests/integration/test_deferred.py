@@ -120,3 +120,22 @@ def test_recordings_export_of_deferred_keeps_retry_at(tmp_path: Path, monkeypatc
     assert run.exit_code == 0, run.output
     [exchange] = [e for _, e in iter_exchanges(out)]
     assert (exchange.outcome, exchange.retry_at) == ("deferred", FUTURE)
+
+
+def test_replaying_again_later_sends_only_what_was_left_for_later(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The summary says "replay them again then": doing so must not need --again, and
+    must not send what the first run delivered (nor leave the deferred one behind)."""
+    monkeypatch.setenv("SIGNALTUI_DB", str(tmp_path / "r.db"))
+    path = _deferred_recording(tmp_path)
+    command = ["replay", str(path), "--mode", "send", "--target", "mock"]
+    first = CliRunner().invoke(main, command)
+    assert first.exit_code == 0, first.output
+    again = CliRunner().invoke(main, command)  # no terminal, no --again
+    assert again.exit_code == 0, again.output
+    assert "already delivered were not re-sent" in again.output or "resumed:" in again.output
+    assert "not yet due: 1 deferred" in again.output
+    with Store.open(tmp_path / "r.db") as store:
+        sent = store.list_deliveries(mode="replay-send")
+    assert len(sent) == 1  # the due one, once; the other still waits for its time
