@@ -125,7 +125,7 @@ def connect_file(path: Path, busy_timeout: float) -> Database:
         db = Database(conn, execute_plugins=False)
         db.execute("PRAGMA foreign_keys = ON")
         # WAL lets readers (the TUI list) carry on while a send writes.
-        db.execute("PRAGMA journal_mode = WAL")
+        _use_wal(db, busy_timeout, started)
         # In WAL mode NORMAL cannot corrupt the file and loses nothing if the app crashes;
         # only the last commits may be lost on power loss. It skips an fsync per commit.
         db.execute("PRAGMA synchronous = NORMAL")
@@ -137,6 +137,23 @@ def connect_file(path: Path, busy_timeout: float) -> Database:
         if conn is not None:
             conn.close()
         raise translate(exc, where, busy_timeout, time.monotonic() - started) from exc
+
+
+def _use_wal(db: Database, busy_timeout: float, started: float) -> None:
+    """Switch to WAL, waiting out other processes up to ``busy_timeout`` seconds.
+
+    Changing the journal mode needs the file to itself, and SQLite refuses that at once
+    ("database is locked", without its busy handler) while another process is opening
+    the same new store; so this retries instead of failing on the first refusal.
+    """
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() - started >= busy_timeout:
+                raise
+            time.sleep(0.005)
 
 
 def connect_memory() -> Database:
