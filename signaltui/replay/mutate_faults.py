@@ -141,7 +141,9 @@ class MutationFault:
             raise ConnectionDropped("mutation: the answer was lost after the create")
         start = next(m for m in messages if m["type"] == "http.response.start")
         body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
-        spoilt = _cut(body) if self.kind == "malformed-json" else _without_id(self.destination, body)
+        spoilt = (
+            _cut(body) if self.kind == "malformed-json" else _without_id(self.destination, body)
+        )
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
         headers.append((b"content-length", str(len(spoilt)).encode()))
         await send({**start, "headers": headers})

@@ -13,16 +13,16 @@ def result_line(result: MutationResult) -> str:
     return (
         f"✗ {head} [{result.exchange.id}] {result.source}\n"
         f"    expected: {result.expected.describe()}\n"
-        f"    actual:   {result.got()}"
-        + (f"\n    hint: {result.hint}" if result.hint else "")
+        f"    actual:   {result.got()}" + (f"\n    hint: {result.hint}" if result.hint else "")
     )
 
 
 def mutation_table(summary: MutationSummary) -> str:
-    """The kind × CRM table (expected, actual, match) and a closing count line."""
+    """The kind-by-CRM table (expected, actual, match) and a closing count line."""
     rows = [("kind", "crm", "expected", "actual", "match")]
     for result in summary.results:
-        actual = result.got() if not result.matches else result.actual.how  # type: ignore[union-attr]
+        matched = result.actual if result.matches else None
+        actual = matched.how if matched is not None else result.got()
         rows.append(
             (
                 result.kind.name,
@@ -33,7 +33,9 @@ def mutation_table(summary: MutationSummary) -> str:
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines = [
+        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     differ = sum(1 for r in summary.results if not r.matches)
     crms = sorted({r.destination for r in summary.results})
     lines.append(
