@@ -17,6 +17,7 @@ from signaltui.cli.replay_guards import (
     event_filter,
     outcome_filter,
 )
+from signaltui.cli.replay_mutate import mutation_options, run_mutate
 from signaltui.cli.reports import Report, extra_reports, ignored_pointers, report_options
 from signaltui.cli.send import TARGET_HELP, confirm_live, live_question
 from signaltui.config import Settings
@@ -151,6 +152,7 @@ def _stored_as(result: ExchangeResult) -> str:
 @click.option("--quiet", "-q", is_flag=True, help="Only failures and the summary.")
 @click.option("--allow-empty", is_flag=True, help="Exit 0 even when no exchange is selected.")
 @report_options  # --html, --markdown, --ignore (cli/reports.py)
+@mutation_options  # --mutation (cli/replay_mutate.py)
 @click.pass_context
 def replay_command(
     ctx: click.Context,
@@ -199,8 +201,6 @@ def replay_command(
     was mutated, 2 for bad input.
     """
     if mode == "mutate":  # cli/replay_mutate.py
-        from signaltui.cli.replay_mutate import run_mutate
-
         run_mutate(ctx)
         return
     check_mode_flags(ctx, mode)

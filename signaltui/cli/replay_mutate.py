@@ -7,17 +7,52 @@ Called by the ``replay`` command (cli/replay.py) with its parsed options; see
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from signaltui.cli.common import app_context, run_guarded
 from signaltui.cli.replay_guards import destination_filter, event_filter
 from signaltui.cli.reports import Report, extra_reports
-from signaltui.replay.mutate import MutationResult, MutationSummary, run_mutations
-from signaltui.replay.mutate_report import mutation_table, nothing_to_mutate, result_line
+from signaltui.replay.mutate_expect import KIND_NAMES
 from signaltui.replay.report import JsonReport, JUnitReport
 from signaltui.replay.select import Selection, parse_shard
+
+if TYPE_CHECKING:
+    from signaltui.replay.mutate import MutationResult, MutationSummary
+
+F = TypeVar("F", bound=Callable[..., Any])
+_KEY = "signaltui.mutations"
+
+
+def mutation_options(command: F) -> F:
+    """Add ``--mutation KIND`` to ``replay``, keeping it out of the command's signature.
+
+    The kinds chosen wait in ``ctx.meta`` for :func:`run_mutate`; given with another
+    mode, the option is bad input (exit 2).
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, mutation: tuple[str, ...], **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        if mutation and kwargs.get("mode") != "mutate":
+            raise click.UsageError("--mutation chooses mutation kinds: use it with --mode mutate")
+        ctx.meta[_KEY] = tuple(dict.fromkeys(mutation))
+        return command(*args, **kwargs)
+
+    option = click.option(
+        "--mutation",
+        "-m",
+        multiple=True,
+        type=click.Choice(KIND_NAMES),
+        help="mutate: only this kind of failure (repeatable; default every kind).",
+    )
+    decorated: Any = option(wrapper)
+    return decorated
+
 
 #: (option, why it does not fit a mutation run)
 _REFUSED = (
@@ -40,6 +75,10 @@ def _refuse_flags(ctx: click.Context) -> None:
 
 def run_mutate(ctx: click.Context) -> None:
     """Run ``replay --mode mutate`` with the options ``ctx`` parsed; exits 0, 1 or 2."""
+    # Imported here: the mock apps a mutation run builds are no cost to verify or send.
+    from signaltui.replay.mutate import run_mutations
+    from signaltui.replay.mutate_report import mutation_table, nothing_to_mutate, result_line
+
     _refuse_flags(ctx)
     params = ctx.params
     paths: tuple[Path, ...] = params["paths"]
@@ -66,7 +105,10 @@ def run_mutate(ctx: click.Context) -> None:
             if params["junit"]:
                 reports.append(JUnitReport(params["junit"], "mutate"))
             reports.extend(extra_reports(ctx, settings, "mutate"))
-            summary = asyncio.run(run_mutations(list(paths), settings, selection, on_result))
+            kinds = ctx.meta.get(_KEY) or None
+            summary = asyncio.run(
+                run_mutations(list(paths), settings, selection, on_result, kinds=kinds)
+            )
             for report in reports:
                 report.close(summary.replay_summary())
         except BaseException:

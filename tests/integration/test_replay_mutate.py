@@ -93,11 +93,13 @@ def test_not_retrying_a_500_fails_the_gate_naming_that_mutation(tmp_path, monkey
     assert "29 match the table, 3 differ" in result.output
 
 
-def test_taking_a_2xx_without_id_as_delivered_fails_the_gate(tmp_path, monkeypatch):
-    async def as_delivered(self: Any, run: Any, lookup: Any) -> None:
-        return None
+async def _as_delivered(self: Any, run: Any, lookup: Any) -> None:
+    """A broken client: a 2xx is delivered whatever its answer holds."""
+    return None
 
-    monkeypatch.setattr(client_module.DeliveryClient, "_confirm_created", as_delivered)
+
+def test_taking_a_2xx_without_id_as_delivered_fails_the_gate(tmp_path, monkeypatch):
+    monkeypatch.setattr(client_module.DeliveryClient, "_confirm_created", _as_delivered)
     result, _ = mutate(tmp_path)
     assert result.exit_code == 1
     kinds = {key.split("/")[0] for key in _mismatched(result.output)}
@@ -195,3 +197,51 @@ def test_recordings_without_a_success_never_pass(tmp_path):
     assert result.exit_code == 1
     assert "nothing to mutate (6 exchange(s) in 3 recording file(s)" in result.output
     assert "0 of them selected successes" in result.output
+
+
+def test_mutation_chooses_kinds_and_fits_only_mutate_mode(tmp_path):
+    result, rows = mutate(tmp_path, "--mutation", "timeout", "-m", "429-hourly-window")
+    assert result.exit_code == 0, result.output
+    assert set(rows) == {
+        "timeout/apollo",
+        "timeout/outreach",
+        "timeout/close",
+        "429-hourly-window/apollo",
+        "429-hourly-window/outreach",
+    }
+    refused = invoke("replay", RECORDINGS, "--mutation", "timeout")
+    assert refused.exit_code == 2 and "use it with --mode mutate" in refused.output
+    unknown = invoke("replay", RECORDINGS, "--mode", "mutate", "-m", "teapot")
+    assert unknown.exit_code == 2 and "429-retry-after-seconds" in unknown.output
+
+
+def test_people_reports_take_the_mutation_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(client_module.DeliveryClient, "_confirm_created", _as_delivered)
+    page, notes = tmp_path / "r.html", tmp_path / "r.md"
+    result = invoke("replay", RECORDINGS, "--mode", "mutate", "--html", page, "--markdown", notes)
+    assert result.exit_code == 1
+    for report in (page.read_text(), notes.read_text()):
+        assert "2xx-without-id" in report and "expected recovered by look-up" in report
+
+
+def _withdraw_consent(path: Path) -> None:
+    lines = []
+    for line in path.read_text().splitlines():
+        exchange = json.loads(line)
+        if exchange["outcome"] == "delivered":
+            exchange["event"]["context"]["consent"]["marketing"] = False
+        lines.append(json.dumps(exchange))
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_a_success_todays_mapping_drops_is_named_and_not_mutated(tmp_path):
+    copy = tmp_path / "recs"
+    shutil.copytree(RECORDINGS, copy)
+    _withdraw_consent(copy / "close.jsonl")
+    result, rows = mutate(tmp_path, paths=copy)
+    assert result.exit_code == 0, result.output
+    assert {key.split("/")[1] for key in rows} == {"apollo", "outreach"}
+    assert "close.jsonl:2: today's mapping drops it (consent_not_granted)" in result.output
+    only_close = invoke("replay", copy, "--mode", "mutate", "-d", "close")
+    assert only_close.exit_code == 1
+    assert "nothing to mutate" in only_close.output
