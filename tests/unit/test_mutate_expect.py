@@ -52,3 +52,17 @@ def test_the_table_imports_nothing_but_the_standard_library():
         if isinstance(node, ast.ImportFrom) and node.module
     }
     assert imported == {"__future__", "dataclasses"}
+
+
+def test_the_docs_table_says_what_the_code_table_says():
+    from tests.helpers import ROOT
+
+    page = (ROOT / "docs" / "mutation-runs.md").read_text()
+    documented: dict[tuple[str, str], str] = {}
+    for line in page.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0].startswith("`") and cells[0].strip("`") in KIND_NAMES:
+            for crm, how in zip(("apollo", "outreach", "close"), cells[2:], strict=True):
+                if how != "—":
+                    documented[(cells[0].strip("`"), crm)] = how
+    assert documented == {key: row.how for key, row in EXPECTED.items()}
