@@ -71,7 +71,7 @@ class MutationResult:
     waited: float = 0.0
     #: Requests the mutation answered: 0 means it never fired, which never passes.
     hits: int = 0
-    #: Why the mutation could not run (the delivery raised): a mismatch.
+    #: What the delivery raised instead of ending with an outcome: always a mismatch.
     error: str | None = None
 
     @property
@@ -215,11 +215,15 @@ async def mutate_one(
     app.add_middleware(fault)
     options = {"sleep": clock.sleep, "clock": clock.monotonic, "wall_clock": clock.now}
     options["rng"] = lambda: 0.0  # backoff at its floor: the same waits every run
-    async with DeliverySession(
-        settings, Target("mock"), mock_app=app, rate_limit=False, client_options=options
-    ) as session:
-        sent = await session.deliver(resolved, decision, mode="replay-mutate")
-    _fill(result, sent.result, lead_count(state, exchange.destination), clock.slept)
+    try:
+        async with DeliverySession(
+            settings, Target("mock"), mock_app=app, rate_limit=False, client_options=options
+        ) as session:
+            sent = await session.deliver(resolved, decision, mode="replay-mutate")
+    except Exception as exc:  # a crash under a failure is a finding, not an abort
+        result.error = f"the delivery raised {type(exc).__name__}: {exc}"
+    else:
+        _fill(result, sent.result, lead_count(state, exchange.destination), clock.slept)
     result.hits = sum(made.hits for made in faults)
     return result
 

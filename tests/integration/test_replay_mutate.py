@@ -245,3 +245,27 @@ def test_a_success_todays_mapping_drops_is_named_and_not_mutated(tmp_path):
     only_close = invoke("replay", copy, "--mode", "mutate", "-d", "close")
     assert only_close.exit_code == 1
     assert "nothing to mutate" in only_close.output
+
+
+def test_only_maintenance_lasts_past_the_first_create(tmp_path):
+    _, rows = mutate(tmp_path)
+    for key, row in rows.items():
+        # Maintenance answers the create and the last look-up; every other kind one request.
+        assert row["fault_hits"] == (2 if key.startswith("503-maintenance/") else 1), key
+
+
+def test_a_delivery_that_crashes_under_a_mutation_is_a_named_mismatch(tmp_path, monkeypatch):
+    real = client_module.created_id
+
+    def fragile(destination: str, body: Any) -> str | None:
+        if isinstance(body, str):
+            raise ValueError("cannot read that answer")
+        return real(destination, body)
+
+    monkeypatch.setattr(client_module, "created_id", fragile)
+    result, rows = mutate(tmp_path)
+    assert result.exit_code == 1
+    assert {key.split("/")[0] for key in _mismatched(result.output)} == {"malformed-json"}
+    assert "the delivery raised ValueError: cannot read that answer" in result.output
+    assert rows["malformed-json/close"]["error"].startswith("the delivery raised ValueError")
+    assert "Traceback" not in result.output
