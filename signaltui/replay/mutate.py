@@ -42,12 +42,15 @@ class SimulatedTime:
         self.slept = 0.0
 
     def now(self) -> float:
+        """Simulated epoch seconds (the mock's clock and the client's wall clock)."""
         return self.wall
 
     def monotonic(self) -> float:
+        """Simulated monotonic seconds (the client's pacing clock)."""
         return self.mono
 
     async def sleep(self, seconds: float) -> None:
+        """Move both clocks on by ``seconds`` at once, yielding to the event loop."""
         seconds = max(0.0, seconds)
         self.wall += seconds
         self.mono += seconds

@@ -99,8 +99,8 @@ class MutationFault:
         if self.kind == "500":
             return _server_error(self.destination)
         if self.kind == "503-maintenance":
-            assert self._until is not None
-            return flavor.maintenance(state, self._until - now)
+            until = self._until if self._until is not None else now + MAINTENANCE_WAIT
+            return flavor.maintenance(state, until - now)
         group = " ".join(CREATES[self.destination])
         response = flavor.too_many(state, flavor.forced(state, request, group), group, SHORT_WAIT)
         for name in WAIT_HEADERS:
