@@ -45,7 +45,6 @@ def mutation_options(command: F) -> F:
 
     option = click.option(
         "--mutation",
-        "-m",
         multiple=True,
         type=click.Choice(KIND_NAMES),
         help="mutate: only this kind of failure (repeatable; default every kind).",

@@ -200,7 +200,7 @@ def test_recordings_without_a_success_never_pass(tmp_path):
 
 
 def test_mutation_chooses_kinds_and_fits_only_mutate_mode(tmp_path):
-    result, rows = mutate(tmp_path, "--mutation", "timeout", "-m", "429-hourly-window")
+    result, rows = mutate(tmp_path, "--mutation", "timeout", "--mutation", "429-hourly-window")
     assert result.exit_code == 0, result.output
     assert set(rows) == {
         "timeout/apollo",
@@ -211,7 +211,7 @@ def test_mutation_chooses_kinds_and_fits_only_mutate_mode(tmp_path):
     }
     refused = invoke("replay", RECORDINGS, "--mutation", "timeout")
     assert refused.exit_code == 2 and "use it with --mode mutate" in refused.output
-    unknown = invoke("replay", RECORDINGS, "--mode", "mutate", "-m", "teapot")
+    unknown = invoke("replay", RECORDINGS, "--mode", "mutate", "--mutation", "teapot")
     assert unknown.exit_code == 2 and "429-retry-after-seconds" in unknown.output
 
 
