@@ -17,6 +17,7 @@ from signaltui.cli.replay_guards import (
     event_filter,
     outcome_filter,
 )
+from signaltui.cli.replay_mutate import mutation_options, run_mutate
 from signaltui.cli.reports import Report, extra_reports, ignored_pointers, report_options
 from signaltui.cli.send import TARGET_HELP, confirm_live, live_question
 from signaltui.config import Settings
@@ -109,7 +110,9 @@ def _stored_as(result: ExchangeResult) -> str:
 @click.command("replay")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @blueprints_option
-@click.option("--mode", type=click.Choice(["verify", "send"]), default="verify", show_default=True)
+@click.option(
+    "--mode", type=click.Choice(["verify", "send", "mutate"]), default="verify", show_default=True
+)
 @click.option("--target", "-t", default="mock", show_default=True, help=f"send mode: {TARGET_HELP}")
 @click.option("--yes", is_flag=True, help="Confirm a live send without a prompt.")
 @click.option("--again", is_flag=True, help="send: re-send a replay that already ran to the end.")
@@ -149,6 +152,7 @@ def _stored_as(result: ExchangeResult) -> str:
 @click.option("--quiet", "-q", is_flag=True, help="Only failures and the summary.")
 @click.option("--allow-empty", is_flag=True, help="Exit 0 even when no exchange is selected.")
 @report_options  # --html, --markdown, --ignore (cli/reports.py)
+@mutation_options  # --mutation (cli/replay_mutate.py)
 @click.pass_context
 def replay_command(
     ctx: click.Context,
@@ -188,7 +192,17 @@ def replay_command(
     endpoint group); every target, a local mock too, is held only as long as its rate
     headers (RateLimit, X-RateLimit-*, Retry-After) say. A wait longer than
     [delivery] max_wait (120 s) ends the delivery as deferred, due at retry_at.
+
+    mutate re-delivers each exchange recorded as delivered to a fresh in-process mock,
+    its answer turned into each failure the CRM can give (429 forms, 500, 503
+    maintenance, lost answer, timeout, malformed or id-less 2xx), and compares what the
+    delivery did with signaltui's table of expected outcomes; nothing is stored or sent
+    anywhere else. Exit 0 when every mutation matches, 1 when any differs or nothing
+    was mutated, 2 for bad input.
     """
+    if mode == "mutate":  # cli/replay_mutate.py
+        run_mutate(ctx)
+        return
     check_mode_flags(ctx, mode)
     selection = Selection(
         destinations=destination_filter(destination),

@@ -42,6 +42,7 @@ from signaltui.delivery.attempts import AttemptState, Done, Retry, Run, auth_don
 from signaltui.delivery.auth import OUTREACH_MINT_INTERVAL, Authenticator, AuthError
 from signaltui.delivery.lookup import (
     AMBIGUOUS_STATUSES,
+    created_id,
     found_id,
     is_ambiguous_error,
     lookup_request,
@@ -52,6 +53,7 @@ from signaltui.delivery.outcomes import (
     dead_letter_hint,
     deferred_hint,
     is_retryable_status,
+    unconfirmed_hint,
 )
 from signaltui.delivery.ratelimit import Pacer, Sleeper, pacing_group
 from signaltui.delivery.retry import next_wait
@@ -176,7 +178,8 @@ class DeliveryClient:
                     state.just_refreshed = True
                     await self._refresh_after_401(run, bearer)
                     continue
-                return run.finish(state.maybe_applied)
+                confirmed = await self._confirm_created(run, lookup)
+                return confirmed or run.finish(state.maybe_applied)
             except Done as done:
                 return run.result(done.outcome, done.reason, done.hint, done.retry_at)
             except Retry as retry:
@@ -234,6 +237,32 @@ class DeliveryClient:
         else:
             await self._sleep(wait)
         return None
+
+    async def _confirm_created(
+        self, run: Run, lookup: OutboundRequest | None
+    ) -> DeliveryResult | None:
+        """A 2xx whose answer names no record id (not JSON, or the id left out) says the
+        CRM took the create but not what it made: look it up by email, never send again.
+
+        ``None`` when the answer is an ordinary success (the caller finishes as usual).
+        """
+        last = run.attempts[-1]
+        status = last.response.status if last.response is not None else 0
+        if not 200 <= status <= 299 or created_id(run.destination, run.last_body()):
+            return None
+        if lookup is None:
+            return None  # nothing to look by: the status is all there is
+        try:
+            found = await self._look(run, lookup)
+        except (Retry, Done):
+            found = None
+        hint = unconfirmed_hint(run.destination, status, found)
+        if found is not None:
+            return run.recovered(found).model_copy(update={"hint": hint})
+        if run.attempts[-1].kind == "lookup":
+            run.note("not found: not sent again (the CRM had answered 2xx)")
+        result = run.result("delivered", f"http_{status}_without_id", hint)
+        return result.model_copy(update={"request": last.request, "response": last.response})
 
     async def _last_look(
         self, run: Run, state: AttemptState, lookup: OutboundRequest | None

@@ -34,6 +34,9 @@ class ExchangeResult:
     #: is part of the JSON form.
     exchange: Exchange | None = field(default=None, repr=False, compare=False)
     replayed: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    #: Mode-specific detail kept in the JSON form under ``"mutation"`` (mutate mode: the
+    #: kind, the expected and actual outcome, and whether they match).
+    details: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def change(self) -> str:
@@ -55,6 +58,8 @@ class ExchangeResult:
             value = getattr(self, key)
             if value is not None:
                 data[key] = value
+        if self.details is not None:
+            data["mutation"] = self.details
         return data
 
 
