@@ -61,6 +61,10 @@ _MODE_FLAGS = (
     ("again", "send", "--again re-sends a finished send replay; verify sends nothing"),
     ("target", "send", "--target says where a send replay goes; verify makes no requests"),
     ("yes", "send", "--yes confirms a live send replay; verify sends nothing"),
+    ("plan_only", "send", "--plan shows what a send replay would do; verify sends nothing"),
+    ("check_target", "send", "--check-target looks leads up for a send plan; verify reads none"),
+    ("check_limit", "send", "--check-limit caps --check-target's look-ups; verify makes none"),
+    ("skip_duplicates", "send", "--skip-duplicates leaves out exchanges of a send replay"),
 )
 
 
