@@ -170,7 +170,8 @@ def simulate(planned: Sequence[PlannedExchange], profile: Profile) -> Estimate:
         if not item.calls:
             continue
         now = heapq.heappop(workers)
-        for group in item.calls:
+        for call in item.calls:
+            group = f"{item.destination}|{call}"  # groups never span CRMs
             if item.destination == "outreach" and (
                 clock.token_until is None or now >= clock.token_until
             ):

@@ -266,18 +266,19 @@ def delivered_emails(
 ) -> set[str]:
     """Which ``emails`` (lowercased, trimmed) were delivered to ``destination`` at ``target``.
 
-    Matched on the stored event's email, compared lowercased and trimmed as the mapping
-    normalises it; asked in chunks so a long list stays under SQLite's variable limit.
+    Matched on the stored event's email, which the store keeps trimmed and lowercased as
+    the mapping normalises it (so the ``events.email`` index serves the look-up); asked
+    in chunks so a long list stays under SQLite's variable limit.
     """
     wanted = sorted({email.strip().lower() for email in emails if email and email.strip()})
     found: set[str] = set()
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         sql = (
-            "SELECT DISTINCT lower(trim(e.email)) AS email FROM deliveries d "
-            "JOIN events e ON e.id = d.event_id WHERE d.outcome = 'delivered' "
-            "AND d.destination = ? AND d.target = ? "
-            f"AND lower(trim(e.email)) IN ({', '.join('?' for _ in chunk)})"
+            "SELECT DISTINCT e.email AS email FROM events e "
+            "JOIN deliveries d ON d.event_id = e.id "
+            f"WHERE e.email IN ({', '.join('?' for _ in chunk)}) "
+            "AND d.outcome = 'delivered' AND d.destination = ? AND d.target = ?"
         )
-        found.update(row["email"] for row in db.query(sql, [destination, target, *chunk]))
+        found.update(row["email"] for row in db.query(sql, [*chunk, destination, target]))
     return found
