@@ -157,11 +157,12 @@ class SendPlan:
         return dict(found)
 
     def skipped_duplicates(self) -> dict[str, str]:
-        """Exchange id -> reason, for the exchanges ``--skip-duplicates`` leaves out."""
+        """Exchange id -> reason, for the exchanges ``--skip-duplicates`` leaves out: those
+        whose lead exists (the same whether this plan was made skipping them or not)."""
         return {
             item.exchange_id: SKIP_REASONS["duplicate"] + f" (seen in the {item.exists_in})"
             for item in self.exchanges
-            if item.outcome == "skipped" and item.reason == "duplicate"
+            if item.exists_in is not None
         }
 
     def sends(self) -> list[PlannedExchange]:

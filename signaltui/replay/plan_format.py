@@ -107,11 +107,12 @@ def _table(plan: SendPlan) -> list[str]:
 
 
 def _listing(table: dict[str, int], noun: str) -> str:
-    """``3 duplicate leads in Close, 1 in Apollo``."""
+    """``3 duplicate leads in Close, 1 in Apollo`` (``noun`` singular)."""
     parts = [
         (CRM_NAMES.get(c, c), table[c]) for c in ("close", "apollo", "outreach") if table.get(c)
     ]
-    first = f"{parts[0][1]} {noun} in {parts[0][0]}"
+    count = parts[0][1]
+    first = f"{count} {noun}{'' if count == 1 else 's'} in {parts[0][0]}"
     return ", ".join([first, *(f"{n} in {name}" for name, n in parts[1:])])
 
 
@@ -122,7 +123,7 @@ def duplicate_sentences(plan: SendPlan) -> list[str]:
     if duplicates:
         said.append(
             "create "
-            + _listing(duplicates, "duplicate leads").replace("in Apollo", "in Apollo (dedupe off)")
+            + _listing(duplicates, "duplicate lead").replace("in Apollo", "in Apollo (dedupe off)")
         )
     refused = plan.tally("refused")
     if refused:
@@ -197,3 +198,19 @@ def _estimate_lines(estimate: Estimate | None) -> list[str]:
         )
     lines.append("assumes: " + "; ".join(estimate.assumptions))
     return lines
+
+
+def plan_digest(plan: SendPlan) -> str:
+    """The short form for a dialog: the table, the duplicates, the estimated time."""
+    if not plan.exchanges:
+        return "nothing selected: nothing would be sent"
+    lines = [*_table(plan), "", *duplicate_sentences(plan)]
+    estimate = plan.estimate
+    if estimate is not None:
+        lines.append(
+            f"estimated time: about {human_seconds(estimate.seconds)} "
+            f"({estimate.requests} request(s))"
+        )
+        if estimate.deferred:
+            lines.append(f"the CRMs' windows would defer {estimate.deferred} exchange(s)")
+    return "\n".join(lines)
