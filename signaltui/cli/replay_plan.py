@@ -106,10 +106,11 @@ def confirm_live_plan(plan: SendPlan, yes: bool) -> None:
             where="replay --mode send --target live",
             hint="pass --yes to send, or --plan to see the plan only (nothing is sent)",
         )
+    from signaltui.cli.send import live_question
+
+    question = live_question(sending, "recorded exchange", [x.destination for x in plan.sends()])
     try:
-        answer = click.confirm(
-            f"Send {sending} exchange(s) to the LIVE CRM APIs?", default=False, err=True
-        )
+        answer = click.confirm(question, default=False, err=True)
     except click.Abort:
         answer = False
     if not answer:

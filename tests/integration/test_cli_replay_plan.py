@@ -144,7 +144,7 @@ def test_live_send_asks_on_a_terminal(live_like, monkeypatch):
     accepted = invoke("replay", RECORDINGS, "--mode", "send", "-t", "live", "-d", "close",
                       input="y\n")  # fmt: skip
     assert accepted.exit_code == 0, accepted.output
-    assert "Send 2 exchange(s) to the LIVE CRM APIs?" in accepted.stderr
+    assert "Send 2 recorded exchange(s) to the LIVE Close APIs?" in accepted.stderr
 
 
 def test_skip_duplicates_leaves_out_leads_that_exist_and_counts_them(tmp_path, mock_server):
