@@ -132,6 +132,8 @@ class SendPlan:
     skip_duplicates: bool = False
     #: How long the run would take (:mod:`signaltui.replay.plan_time`).
     estimate: Estimate | None = None
+    #: Sentences about the run as a whole (e.g. that it already ran to the end).
+    notes: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, Counter[str]]:
         """CRM -> outcome -> exchanges."""

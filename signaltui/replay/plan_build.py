@@ -17,7 +17,7 @@ from signaltui.recordings import Exchange, iter_exchanges, iter_paths
 from signaltui.replay.plan import SendPlan, settle, store_hits, survey
 from signaltui.replay.plan_check import DEFAULT_CHECK_LIMIT, check_target
 from signaltui.replay.plan_time import estimate_run, profile_for
-from signaltui.replay.runner import resume_key, resumed_keys
+from signaltui.replay.runner import carries_on, resume_key, resumed_keys
 from signaltui.replay.select import Selection
 from signaltui.service import DeliverySession
 from signaltui.store import Store
@@ -53,11 +53,9 @@ async def make_plan(
     deliveries do not count: only duplicates within the run do.
     """
     moment = now or datetime.now(UTC)
-    done = (
-        resumed_keys(store, resume_key(paths, target, selection), fresh=fresh)
-        if store is not None
-        else set()
-    )
+    key = resume_key(paths, target, selection)
+    done = resumed_keys(store, key, fresh=fresh) if store is not None else set()
+    previous = store.find_run(key) if store is not None and not fresh else None
     planned = survey(selected(paths, selection), settings.mapping_config, done=done, now=moment)
     store_counts = target.kind != "mock"
     in_store = store_hits(planned, store, target.label) if store and store_counts else set()
@@ -85,4 +83,10 @@ async def make_plan(
         rate_cap=settings.delivery.rate_limit_per_second,
     )
     plan.estimate = estimate_run(plan.exchanges, profile)
+    if previous is not None and previous.finished_at and not carries_on(previous):
+        plan.notes.append(
+            f"this send replay already ran to the end (run {previous.id}, finished "
+            f"{previous.finished_at}): sending it again needs --again; the plan counts "
+            "what sending it all again would do"
+        )
     return plan

@@ -79,6 +79,7 @@ def plan_json(plan: SendPlan) -> dict[str, Any]:
         "estimate": None
         if estimate is None
         else {**(_estimate_json(estimate) or {}), "assumptions": list(estimate.assumptions)},
+        "notes": list(plan.notes),
         "exchanges": [item.to_json() for item in plan.exchanges],
     }
 
@@ -128,8 +129,8 @@ def duplicate_sentences(plan: SendPlan) -> list[str]:
     refused = plan.tally("refused")
     if refused:
         said.append(
-            f"have {refused['outreach']} refused by Outreach as duplicates (422 email hash "
-            "has already been taken: a prospect with that email exists)"
+            f"send Outreach {refused['outreach']} prospect(s) it already has, which it "
+            "refuses (422 email hash has already been taken)"
         )
     updated = plan.tally("update")
     if updated:
@@ -164,6 +165,7 @@ def plan_text(plan: SendPlan, *, header: str | None = None) -> str:
                 for reason, n in sorted(table.items())
             ]
             lines.append(f"{outcome}: " + ", ".join(parts))
+    lines += plan.notes
     if not plan.store_counts:
         lines.append(
             "the in-process mock starts empty: only duplicates within this run are counted"

@@ -204,7 +204,9 @@ def estimate_run(planned: Sequence[PlannedExchange], profile: Profile) -> Estima
 
 
 def human_seconds(seconds: float) -> str:
-    """``0.4 s``, ``12 s``, ``3 min 5 s``, ``2 h 10 min``."""
+    """``5 ms``, ``4.2 s``, ``12 s``, ``3 min 5 s``, ``2 h 10 min``."""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
     if seconds < 10:
         return f"{seconds:.1f} s"
     whole = round(seconds)

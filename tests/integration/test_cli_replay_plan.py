@@ -172,3 +172,13 @@ def test_plan_of_nothing_selected_exits_1(tmp_path):
     result = invoke("replay", tmp_path, "--mode", "send", "--plan")
     assert result.exit_code == 1 and "0 exchanges selected" in result.output
     assert invoke("replay", tmp_path, "--mode", "send", "--plan", "--allow-empty").exit_code == 0
+
+
+def test_the_plan_of_a_replay_that_ran_to_the_end_says_it_needs_again(mock_server):
+    first = invoke("replay", RECORDINGS, "--mode", "send", "-t", mock_server, "-d", "close")
+    assert first.exit_code == 0, first.output
+    plan = invoke("replay", RECORDINGS, "--mode", "send", "-t", mock_server, "-d", "close",
+                  "--plan")  # fmt: skip
+    assert "already ran to the end" in plan.output and "needs --again" in plan.output
+    # Sending it all again would make both Close leads twice: the plan counts that.
+    assert "would create 2 duplicate leads in Close" in plan.output

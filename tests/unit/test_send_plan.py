@@ -126,7 +126,8 @@ def test_plan_json_shape_is_stable(tmp_path):
     assert document["format"] == "signaltui.send-plan" and document["version"] == 1
     assert set(document) == {
         "format", "version", "target", "live", "sends", "total", "store_counts",
-        "skip_duplicates", "crms", "duplicates", "check_target", "estimate", "exchanges",
+        "skip_duplicates", "crms", "duplicates", "check_target", "estimate", "notes",
+        "exchanges",
     }  # fmt: skip
     assert document["sends"] is False and document["total"] == 60
     for crm, entry in document["crms"].items():

@@ -99,6 +99,6 @@ def test_skipped_and_dropped_exchanges_cost_nothing():
 
 
 def test_human_seconds():
-    assert [human_seconds(s) for s in (0.25, 42, 185, 7800)] == [
-        "0.2 s", "42 s", "3 min 5 s", "2 h 10 min"
+    assert [human_seconds(s) for s in (0.005, 4.25, 42, 185, 7800)] == [
+        "5 ms", "4.2 s", "42 s", "3 min 5 s", "2 h 10 min"
     ]  # fmt: skip
