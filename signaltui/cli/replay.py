@@ -145,7 +145,7 @@ def _stored_as(result: ExchangeResult) -> str:
     "--json",
     "json_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a JSON report.",
+    help="Write a JSON report (with --plan: the plan; - for standard output).",
 )
 @click.option(
     "--plan",

@@ -68,12 +68,30 @@ _MODE_FLAGS = (
 )
 
 
+#: Options that report on a run; a ``--plan`` makes no run to report on.
+_RUN_REPORTS = (
+    ("junit", "--junit"), ("report_html", "--html"), ("report_markdown", "--markdown"),
+    ("update", "--update"), ("wait", "--wait"),
+)  # fmt: skip
+
+
 def check_mode_flags(ctx: click.Context, mode: str) -> None:
     """Refuse (exit 2) flags given on the command line that the chosen mode would ignore."""
     for name, belongs, why in _MODE_FLAGS:
-        given = ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
-        if given and mode != belongs:
+        if _given(ctx, name) and mode != belongs:
             raise click.UsageError(f"{why}: drop it, or use --mode {belongs}", ctx)
+    if _given(ctx, "plan_only"):
+        for name, flag in _RUN_REPORTS:
+            if _given(ctx, name):
+                raise click.UsageError(
+                    f"{flag} belongs to a run and --plan sends nothing: drop one of them "
+                    "(--plan --json F writes the plan as JSON)",
+                    ctx,
+                )
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    return ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
 
 
 def confirm_rerun(

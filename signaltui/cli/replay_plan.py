@@ -38,7 +38,7 @@ def build_plan(settings: Settings, target: Target, asked: PlanRequest) -> SendPl
     from signaltui.service import DeliverySession
     from signaltui.store import Store
 
-    async def plan(store: Store) -> SendPlan:
+    async def plan(store: Store | None) -> SendPlan:
         async def made(check: DeliverySession | None) -> SendPlan:
             return await make_plan(
                 list(asked.paths), settings, target, asked.selection, store=store,
@@ -53,6 +53,8 @@ def build_plan(settings: Settings, target: Target, asked: PlanRequest) -> SendPl
         async with DeliverySession(settings, target, store=None) as session:
             return await made(session)
 
+    if not settings.db.exists():
+        return asyncio.run(plan(None))  # no store yet: nothing delivered, none created
     with Store.open(settings.db) as store:
         return asyncio.run(plan(store))
 

@@ -182,3 +182,17 @@ def test_the_plan_of_a_replay_that_ran_to_the_end_says_it_needs_again(mock_serve
     assert "already ran to the end" in plan.output and "needs --again" in plan.output
     # Sending it all again would make both Close leads twice: the plan counts that.
     assert "would create 2 duplicate leads in Close" in plan.output
+
+
+def test_a_plan_without_a_store_creates_none(tmp_path):
+    db = tmp_path / "absent.db"
+    result = invoke("--db", db, "replay", RECORDINGS, "--mode", "send", "--plan")
+    assert result.exit_code == 0, result.output
+    assert "Send plan: 9 exchange(s)" in result.output and not db.exists()
+
+
+def test_run_reports_do_not_go_with_plan(tmp_path):
+    for flag in ("--junit", "--html", "--markdown"):
+        result = invoke("replay", RECORDINGS, "--mode", "send", "--plan", flag, tmp_path / "r")
+        assert result.exit_code == 2 and "--plan sends nothing" in result.output
+        assert not (tmp_path / "r").exists()
