@@ -73,3 +73,34 @@ async def test_send_sends_all_of_them(make_app, tmp_path) -> None:
         summary = app.query_one("#replay-summary", Static)
         await wait_until(pilot, lambda: "send: 3 exchange(s)" in str(summary.content))
         assert creates(app) == 3  # Close makes the duplicate the plan warned about
+
+
+async def test_ctrl_f_in_history_resends_failed_deliveries_after_the_plan(
+    make_app, settings
+) -> None:
+    from signaltui.store import Store
+    from tests.plan_data import _store
+
+    with Store.open(settings.db) as store:
+        for email, outcome in (
+            ("a@x.com", "dead_lettered"),
+            ("a@x.com", "failed"),
+            ("b@x.com", "dead_lettered"),
+            ("c@x.com", "rejected"),
+        ):
+            _store(store, "close", email, "mock", outcome)  # fmt: skip
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5")
+        await pilot.press("ctrl+f")
+        await wait_until(pilot, lambda: isinstance(app.screen, PlanScreen))
+        body = str(app.screen.query_one("#plan-body", Static).content)
+        # The rejected one stays out; a@x.com twice is one lead and one duplicate.
+        assert "would create 1 duplicate lead in Close" in body
+        await pilot.click("#plan-skip")
+        summary = app.query_one("#replay-summary", Static)
+        await wait_until(pilot, lambda: "send: 3 exchange(s)" in str(summary.content))
+        assert "2 passed" in str(summary.content) and "1 skipped" in str(summary.content)
+        assert creates(app) == 2
+    written = settings.db.parent / "resend-failed.jsonl"
+    assert written.stat().st_mode & 0o777 == 0o600  # it holds lead PII
