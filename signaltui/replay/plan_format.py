@@ -194,9 +194,14 @@ def _estimate_lines(estimate: Estimate | None) -> list[str]:
     ]
     if estimate.deferred:
         until = human_seconds(estimate.deferred_until or 0)
+        who = ", ".join(
+            f"{CRM_NAMES.get(crm, crm)}: {e.deferred}" for crm, e in estimate.by_crm.items()
+            if e.deferred
+        )  # fmt: skip
         lines.append(
-            f"the CRMs' windows would defer {estimate.deferred} exchange(s): they are due "
-            f"about {until} after the start; a later send replay delivers them"
+            f"the CRMs' windows would defer {estimate.deferred} exchange(s) ({who}): "
+            f"the first are due about {until} after the start; a later send replay "
+            "delivers them"
         )
     lines.append("assumes: " + "; ".join(estimate.assumptions))
     return lines

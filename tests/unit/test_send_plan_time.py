@@ -102,3 +102,16 @@ def test_human_seconds():
     assert [human_seconds(s) for s in (0.005, 4.25, 42, 185, 7800)] == [
         "5 ms", "4.2 s", "42 s", "3 min 5 s", "2 h 10 min"
     ]  # fmt: skip
+
+
+def test_the_plan_text_says_which_crm_the_windows_defer():
+    from signaltui.replay.plan import SendPlan
+    from signaltui.replay.plan_format import plan_text
+    from signaltui.replay.plan_time import estimate_run
+
+    profile = profile_for("live", loopback=False, concurrency=4, max_wait=120)
+    plan = SendPlan(target="live", live=True, exchanges=_sends("apollo", 700))
+    plan.estimate = estimate_run(plan.exchanges, profile)
+    text = plan_text(plan)
+    assert "would defer 100 exchange(s) (Apollo: 100)" in text
+    assert "due about 1 h after the start" in text
