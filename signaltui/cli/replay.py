@@ -18,12 +18,13 @@ from signaltui.cli.replay_guards import (
     outcome_filter,
 )
 from signaltui.cli.replay_mutate import mutation_options, run_mutate
+from signaltui.cli.replay_plan import PlanRequest, build_plan, confirm_live_plan, show_plan
 from signaltui.cli.reports import Report, extra_reports, ignored_pointers, report_options
-from signaltui.cli.send import TARGET_HELP, confirm_live, live_question
+from signaltui.cli.send import TARGET_HELP
 from signaltui.config import Settings
 from signaltui.delivery.outcomes import OUTCOMES
-from signaltui.errors import DeliveryError, SignaltuiError
-from signaltui.recordings import count_lines, iter_exchanges, iter_paths
+from signaltui.errors import SignaltuiError
+from signaltui.recordings import count_lines, iter_paths
 from signaltui.replay import ExchangeResult, ReplayOptions, ReplaySummary, run_send, run_verify
 from signaltui.replay.report import JsonReport, JUnitReport, summary_table
 from signaltui.replay.select import Selection, parse_shard
@@ -147,7 +148,32 @@ def _stored_as(result: ExchangeResult) -> str:
     "--json",
     "json_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a JSON report.",
+    help="Write a JSON report (with --plan: the plan; - for standard output).",
+)
+@click.option(
+    "--plan",
+    "plan_only",
+    is_flag=True,
+    help="send: print the send plan (outcomes per CRM, duplicates, time) and send nothing; "
+    "with --json F (- for standard output) as JSON.",
+)
+@click.option(
+    "--check-target",
+    is_flag=True,
+    help="send: also ask the target's read endpoints which leads exist (read-only look-ups).",
+)
+@click.option(
+    "--check-limit",
+    type=click.IntRange(0),
+    default=1000,
+    show_default=True,
+    help="send: at most this many look-ups for --check-target.",
+)
+@click.option(
+    "--skip-duplicates",
+    is_flag=True,
+    help="send: leave out exchanges whose lead already exists (store, this run, "
+    "--check-target); counted as skipped.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Only failures and the summary.")
 @click.option("--allow-empty", is_flag=True, help="Exit 0 even when no exchange is selected.")
@@ -171,6 +197,10 @@ def replay_command(
     wait: bool,
     junit: Path | None,
     json_path: Path | None,
+    plan_only: bool,
+    check_target: bool,
+    check_limit: int,
+    skip_duplicates: bool,
     quiet: bool,
     allow_empty: bool,
 ) -> None:
@@ -210,6 +240,14 @@ def replay_command(
         outcomes=outcome_filter(outcome),
         shard=run_guarded(lambda: parse_shard(shard)),
     )
+    if plan_only:
+        asked = PlanRequest(
+            paths, selection, concurrency, fresh, skip_duplicates, check_target, check_limit
+        )
+        if run_guarded(lambda: show_plan(app_context(ctx).settings(), target, asked, json_path)):
+            return
+        click.echo(_nothing_selected(paths, allow_empty), err=True)
+        ctx.exit(0 if allow_empty else 1)
     printer = Printer(quiet)
 
     def run() -> ReplaySummary:
@@ -222,7 +260,12 @@ def replay_command(
         options.on_wait = lambda line: click.echo(line, err=True)
         # Asked before anything is counted or a report file is begun: a refused target
         # or a declined live send leaves no trace.
-        send_target = _send_target(target, yes, paths, selection) if mode == "send" else None
+        send_target = None
+        if mode == "send":
+            asked = PlanRequest(
+                paths, selection, concurrency, fresh, skip_duplicates, check_target, check_limit
+            )
+            send_target, options.skip = _send_target(settings, target, yes, asked)
         printer.count(paths)
         reports: list[Report] = []
 
@@ -306,22 +349,18 @@ def _nothing_selected(paths: tuple[Path, ...], allow_empty: bool) -> str:
     return f"error: {text}\n  hint: {hint}"
 
 
-def _send_target(target: str, yes: bool, paths: tuple[Path, ...], selection: Selection) -> Target:
-    """The ``--target`` of a send replay, once a live one is confirmed."""
+def _send_target(
+    settings: Settings, target: str, yes: bool, asked: PlanRequest
+) -> tuple[Target, dict[str, str]]:
+    """The ``--target`` of a send replay once a live one is confirmed (after its plan),
+    and the exchanges ``--skip-duplicates`` leaves out."""
     parsed = parse_target(target)
-    question = "Send to the LIVE CRM APIs?"
-    if parsed.is_live and not yes:
-        # A pass over the recordings so the prompt says what a yes sends, and where.
-        chosen = [
-            exchange.destination
-            for file in iter_paths(list(paths))
-            for _, exchange in iter_exchanges(file)
-            if selection.takes(exchange)
-        ]
-        question = live_question(len(chosen), "recorded exchange", chosen)
-    if not confirm_live(parsed, yes, question):
-        raise DeliveryError("live replay cancelled", hint="nothing was sent")
-    return parsed
+    if not (parsed.is_live or asked.skip_duplicates):
+        return parsed, {}
+    plan = build_plan(settings, parsed, asked)
+    if parsed.is_live:
+        confirm_live_plan(plan, yes)
+    return parsed, plan.skipped_duplicates()
 
 
 async def _send(

@@ -63,6 +63,10 @@ _REFUSED = (
     ("update", "--update: a mutation run never rewrites recordings"),
     ("outcome", "--outcome: a mutation run takes only exchanges recorded as delivered"),
     ("allow_empty", "--allow-empty: a mutation run never passes having mutated nothing"),
+    ("plan_only", "--plan: a mutation run re-sends nothing real, so there is no plan to show"),
+    ("check_target", "--check-target: a mutation run looks nothing up at a target"),
+    ("check_limit", "--check-limit: a mutation run looks nothing up at a target"),
+    ("skip_duplicates", "--skip-duplicates: each mutation runs against its own empty mock"),
 )
 
 

@@ -187,6 +187,33 @@ class DeliveryClient:
                 if ended is not None:
                     return ended
 
+    async def look_up(
+        self, create: OutboundRequest, destination: str, *, target_label: str
+    ) -> tuple[bool, str | None]:
+        """Read-only: does the CRM hold the lead ``create`` would make? Nothing is created.
+
+        The same look-up as after a lost answer, paced and retried like one (a 429 that
+        names its wait is sat out up to ``max_wait``). Returns ``(answered, found id)``;
+        ``answered`` is False when the CRM could not be asked or did not answer.
+        """
+        if self._base_url:
+            create = create.with_base_url(self._base_url)
+        lookup = lookup_request(destination, create)
+        if lookup is None:
+            return False, None
+        run, state = Run(create, destination, target_label), AttemptState()
+        while True:
+            try:
+                found = await self._look(run, lookup)
+            except Done:
+                return False, None
+            except Retry as retry:
+                if await self._after_failure(run, state, retry, None) is not None:
+                    return False, None
+                continue
+            last = run.attempts[-1].response if run.attempts else None
+            return last is not None and 200 <= last.status <= 299, found
+
     async def _after_failure(
         self, run: Run, state: AttemptState, retry: Retry, lookup: OutboundRequest | None
     ) -> DeliveryResult | None:

@@ -72,6 +72,8 @@ class ReplaySummary:
     by_destination: dict[str, Counter[str]] = field(default_factory=dict)
     changes: Counter[str] = field(default_factory=Counter)
     resumed_skips: int = 0
+    #: Exchanges left out because their lead already exists (``--skip-duplicates``).
+    duplicate_skips: int = 0
     updated: int = 0
     #: Recording files ``--update`` rewrote, in the order they were rewritten.
     rewritten: list[str] = field(default_factory=list)
@@ -118,6 +120,7 @@ class ReplaySummary:
             "errors": self.counts["error"],
             "skipped": self.counts["skip"],
             "resumed_skips": self.resumed_skips,
+            "duplicates_skipped": self.duplicate_skips,
             "updated": self.updated,
             "by_destination": {d: dict(c) for d, c in sorted(self.by_destination.items())},
             "changes": dict(self.changes),

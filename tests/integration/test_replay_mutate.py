@@ -157,6 +157,9 @@ def test_filters_narrow_the_run_and_junit_lists_each_mutation(tmp_path):
         (["--outcome", "failed"], "only exchanges recorded as delivered"),
         (["--allow-empty"], "never passes having mutated nothing"),
         (["--update"], "never rewrites recordings"),
+        (["--plan"], "no plan to show"),
+        (["--check-target"], "looks nothing up at a target"),
+        (["--skip-duplicates"], "its own empty mock"),
     ],
 )
 def test_flags_that_do_not_fit_are_refused(args, message):

@@ -142,4 +142,12 @@ async def wait_until(pilot: Pilot[Any], check: Callable[[], bool], tries: int = 
     assert check(), "condition never became true"
 
 
+async def answer_plan(pilot: Pilot[Any], button: str = "#plan-send") -> None:
+    """Wait for the send plan dialog a send run opens first, then press ``button``."""
+    from signaltui.tui.screens.plan_modal import PlanScreen
+
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, PlanScreen))
+    await pilot.click(button)
+
+
 Runner = Callable[[Pilot[Any]], Awaitable[None]]
