@@ -188,7 +188,14 @@ def replay_command(
     endpoint group); every target, a local mock too, is held only as long as its rate
     headers (RateLimit, X-RateLimit-*, Retry-After) say. A wait longer than
     [delivery] max_wait (120 s) ends the delivery as deferred, due at retry_at.
+
+    A repro bundle (FILE.zip, from `signaltui bundle`) is verified, then re-run against
+    the in-process mock unless --target names another (--mode verify: verify only).
     """
+    if any(str(path).lower().endswith(".zip") for path in paths):  # repro bundles
+        from signaltui.cli.bundle import replay_bundles
+
+        return replay_bundles(ctx, paths, mode=mode, target=target, yes=yes, quiet=quiet)
     check_mode_flags(ctx, mode)
     selection = Selection(
         destinations=destination_filter(destination),
