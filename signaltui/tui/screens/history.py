@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
@@ -46,7 +47,28 @@ class HistoryPane(Vertical):
     BINDINGS = [
         Binding("down", "focus_results", "Into the results", show=False),
         Binding("ctrl+d", "resend_due", "Re-send due deferred", show=False),
+        Binding("ctrl+b", "bundle", "Bundle", show=False),
     ]
+
+    def action_bundle(self) -> None:
+        """Write the selected delivery as a repro bundle, delivery-N.zip in the current
+        folder (docs/bundles.md), and say where."""
+        from signaltui.bundle import make_bundle
+
+        store = self.signal_app.store
+        table = self.query_one("#history-table", DataTable)
+        if store is None or table.row_count == 0:
+            self.app.notify("Select a delivery to bundle.", title="Bundle", severity="warning")
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        delivery_id = int(str(row_key.value))
+        path = Path.cwd() / f"delivery-{delivery_id}.zip"
+        try:
+            warning = make_bundle(store, delivery_id, self.signal_app.settings, path)
+        except SignaltuiError as error:
+            self.app.notify(error.render(), title="Bundle", severity="error")
+            return
+        self.app.notify(f"Wrote {path}" + (f"\n{warning}" if warning else ""), title="Bundle")
 
     def action_resend_due(self) -> None:
         """Send again the deferred deliveries whose due time has passed (a worker)."""
