@@ -1,8 +1,9 @@
 """Turn a bundle back into what the replay runner takes: a recording and settings.
 
 A bundle is replayed with the mapping options and blueprint overlays that were in force
-when it was made (on today's signaltui), never with the bundle's credentials (it has
-none) and against a scratch store, so a replay leaves the user's store as it was.
+when it was made (on today's signaltui), with the user's own credentials (a bundle has
+none; the mocks take their placeholders when none are configured) and against a
+scratch store, so a replay leaves the user's store as it was.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _OPTIONS = ("default_region", "apollo_dedupe", "close_lead_status_id", "mock_lim
 def unpack(bundle: Bundle, base: Settings, workdir: Path) -> tuple[Path, Settings]:
     """Write the bundle's recording and overlays under ``workdir``; return the recording
     and the settings to replay it with (``base`` with the bundle's config and a scratch
-    store in ``workdir``, no credentials)."""
+    store in ``workdir``)."""
     recording = workdir / layout.RECORDING
     with RecordingWriter(recording, atomic=True) as writer:
         writer.write(bundle.exchange)
@@ -57,7 +58,6 @@ def settings_for(bundle: Bundle, base: Settings, overlays: list[Path], db: Path)
             hint="it may come from another signaltui version; replay it with that version",
         ) from exc
     update.update({name: config.get(name) for name in _OPTIONS if name in config})
-    update.update({name: None for name in layout.SECRET_SETTINGS})
     update["blueprints"] = overlays
     update["db"] = db
     update["token_file"] = db.with_name("outreach-token.json")

@@ -1,0 +1,98 @@
+"""The bundle's PII hashing: stable within a salt, shaped so the mapping accepts it, and
+consistent between an event and the request mapped from it."""
+
+from __future__ import annotations
+
+import phonenumbers
+import pytest
+
+from signaltui.bundle.hashing import PiiHasher
+from signaltui.bundle.leaks import find_leaks
+from signaltui.core.config import MappingConfig
+from signaltui.core.normalize import normalize_email, phone_to_e164
+from tests.helpers import decide, track
+
+
+def learned(event: dict, salt: bytes = b"salt-1", region: str = "US") -> PiiHasher:
+    hasher = PiiHasher(salt, region)
+    hasher.learn_event(event)
+    return hasher
+
+
+def test_an_email_hashes_to_one_valid_email_whatever_its_case_or_encoding() -> None:
+    hasher = learned(track())
+    token = hasher.email("jane.doe@acme.com")
+    assert normalize_email(token) == token and token.endswith("@example.invalid")
+    text = "Jane.Doe@ACME.com / filter[emails]=jane.doe%40acme.com / jane.doe@acme.com"
+    assert hasher.apply_text(text) == (
+        f"{token} / filter[emails]={token.replace('@', '%40')} / {token}"
+    )
+    assert learned(track(), b"salt-2").email("jane.doe@acme.com") != token
+
+
+@pytest.mark.parametrize(
+    ("raw", "region"),
+    [("+44 7700 900123", "US"), ("(415) 555-2671", "US"), ("030 123456", "DE"),
+     ("+15553031234", "US"), ("+33 6 12 34 56 78", "US")],
+)  # fmt: skip
+def test_a_phone_becomes_another_number_of_its_country_in_every_format(raw, region) -> None:
+    hasher = learned(track(traits={"phone": raw}), region=region)
+    e164, error = phone_to_e164(" ".join(raw.split()), region)
+    assert error is None and e164
+    fake = hasher.apply_text(raw)
+    original, replaced = phonenumbers.parse(e164, None), phonenumbers.parse(fake, region)
+    assert fake != raw and replaced.country_code == original.country_code
+    assert phonenumbers.is_possible_number(replaced)
+    assert hasher.apply_text(e164) == phonenumbers.format_number(
+        replaced, phonenumbers.PhoneNumberFormat.E164
+    )
+
+
+def test_an_unusable_phone_stays_unusable() -> None:
+    hasher = learned(track(traits={"phone": "call me"}))
+    token = hasher.apply_text("call me")
+    assert token.startswith("unusable-") and phone_to_e164(token, "US")[1] is not None
+
+
+def test_names_hash_word_by_word_so_joins_and_lowercase_agree() -> None:
+    hasher = learned(track())
+    first, last = hasher.apply_text("Jane"), hasher.apply_text("Doe")
+    assert hasher.apply_text("Jane Doe") == f"{first} {last}" == hasher.apply_text("jane doe")
+    assert first == first.lower() and first.startswith("n-")
+    # Whole words only: a short name does not change other words or paths.
+    short = learned(track(traits={"lastName": "Al"}))
+    assert short.apply_text("Sales at /api/v1/lead/ for Al") == (
+        f"Sales at /api/v1/lead/ for {short.apply_text('Al')}"
+    )
+
+
+def test_free_text_and_its_cut_prefix_hash_to_one_token() -> None:
+    message = "Please call me back about pricing for the whole team"
+    hasher = learned(track(properties={"message": message}))
+    token = hasher.apply_text(message)
+    assert token.startswith("t-") and hasher.apply_text(message[:20]) == token
+
+
+def test_the_hashed_event_maps_to_the_hashed_request() -> None:
+    event = track("Lead Submitted", properties={"lead_type": "Pricing"})
+    hasher = learned(event, region="GB")
+    config = MappingConfig(default_region="GB")
+    for destination in ("apollo", "outreach", "close"):
+        original = decide(event, destination, config)
+        hashed = decide(hasher.apply(event), destination, config)
+        if original.request is None:
+            continue
+        assert hashed.request is not None
+        assert hashed.request.body == hasher.apply(original.request.body), destination
+
+
+def test_the_leak_check_finds_what_hashing_left_and_skips_tokens() -> None:
+    hasher = learned(track(traits={"company": "Example Org", "email": "ana@example.org"}))
+    clean = {"a.json": hasher.apply_text("Example Org <ana@example.org>").encode()}
+    assert "example" in clean["a.json"].decode()  # inside the token's domain
+    assert find_leaks(clean, hasher.originals(), hasher.tokens(), []) == {}
+    dirty = {"b.json": b"raw Example here", "c.json": b"key S3cr3t! echoed"}
+    assert find_leaks(dirty, hasher.originals(), hasher.tokens(), ["S3cr3t!"]) == {
+        "b.json": 1,
+        "c.json": 1,
+    }
