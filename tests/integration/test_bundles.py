@@ -270,8 +270,8 @@ def test_replay_refuses_corrupt_foreign_and_newer_bundles(bundle_and_db, tmp_pat
     with zipfile.ZipFile(foreign, "w") as archive:
         archive.writestr("readme.txt", "hello")
     manifest = json.loads(members(bundle)["manifest.json"])
-    newer = _rewrite(bundle, tmp_path / "newer.zip",
-                     {"manifest.json": json.dumps({**manifest, "version": 2}).encode()})  # fmt: skip
+    newer_manifest = json.dumps({**manifest, "version": 2}).encode()
+    newer = _rewrite(bundle, tmp_path / "newer.zip", {"manifest.json": newer_manifest})
     damaged = _rewrite(bundle, tmp_path / "damaged.zip", {"recording.jsonl": b"{not json\n"})
     cases = {
         corrupt: "not a zip file",
