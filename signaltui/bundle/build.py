@@ -84,7 +84,7 @@ def build_bundle(
     leaks = find_leaks(contents, hasher.originals(), hasher.tokens(), secret_values)
     if leaks:
         raise InputError(
-            f"refusing to write the bundle: {len(leaks)} private value(s) would remain in "
+            "refusing to write the bundle: private values would remain in "
             f"{', '.join(sorted(leaks))}",
             where=f"delivery-{detail.id}",
             hint="this is a bug in signaltui's hashing; please report it with the field names",

@@ -228,11 +228,16 @@ class PiiHasher:
                     lookup.setdefault(form.lower(), replaced)
             self._lookup = lookup
             alternatives = "|".join(re.escape(o) for o in sorted(lookup, key=len, reverse=True))
-            # Whole words only: a name word "al" must not change "sales" or a URL path.
-            self._pattern = re.compile(
-                rf"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])", re.IGNORECASE
-            )
+            self._pattern = re.compile(word_pattern(alternatives), re.IGNORECASE)
         return self._pattern, self._lookup
+
+
+def word_pattern(alternatives: str) -> str:
+    """A regex for ``alternatives`` as whole words: a name word "al" must not change
+    "sales" or a URL path. A percent escape counts as a word boundary, so the ``jane``
+    of ``query=email%3A%22jane.doe%40acme.com`` is a word of its own."""
+    start = r"(?:(?<![0-9A-Za-z])|(?<=%[0-9A-Fa-f]{2}))"
+    return rf"{start}(?:{alternatives})(?![0-9A-Za-z])"
 
 
 _PHONE_STYLES = (

@@ -10,8 +10,11 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 from urllib.parse import quote, quote_plus
+
+from signaltui.bundle.hashing import word_pattern
 
 
 def secret_forms(secret: str) -> set[str]:
@@ -40,10 +43,7 @@ def find_leaks(
     forms = {form for text in originals for form in (text, quote(text, safe=""))}
     needles = sorted((f for f in forms if f.strip()), key=len, reverse=True)
     pattern = (
-        re.compile(
-            "(?<![0-9A-Za-z])(?:" + "|".join(map(re.escape, needles)) + ")(?![0-9A-Za-z])",
-            re.IGNORECASE,
-        )
+        re.compile(word_pattern("|".join(map(re.escape, needles))), re.IGNORECASE)
         if needles
         else None
     )
@@ -51,12 +51,40 @@ def find_leaks(
     hidden = {form for secret in secrets if secret.strip() for form in secret_forms(secret)}
     leaks: dict[str, int] = {}
     for name, data in contents.items():
-        text = data.decode("utf-8", errors="replace")
-        count = sum(text.count(form) for form in hidden)
-        for token in skip:
-            text = text.replace(token, " ")
-        if pattern is not None:
-            count += len(pattern.findall(text))
+        count = 0
+        for text in _texts(name, data):
+            count += sum(text.count(form) for form in hidden)
+            for token in skip:
+                text = text.replace(token, " ")
+            if pattern is not None:
+                count += len(pattern.findall(text))
         if count:
             leaks[name] = count
     return leaks
+
+
+def _texts(name: str, data: bytes) -> Iterator[str]:
+    """The file as text, and for JSON (Lines) files every string in it as decoded: in
+    the encoded text an escape (``\\nJane``) would hide a word's start."""
+    text = data.decode("utf-8", errors="replace")
+    yield text
+    if not name.endswith((".json", ".jsonl")):
+        return
+    for line in text.splitlines() if name.endswith(".jsonl") else [text]:
+        try:
+            value = json.loads(line)
+        except ValueError:
+            continue
+        yield from _strings(value)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)

@@ -286,3 +286,27 @@ def test_replay_refuses_corrupt_foreign_and_newer_bundles(bundle_and_db, tmp_pat
         assert message in result.output and "hint:" in result.output, result.output
     mixed = cli("replay", str(bundle), str(tmp_path / "events.jsonl"), db=db)
     assert mixed.exit_code == 2 and "cannot be mixed" in mixed.output
+
+
+def test_a_lost_answer_and_its_lookup_carry_the_same_hashed_email(
+    tmp_path: Path, mock_server: str
+) -> None:
+    """Dedupe stays reproducible: the look-up that found the lead a lost answer had
+    created searches by the very token the create sent."""
+    import httpx
+
+    httpx.post(f"{mock_server}/__mock/faults", json={"profile": "lost-response"}).raise_for_status()
+    db = send(tmp_path, mock_server)
+    bundle = tmp_path / "lost.zip"
+    assert cli("bundle", "1", "-o", str(bundle), db=db).exit_code == 0
+    contents = members(bundle)
+    attempts = json.loads(contents["attempts.json"])
+    assert [a["kind"] for a in attempts] == ["send", "lookup"]
+    [token] = tokens(contents, r"h-[0-9a-f]{16}@example\.invalid")
+    assert token.replace("@", "%40") in attempts[1]["request"]["url"]
+    assert token in json.dumps(attempts[1]["response"]["body"])
+    journal = json.loads(contents["journal.json"])
+    assert [(e["method"], e["status"]) for e in journal] == [("POST", None), ("GET", 200)]
+    assert token.replace("@", "%40") in journal[1]["query"]
+    replayed = cli("replay", str(bundle), db=db)
+    assert replayed.exit_code == 0 and "verify: pass" in replayed.output, replayed.output

@@ -3,6 +3,8 @@ consistent between an event and the request mapped from it."""
 
 from __future__ import annotations
 
+import json
+
 import phonenumbers
 import pytest
 
@@ -96,3 +98,18 @@ def test_the_leak_check_finds_what_hashing_left_and_skips_tokens() -> None:
         "b.json": 1,
         "c.json": 1,
     }
+
+
+def test_a_percent_escape_is_a_word_boundary_for_hashing_and_for_the_leak_check() -> None:
+    hasher = learned(track())
+    url = "/api/v1/lead/?query=email%3A%22jane.doe%40acme.com%22&name=%22Jane%20Doe%22"
+    hashed = hasher.apply_text(url)
+    assert "jane" not in hashed.lower() and "doe" not in hashed.lower(), hashed
+    assert hasher.email("jane.doe@acme.com").replace("@", "%40") in hashed
+    assert find_leaks({"u.txt": url.encode()}, hasher.originals(), hasher.tokens(), [])
+
+
+def test_the_leak_check_reads_json_strings_decoded() -> None:
+    # In the encoded text, "\nJane" reads as "nJane": no word boundary before the name.
+    data = json.dumps({"note": "line one\nJane called"}).encode()
+    assert find_leaks({"a.json": data}, ["Jane"], [], []) == {"a.json": 1}
