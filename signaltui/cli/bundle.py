@@ -75,8 +75,18 @@ def replay_bundles(
     from signaltui.cli.replay import Printer
 
     # A bundle is verified and re-run; asking for --mode verify by name skips the re-run.
-    given = ctx.get_parameter_source("mode") is click.core.ParameterSource.COMMANDLINE
-    verify_only = given and mode == "verify"
+    verify_only = _given(ctx, "mode") and mode == "verify"
+    refused = [
+        f"--{param.name.replace('_', '-')}" if param.name else "?"
+        for param in ctx.command.params
+        if param.name not in BUNDLE_OPTIONS and _given(ctx, param.name)
+    ]
+    if refused:
+        raise click.UsageError(
+            f"not taken by a bundle replay: {', '.join(refused)} (a bundle is verified and "
+            "re-run with its own config and blueprints; see docs/bundles.md)",
+            ctx,
+        )
     printer = Printer(quiet)
 
     def show(result: ExchangeResult) -> None:
@@ -89,6 +99,17 @@ def replay_bundles(
         printer.close()
     if not ok:
         ctx.exit(1)
+
+
+#: The ``replay`` options a bundle replay takes; any other given on the command line is
+#: refused rather than silently ignored.
+BUNDLE_OPTIONS = frozenset({"paths", "mode", "target", "yes", "quiet"})
+
+
+def _given(ctx: click.Context, name: str | None) -> bool:
+    """Whether option ``name`` was given on the command line (not a default)."""
+    source = ctx.get_parameter_source(name) if name else None
+    return source is click.core.ParameterSource.COMMANDLINE
 
 
 def _replay_all(

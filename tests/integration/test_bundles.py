@@ -23,6 +23,7 @@ from click.testing import CliRunner, Result
 from signaltui.cli import main
 from signaltui.delivery.outcomes import DeliveryResult, RecordedRequest, RecordedResponse
 from signaltui.store import Store
+from signaltui.bundle.hashing import PiiHasher
 from tests.helpers import loopback_http, track
 
 EMAIL = "jane.doe@acme.com"
@@ -286,6 +287,25 @@ def test_replay_refuses_corrupt_foreign_and_newer_bundles(bundle_and_db, tmp_pat
         assert message in result.output and "hint:" in result.output, result.output
     mixed = cli("replay", str(bundle), str(tmp_path / "events.jsonl"), db=db)
     assert mixed.exit_code == 2 and "cannot be mixed" in mixed.output
+    options = cli("replay", str(bundle), "--junit", str(tmp_path / "r.xml"), "-d", "close", db=db)
+    assert options.exit_code == 2
+    assert "not taken by a bundle replay: --destination, --junit" in options.output
+    assert not (tmp_path / "r.xml").exists()
+
+
+def test_the_salt_is_never_written(tmp_path: Path, mock_server: str) -> None:
+    from signaltui.bundle import build_bundle
+    from signaltui.config import load_settings
+
+    db = send(tmp_path, mock_server)
+    salt = b"a-known-salt-for-this-test-only!"
+    with Store.open(db) as store:
+        contents = build_bundle(store.get_delivery(1), load_settings(db=db), salt=salt)
+    everything = b"".join(contents.values())
+    for form in (salt, salt.hex().encode(), base64.b64encode(salt)):
+        assert form not in everything
+    again = PiiHasher(salt).email(EMAIL)
+    assert again.encode() in everything  # the salt given was the one used
 
 
 def test_a_lost_answer_and_its_lookup_carry_the_same_hashed_email(
