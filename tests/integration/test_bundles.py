@@ -20,10 +20,10 @@ import phonenumbers
 import pytest
 from click.testing import CliRunner, Result
 
+from signaltui.bundle.hashing import PiiHasher
 from signaltui.cli import main
 from signaltui.delivery.outcomes import DeliveryResult, RecordedRequest, RecordedResponse
 from signaltui.store import Store
-from signaltui.bundle.hashing import PiiHasher
 from tests.helpers import loopback_http, track
 
 EMAIL = "jane.doe@acme.com"
