@@ -293,6 +293,17 @@ def test_replay_refuses_corrupt_foreign_and_newer_bundles(bundle_and_db, tmp_pat
     assert not (tmp_path / "r.xml").exists()
 
 
+def test_a_bundle_whose_request_today_maps_differently_fails_verify(bundle_and_db, tmp_path):
+    bundle, db = bundle_and_db
+    line = json.loads(members(bundle)["recording.jsonl"])
+    line["request"]["body"]["description"] = "something else"
+    edited = _rewrite(bundle, tmp_path / "edited.zip",
+                      {"recording.jsonl": (json.dumps(line) + "\n").encode()})  # fmt: skip
+    result = cli("replay", str(edited), db=db)
+    assert result.exit_code == 1, result.output
+    assert "verify: FAIL" in result.output and "request.body" in result.output
+
+
 def test_the_salt_is_never_written(tmp_path: Path, mock_server: str) -> None:
     from signaltui.bundle import build_bundle
     from signaltui.config import load_settings
