@@ -19,6 +19,7 @@ from signaltui.cli.common import app_context, run_guarded
 from signaltui.store.cli import DeliveryId
 
 if TYPE_CHECKING:
+    from signaltui.bundle import Bundle
     from signaltui.config import Settings
     from signaltui.replay import ExchangeResult, ReplaySummary
     from signaltui.targets import Target
@@ -88,13 +89,8 @@ def replay_bundles(
             ctx,
         )
     printer = Printer(quiet)
-
-    def show(result: ExchangeResult) -> None:
-        # The re-run is stored in a scratch store that is gone afterwards: no "stored as".
-        printer(dataclasses.replace(result, delivery_id=None))
-
     try:
-        ok = run_guarded(lambda: _replay_all(ctx, paths, target, verify_only, yes, show))
+        ok = run_guarded(lambda: _replay_all(ctx, paths, target, verify_only, yes, printer))
     finally:
         printer.close()
     if not ok:
@@ -121,10 +117,8 @@ def _replay_all(
     printer: Callable[[ExchangeResult], None],
 ) -> bool:
     from signaltui.bundle import is_bundle_path, read_bundle
-    from signaltui.bundle.replay import unpack
     from signaltui.cli.send import confirm_live
     from signaltui.errors import DeliveryError, InputError
-    from signaltui.replay import ReplayOptions, run_verify
     from signaltui.targets import parse_target
 
     others = [str(p) for p in paths if not is_bundle_path(p)]
@@ -141,25 +135,47 @@ def _replay_all(
     ):
         raise DeliveryError("live replay cancelled", hint="nothing was sent")
     base = app_context(ctx).settings()
-    ok = True
-    for bundle in bundles:
-        exchange = bundle.exchange
-        click.echo(
-            f"bundle {bundle.path}: {bundle.delivery} to {exchange.destination}, "
-            f"recorded {exchange.outcome} after {exchange.attempts} attempt(s)"
-        )
-        with tempfile.TemporaryDirectory(prefix="signaltui-bundle-") as scratch:
-            recording, settings = unpack(bundle, base, Path(scratch))
-            checked = run_verify([recording], settings, ReplayOptions(), printer)
-            verdict = [f"verify: {'pass' if checked.ok else 'FAIL'}"]
-            ok = ok and checked.ok
-            if not verify_only:
-                sent = asyncio.run(_resend(recording, settings, parsed, printer))
-                changes = ", ".join(sorted(sent.changes)) or "nothing sent"
-                verdict.append(f"re-run on {parsed.label}: {changes}")
-                verdict.append("pass" if sent.ok else "FAIL")
-                ok = ok and sent.ok
-        click.echo("  " + "; ".join(verdict))
+    # Every bundle runs, even after one fails, so the output covers them all.
+    results = [_replay_one(bundle, base, parsed, verify_only, printer) for bundle in bundles]
+    return all(results)
+
+
+def _replay_one(
+    bundle: Bundle,
+    base: Settings,
+    target: Target,
+    verify_only: bool,
+    printer: Callable[[ExchangeResult], None],
+) -> bool:
+    """Verify one bundle and (unless ``verify_only``) re-run it; print its verdict line."""
+    from signaltui.bundle import layout
+    from signaltui.bundle.replay import unpack
+    from signaltui.replay import ReplayOptions, run_verify
+
+    exchange = bundle.exchange
+    click.echo(
+        f"bundle {bundle.path}: {bundle.delivery} to {exchange.destination}, "
+        f"recorded {exchange.outcome} after {exchange.attempts} attempt(s)"
+    )
+    # Results name the bundle, not the scratch copy of its recording, and no delivery:
+    # the re-run is stored in a scratch store that is gone afterwards.
+    source = f"{bundle.path}:{layout.RECORDING}"
+
+    def show(result: ExchangeResult) -> None:
+        printer(dataclasses.replace(result, source=source, delivery_id=None))
+
+    with tempfile.TemporaryDirectory(prefix="signaltui-bundle-") as scratch:
+        recording, settings = unpack(bundle, base, Path(scratch))
+        checked = run_verify([recording], settings, ReplayOptions(), show)
+        verdict = [f"verify: {'pass' if checked.ok else 'FAIL'}"]
+        ok = checked.ok
+        if not verify_only:
+            sent = asyncio.run(_resend(recording, settings, target, show))
+            changes = ", ".join(sorted(sent.changes)) or "nothing sent"
+            verdict.append(f"re-run on {target.label}: {changes}")
+            verdict.append("pass" if sent.ok else "FAIL")
+            ok = ok and sent.ok
+    click.echo("  " + "; ".join(verdict))
     return ok
 
 

@@ -302,6 +302,7 @@ def test_a_bundle_whose_request_today_maps_differently_fails_verify(bundle_and_d
     result = cli("replay", str(edited), db=db)
     assert result.exit_code == 1, result.output
     assert "verify: FAIL" in result.output and "request.body" in result.output
+    assert f"{edited}:recording.jsonl" in result.output  # the bundle, not a scratch copy
 
 
 def test_the_salt_is_never_written(tmp_path: Path, mock_server: str) -> None:
