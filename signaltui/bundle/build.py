@@ -17,18 +17,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import ValidationError
-
 from signaltui import __version__
 from signaltui.bundle import layout
+from signaltui.bundle.check import request_constants, self_check
 from signaltui.bundle.hashing import PiiHasher
 from signaltui.bundle.leaks import find_leaks
+from signaltui.bundle.places import hash_json
 from signaltui.config import Settings
-from signaltui.core.config import MappingConfig
 from signaltui.errors import InputError
 from signaltui.recordings import Exchange, RecordedDecision
 from signaltui.recordings.redact import redact_exchange, scrub
-from signaltui.replay.verify import compare, replan
 from signaltui.store.models import DeliveryDetail
 from signaltui.targets import is_loopback_url
 
@@ -58,8 +56,12 @@ def build_bundle(
     parts = _parts(detail)
     hasher.learn_emails(parts)
 
+    # Strings of the request that do not come from the lead stay as planned (a tag that
+    # shares a word with the lead's company); see places.body_constants.
+    keep = request_constants(merged, hash_json(hasher, merged), detail.destination, config)
+
     def safe(value: Any) -> Any:
-        return scrub(hasher.apply(value), secret_values)
+        return scrub(hash_json(hasher, value, keep=keep), secret_values)
 
     hashed = {name: safe(value) for name, value in parts.items()}
     exchange = _exchange(detail, hashed, secret_values)
@@ -81,7 +83,12 @@ def build_bundle(
     manifest = _manifest(detail, exchange, contents, now or datetime.now(UTC))
     manifest["check"] = self_check(exchange, config)
     contents = {layout.MANIFEST: _json_bytes(manifest), **contents}
-    leaks = find_leaks(contents, hasher.originals(), hasher.tokens(), secret_values)
+    everywhere = hasher.originals(words=False)
+    words = [text for text in hasher.originals() if text not in set(everywhere)]
+    leaks = find_leaks(
+        contents, everywhere, hasher.tokens(), secret_values, words=words,
+        planned={text for _, text in keep},
+    )  # fmt: skip
     if leaks:
         raise InputError(
             "refusing to write the bundle: private values would remain in "
@@ -264,19 +271,6 @@ def _manifest(
         "files": files,
         "pii": {"salt": layout.SALT_PURPOSE, "hashed": list(layout.HASHED_FIELDS)},
     }
-
-
-def self_check(exchange: Exchange, config: MappingConfig) -> dict[str, Any]:
-    """Whether the hashed event, mapped with the config in force, gives the hashed request
-    (what ``replay BUNDLE.zip`` verifies), with the differences if not."""
-    if not exchange.event:
-        return {"matches": False, "differences": ["the stored delivery has no event"]}
-    try:
-        _, decision = replan(exchange, config)
-    except ValidationError as error:
-        return {"matches": False, "differences": [f"not a valid event: {error.errors()[0]['msg']}"]}
-    differences = [difference.describe() for difference in compare(exchange, decision)]
-    return {"matches": not differences, "differences": differences}
 
 
 def _json_bytes(value: Any) -> bytes:

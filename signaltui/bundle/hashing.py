@@ -60,11 +60,15 @@ class PiiHasher:
     def __init__(self, salt: bytes, default_region: str = "US") -> None:
         self._salt = salt
         self._region = default_region
-        #: original text (as it may appear) -> replacement
+        #: original text (as it may appear) -> replacement, for PII distinctive enough
+        #: to replace wherever it occurs (emails, phones, free text, websites)
         self._table: dict[str, str] = {}
+        #: the same for name and company words and user ids, which are replaced only
+        #: where the lead's data goes (see :mod:`signaltui.bundle.places`)
+        self._words: dict[str, str] = {}
         #: free texts, whose truncated prefixes are recognised as whole string values
         self._texts: dict[str, str] = {}
-        self._pattern: re.Pattern[str] | None = None
+        self._patterns: dict[bool, re.Pattern[str]] = {}
         self._lookup: dict[str, str] = {}
 
     # -- tokens ---------------------------------------------------------------------------
@@ -107,7 +111,7 @@ class PiiHasher:
         for key in ID_KEYS:
             for name, value in event.items():
                 if _key(name) == key and isinstance(value, str) and clean_text(value):
-                    self._add(value, f"u-{self.digest('id', value.strip())}")
+                    self._add(value, f"u-{self.digest('id', value.strip())}", word=True)
         context = event.get("context")
         sections = [event.get("traits"), event.get("properties")]
         if isinstance(context, dict):
@@ -142,11 +146,12 @@ class PiiHasher:
                 for text in _strings(value):
                     self._add_text(text)
 
-    def _add(self, original: str, token: str) -> None:
+    def _add(self, original: str, token: str, *, word: bool = False) -> None:
         original = original.strip()
-        if original and original not in self._table:
-            self._table[original] = token
-            self._pattern = None
+        table = self._words if word else self._table
+        if original and original not in self._table and original not in self._words:
+            table[original] = token
+            self._patterns.clear()
 
     def _add_email(self, value: str) -> None:
         if "@" in value and value.strip():
@@ -157,7 +162,7 @@ class PiiHasher:
     def _add_words(self, value: str) -> None:
         for word in re.findall(r"[^\W_]+(?:['\u2019.\-][^\W_]+)*", value):
             if len(word) >= _SHORTEST_WORD:
-                self._add(word, self.word(word))
+                self._add(word, self.word(word), word=True)
 
     def _add_text(self, value: str) -> None:
         text = clean_text(value)
@@ -190,46 +195,40 @@ class PiiHasher:
 
     # -- replacing ------------------------------------------------------------------------
 
-    def originals(self) -> list[str]:
-        """Every original PII text this hasher replaces (for the no-leak check)."""
-        return list(self._table)
+    def originals(self, *, words: bool = True) -> list[str]:
+        """The original PII texts this hasher replaces (for the no-leak check); with
+        ``words=False`` only those replaced everywhere (not name words and user ids)."""
+        return [*self._table, *(self._words if words else ())]
 
-    def apply(self, value: Any) -> Any:
-        """``value`` with every known PII text replaced, in strings at any depth."""
-        if isinstance(value, str):
-            return self.apply_text(value)
-        if isinstance(value, dict):
-            return {key: self.apply(item) for key, item in value.items()}
-        if isinstance(value, list | tuple):
-            return [self.apply(item) for item in value]
-        return value
-
-    def apply_text(self, text: str) -> str:
-        """One string with PII replaced (also URL-encoded forms and cut free texts)."""
+    def apply_text(self, text: str, *, words: bool = True) -> str:
+        """One string with PII replaced (also URL-encoded forms and cut free texts);
+        with ``words=False`` name words and user ids are left (a structural string)."""
         stripped = " ".join(text.split())
         for original, token in self._texts.items():
             if len(stripped) >= _SHORTEST_PREFIX and original.startswith(stripped):
                 return token  # a free text cut by truncate:N
-        if not self._table:
+        if not (self._table or (words and self._words)):
             return text
-        pattern, lookup = self._compiled()
-        return pattern.sub(lambda m: lookup[m.group(0).lower()], text)
+        pattern = self._compiled(words)
+        return pattern.sub(lambda m: self._lookup[m.group(0).lower()], text)
 
     def tokens(self) -> list[str]:
         """Every replacement this hasher writes (the no-leak check skips over them)."""
-        self._compiled()
+        self._compiled(True)
         return sorted(set(self._lookup.values()), key=len, reverse=True)
 
-    def _compiled(self) -> tuple[re.Pattern[str], dict[str, str]]:
-        if self._pattern is None:
+    def _compiled(self, words: bool) -> re.Pattern[str]:
+        if words not in self._patterns:
             lookup: dict[str, str] = {}
-            for original, token in self._table.items():
+            for original, token in [*self._table.items(), *self._words.items()]:
                 for form, replaced in _encoded_forms(original, token):
                     lookup.setdefault(form.lower(), replaced)
             self._lookup = lookup
-            alternatives = "|".join(re.escape(o) for o in sorted(lookup, key=len, reverse=True))
-            self._pattern = re.compile(word_pattern(alternatives), re.IGNORECASE)
-        return self._pattern, self._lookup
+            chosen = self._table if not words else {**self._table, **self._words}
+            forms = {form.lower() for o, t in chosen.items() for form, _ in _encoded_forms(o, t)}
+            alternatives = "|".join(re.escape(o) for o in sorted(forms, key=len, reverse=True))
+            self._patterns[words] = re.compile(word_pattern(alternatives), re.IGNORECASE)
+        return self._patterns[words]
 
 
 def word_pattern(alternatives: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 from signaltui.bundle.hashing import word_pattern
+from signaltui.bundle.places import content_strings
 
 
 def secret_forms(secret: str) -> set[str]:
@@ -29,62 +30,68 @@ def secret_forms(secret: str) -> set[str]:
     return forms | {json.dumps(form, ensure_ascii=False)[1:-1] for form in forms}
 
 
+#: Files made of signaltui's own text and the user's settings, never of lead data: only
+#: the distinctive PII (emails, phones, free text) and secrets are looked for there.
+STATIC_FILES = frozenset({"manifest.json", "config.json"})
+
+
 def find_leaks(
     contents: dict[str, bytes],
     originals: Iterable[str],
     tokens: Iterable[str],
     secrets: Iterable[str],
+    *,
+    words: Iterable[str] = (),
+    planned: Iterable[str] = (),
 ) -> dict[str, int]:
-    """Files (name -> count) in which an original PII text or a secret still occurs.
+    """Files (name -> hits) in which an original PII text or a secret still occurs.
 
-    PII is looked for as hashing replaces it: whole words, any case, raw or URL-encoded;
-    text inside the tokens themselves (``example`` in ``@example.invalid``) does not count.
+    ``originals`` (emails, phones, free text) are looked for everywhere, ``words`` (name
+    words, user ids) where hashing replaces them (:mod:`signaltui.bundle.places`): as
+    hashing matches, whole words, any case, raw or URL-encoded. Text inside the tokens
+    themselves (``example`` in ``@example.invalid``) does not count, nor do name words
+    in a ``planned`` string: one the mapping makes whatever the lead (a blueprint's tag).
     """
-    forms = {form for text in originals for form in (text, quote(text, safe=""))}
-    needles = sorted((f for f in forms if f.strip()), key=len, reverse=True)
-    pattern = (
-        re.compile(word_pattern("|".join(map(re.escape, needles))), re.IGNORECASE)
-        if needles
-        else None
-    )
+    strong = _pattern(originals)
+    named = _pattern([*originals, *words])
     skip = sorted(set(tokens), key=len, reverse=True)
+    constants = set(planned)
     hidden = {form for secret in secrets if secret.strip() for form in secret_forms(secret)}
+
+    def hits(text: str, pattern: re.Pattern[str] | None) -> int:
+        count = sum(text.count(form) for form in hidden)
+        for token in skip:
+            text = text.replace(token, " ")
+        return count + (len(pattern.findall(text)) if pattern is not None else 0)
+
     leaks: dict[str, int] = {}
     for name, data in contents.items():
-        count = 0
-        for text in _texts(name, data):
-            count += sum(text.count(form) for form in hidden)
-            for token in skip:
-                text = text.replace(token, " ")
-            if pattern is not None:
-                count += len(pattern.findall(text))
+        text = data.decode("utf-8", errors="replace")
+        count = hits(text, strong)
+        for value in _json_values(name, text):
+            for string, with_words in content_strings(value):
+                words_here = with_words and name not in STATIC_FILES and string not in constants
+                count += hits(string, named if words_here else strong)
         if count:
             leaks[name] = count
     return leaks
 
 
-def _texts(name: str, data: bytes) -> Iterator[str]:
-    """The file as text, and for JSON (Lines) files every string in it as decoded: in
-    the encoded text an escape (``\\nJane``) would hide a word's start."""
-    text = data.decode("utf-8", errors="replace")
-    yield text
+def _pattern(texts: Iterable[str]) -> re.Pattern[str] | None:
+    forms = {form for text in texts for form in (text, quote(text, safe=""))}
+    needles = sorted((f for f in forms if f.strip()), key=len, reverse=True)
+    if not needles:
+        return None
+    return re.compile(word_pattern("|".join(map(re.escape, needles))), re.IGNORECASE)
+
+
+def _json_values(name: str, text: str) -> Iterator[Any]:
+    """The JSON values of a ``.json`` or ``.jsonl`` file, read so that every string is
+    checked decoded: in the encoded text an escape (``\\nJane``) hides a word's start."""
     if not name.endswith((".json", ".jsonl")):
         return
     for line in text.splitlines() if name.endswith(".jsonl") else [text]:
         try:
-            value = json.loads(line)
+            yield json.loads(line)
         except ValueError:
             continue
-        yield from _strings(value)
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)

@@ -305,6 +305,29 @@ def test_a_bundle_whose_request_today_maps_differently_fails_verify(bundle_and_d
     assert f"{edited}:recording.jsonl" in result.output  # the bundle, not a scratch copy
 
 
+def test_a_lead_named_like_signaltuis_own_words_still_verifies(tmp_path, mock_server):
+    """Company "Demo Signal", last name "Close": the Outreach tags (Signal,
+    demo-request), the event name, the destination and the CRM host keep their words."""
+    event = lead(event="Demo Requested")
+    event["traits"].update({"company": "Demo Signal", "lastName": "Close"})
+    events = tmp_path / "events.jsonl"
+    events.write_text(json.dumps(event) + "\n")
+    db = tmp_path / "store.db"
+    assert cli("send", str(events), "-d", "outreach", "-t", mock_server, db=db).exit_code == 0
+    bundle = tmp_path / "named.zip"
+    made = cli("bundle", "1", "-o", str(bundle), db=db)
+    assert made.exit_code == 0 and "warning" not in made.output, made.output
+    contents = members(bundle)
+    assert json.loads(contents["manifest.json"])["check"]["matches"] is True
+    body = json.loads(contents["request.json"])["body"]["data"]["attributes"]
+    assert body["tags"] == ["Signal", "demo-request"]
+    assert "demo" not in body["company"].lower() and "close" not in body["lastName"].lower()
+    assert json.loads(contents["event.json"])["event"] == "Demo Requested"
+    assert json.loads(contents["verdict.json"])["destination"] == "outreach"
+    replayed = cli("replay", str(bundle), db=db)
+    assert replayed.exit_code == 0 and "verify: pass" in replayed.output, replayed.output
+
+
 def test_the_salt_is_never_written(tmp_path: Path, mock_server: str) -> None:
     from signaltui.bundle import build_bundle
     from signaltui.config import load_settings

@@ -8,8 +8,10 @@ import json
 import phonenumbers
 import pytest
 
+from signaltui.bundle.check import request_constants
 from signaltui.bundle.hashing import PiiHasher
 from signaltui.bundle.leaks import find_leaks
+from signaltui.bundle.places import hash_json
 from signaltui.core.config import MappingConfig
 from signaltui.core.normalize import normalize_email, phone_to_e164
 from tests.helpers import decide, track
@@ -75,17 +77,32 @@ def test_free_text_and_its_cut_prefix_hash_to_one_token() -> None:
     assert token.startswith("t-") and hasher.apply_text(message[:20]) == token
 
 
-def test_the_hashed_event_maps_to_the_hashed_request() -> None:
-    event = track("Lead Submitted", properties={"lead_type": "Pricing"})
+@pytest.mark.parametrize(
+    "traits",
+    [{}, {"company": "Apollo Close", "lastName": "Demo", "firstName": "Requested"}],
+    ids=["plain", "names-that-are-also-signaltui-words"],
+)
+def test_the_hashed_event_maps_to_the_hashed_request(traits) -> None:
+    event = track("Demo Requested", properties={"lead_type": "Pricing"})
+    event["traits"].update(traits)
     hasher = learned(event, region="GB")
     config = MappingConfig(default_region="GB")
     for destination in ("apollo", "outreach", "close"):
         original = decide(event, destination, config)
-        hashed = decide(hasher.apply(event), destination, config)
+        hashed_event = hash_json(hasher, event)
+        hashed = decide(hashed_event, destination, config)
         if original.request is None:
             continue
         assert hashed.request is not None
-        assert hashed.request.body == hasher.apply(original.request.body), destination
+        keep = request_constants(event, hashed_event, destination, config)
+        recorded = hash_json(hasher, {"method": "POST", "body": original.request.body}, keep=keep)
+        assert hashed.request.body == recorded["body"], destination
+        assert hashed.action == original.action == "deliver"
+        # The structural parts are the CRM's own, whatever the lead is called.
+        request = hash_json(
+            hasher, {"url": original.request.url, "headers": dict(original.request.headers)}
+        )
+        assert request["url"] == original.request.url and request["headers"]["Content-Type"]
 
 
 def test_the_leak_check_finds_what_hashing_left_and_skips_tokens() -> None:
