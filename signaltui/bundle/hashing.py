@@ -1,9 +1,10 @@
 """Salted, consistent hashing of a lead's PII throughout one repro bundle.
 
 A bundle must reproduce a delivery without carrying the lead's identity. Every piece of
-PII found in the event is replaced, wherever it occurs in the bundle (event, request,
-response, attempts, journal, warnings, hints), by a token derived from a per-bundle
-random salt with HMAC-SHA256:
+PII found in the event is replaced throughout the bundle (event, request, response,
+attempts, journal, warnings, hints; name words only where the lead's data goes, see
+:mod:`signaltui.bundle.places`) by a token derived from a per-bundle random salt with
+HMAC-SHA256:
 
 - the same value gives the same token everywhere in one bundle, so a replay dedupes on
   the hashed email exactly as the CRM deduped on the real one;
