@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from signaltui.cli.common import app_context, run_guarded
+from signaltui.cli.common import app_context, blueprints_option, run_guarded
 from signaltui.store.cli import DeliveryId
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 @click.command("bundle")
 @click.argument("delivery_id", type=DeliveryId(), metavar="DELIVERY_ID")
+@blueprints_option
 @click.option(
     "-o",
     "--output",
@@ -41,7 +42,8 @@ def bundle_command(ctx: click.Context, delivery_id: int, output: Path | None) ->
     delivery-12. The bundle holds the event, the config and blueprint overlays in force
     (credentials left out), the request, the response, every attempt, the mock journal
     slice, the verdict and the signaltui version; `signaltui replay FILE.zip` verifies
-    it and re-runs it against the in-process mock. Exit 0 when written, 2 for bad input
+    it and re-runs it against the in-process mock. Pass the --blueprints the delivery
+    was sent with: the store does not keep them. Exit 0 when written, 2 for bad input
     (an unknown delivery, an unwritable path).
     """
     path = output or Path(f"delivery-{delivery_id}.zip")

@@ -365,3 +365,41 @@ def test_a_lost_answer_and_its_lookup_carry_the_same_hashed_email(
     assert token.replace("@", "%40") in journal[1]["query"]
     replayed = cli("replay", str(bundle), db=db)
     assert replayed.exit_code == 0 and "verify: pass" in replayed.output, replayed.output
+
+
+OVERLAY = """version: 1
+destination: close
+extends: preset
+fields:
+  /description: {value: Set by the bundle test overlay}
+"""
+
+
+def test_the_overlays_in_force_travel_in_the_bundle_and_drive_its_replay(
+    tmp_path: Path, mock_server: str
+) -> None:
+    overlay = tmp_path / "close.yaml"
+    overlay.write_text(OVERLAY)
+    events = tmp_path / "events.jsonl"
+    events.write_text(json.dumps(lead()) + "\n")
+    db = tmp_path / "store.db"
+    sent = cli("send", str(events), "-d", "close", "-t", mock_server,
+               "--blueprints", str(overlay), db=db)  # fmt: skip
+    assert sent.exit_code == 0, sent.output
+    bundle = tmp_path / "overlay.zip"
+    made = cli("bundle", "1", "-o", str(bundle), "--blueprints", str(overlay), db=db)
+    assert made.exit_code == 0 and "warning" not in made.output, made.output
+    contents = members(bundle)
+    assert contents["blueprints/01-close.yaml"].decode() == OVERLAY
+    assert json.loads(contents["config.json"])["blueprints"] == ["01-close.yaml"]
+    body = json.loads(contents["request.json"])["body"]
+    assert body["description"] == "Set by the bundle test overlay"
+    # The replay plans with the bundled overlay, not with whatever is in force here.
+    replayed = cli("replay", str(bundle), db=db)
+    assert replayed.exit_code == 0 and "verify: pass" in replayed.output, replayed.output
+    # Bundled without the overlay it was sent with: the manifest and a warning say so.
+    plain = tmp_path / "plain.zip"
+    warned = cli("bundle", "1", "-o", str(plain), db=db)
+    assert warned.exit_code == 0 and "warning: today's mapping" in warned.output
+    assert json.loads(members(plain)["manifest.json"])["check"]["matches"] is False
+    assert cli("replay", str(plain), db=db).exit_code == 1
