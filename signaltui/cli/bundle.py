@@ -82,7 +82,8 @@ def replay_bundles(
     refused = [
         f"--{param.name.replace('_', '-')}" if param.name else "?"
         for param in ctx.command.params
-        if param.name not in BUNDLE_OPTIONS and _given(ctx, param.name)
+        if _given(ctx, param.name)
+        and (param.name not in BUNDLE_OPTIONS or (verify_only and param.name in SEND_ONLY))
     ]
     if refused:
         raise click.UsageError(
@@ -102,6 +103,8 @@ def replay_bundles(
 #: The ``replay`` options a bundle replay takes; any other given on the command line is
 #: refused rather than silently ignored.
 BUNDLE_OPTIONS = frozenset({"paths", "mode", "target", "yes", "quiet"})
+#: Of those, the ones only the re-run uses (refused with an explicit --mode verify).
+SEND_ONLY = frozenset({"target", "yes"})
 
 
 def _given(ctx: click.Context, name: str | None) -> bool:

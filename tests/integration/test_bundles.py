@@ -291,6 +291,8 @@ def test_replay_refuses_corrupt_foreign_and_newer_bundles(bundle_and_db, tmp_pat
     assert options.exit_code == 2
     assert "not taken by a bundle replay: --destination, --junit" in options.output
     assert not (tmp_path / "r.xml").exists()
+    verify_to = cli("replay", str(bundle), "--mode", "verify", "-t", "live", db=db)
+    assert verify_to.exit_code == 2 and "not taken by a bundle replay: --target" in verify_to.output
 
 
 def test_a_bundle_whose_request_today_maps_differently_fails_verify(bundle_and_db, tmp_path):
