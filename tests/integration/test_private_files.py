@@ -1,6 +1,6 @@
 """Files holding lead PII are created private (0600): the store and its WAL/SHM files,
 recordings written by ``send --record`` and ``recordings export``, and replay reports
-(their differences quote request fields such as emails)."""
+(their differences quote request fields such as emails), and repro bundles."""
 
 from __future__ import annotations
 
