@@ -109,10 +109,6 @@ class PiiHasher:
         """Find the PII in an event (traits, context.traits, properties, identifiers)."""
         if not isinstance(event, dict):
             return
-        for key in ID_KEYS:
-            for name, value in event.items():
-                if _key(name) == key and isinstance(value, str) and clean_text(value):
-                    self._add(value, f"u-{self.digest('id', value.strip())}", word=True)
         context = event.get("context")
         sections = [event.get("traits"), event.get("properties")]
         if isinstance(context, dict):
@@ -120,7 +116,12 @@ class PiiHasher:
         for section in sections:
             if isinstance(section, dict):
                 self._learn_fields(section)
+        # Emails before ids: a userId that is an email keeps the email's token, so the
+        # mapping still reads it as an email wherever it lands.
         self.learn_emails(event)
+        for name, value in event.items():
+            if _key(name) in ID_KEYS and isinstance(value, str) and clean_text(value):
+                self._add(value, f"u-{self.digest('id', value.strip())}", word=True)
 
     def learn_emails(self, value: Any) -> None:
         """Hash every email-shaped text found anywhere in ``value``."""

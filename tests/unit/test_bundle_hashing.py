@@ -130,3 +130,12 @@ def test_the_leak_check_reads_json_strings_decoded() -> None:
     # In the encoded text, "\nJane" reads as "nJane": no word boundary before the name.
     data = json.dumps({"note": "line one\nJane called"}).encode()
     assert find_leaks({"a.json": data}, ["Jane"], [], []) == {"a.json": 1}
+
+
+def test_a_user_id_that_is_an_email_gets_the_email_token() -> None:
+    event = track(userId="Jane.Doe@acme.com")
+    hasher = learned(event)
+    token = hasher.email("jane.doe@acme.com")
+    hashed = hash_json(hasher, event)
+    assert hashed["userId"] == token == hashed["traits"]["email"]
+    assert learned(track()).apply_text("user-1").startswith("u-")
