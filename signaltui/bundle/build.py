@@ -84,7 +84,7 @@ def build_bundle(
     manifest["check"] = self_check(exchange, config)
     contents = {layout.MANIFEST: _json_bytes(manifest), **contents}
     everywhere = hasher.originals(words=False)
-    words = [text for text in hasher.originals() if text not in set(everywhere)]
+    words = sorted(set(hasher.originals()) - set(everywhere))
     leaks = find_leaks(
         contents, everywhere, hasher.tokens(), secret_values, words=words,
         planned={text for _, text in keep},
