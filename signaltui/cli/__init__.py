@@ -40,6 +40,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "signaltui.cli.replay:replay_command",
         "Replay recordings (files or folders of *.jsonl).",
     ),
+    "bundle": LazyCommand(
+        "signaltui.cli.bundle:bundle_command",
+        "Write one stored delivery as a repro bundle (a zip), PII hashed, no secrets.",
+    ),
     "recordings": LazyCommand(
         "signaltui.cli.recordings:recordings_group",
         "Recorded traffic: export stored deliveries for replay, import HAR captures.",

@@ -229,7 +229,14 @@ def replay_command(
     delivery did with signaltui's table of expected outcomes; nothing is stored or sent
     anywhere else. Exit 0 when every mutation matches, 1 when any differs or nothing
     was mutated, 2 for bad input.
+
+    A repro bundle (FILE.zip, from `signaltui bundle`) is verified, then re-run against
+    the in-process mock unless --target names another (--mode verify: verify only).
     """
+    if any(str(path).lower().endswith(".zip") for path in paths):  # repro bundles
+        from signaltui.cli.bundle import replay_bundles
+
+        return replay_bundles(ctx, paths, mode=mode, target=target, yes=yes, quiet=quiet)
     if mode == "mutate":  # cli/replay_mutate.py
         run_mutate(ctx)
         return

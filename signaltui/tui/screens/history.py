@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
@@ -53,6 +54,7 @@ class HistoryPane(Vertical):
         Binding("down", "focus_results", "Into the results", show=False),
         Binding("ctrl+d", "resend_due", "Re-send due deferred", show=False),
         Binding("ctrl+f", "resend_failed", "Re-send failed (plan first)", show=False),
+        Binding("ctrl+b", "bundle", "Bundle", show=False),
     ]
 
     async def action_resend_failed(self) -> None:
@@ -80,6 +82,26 @@ class HistoryPane(Vertical):
         replay.query_one("#replay-mode", Select).value = "send"
         await self.signal_app.action_show_tab("replay")
         await replay.start()
+
+    def action_bundle(self) -> None:
+        """Write the selected delivery as a repro bundle, delivery-N.zip in the current
+        folder (docs/bundles.md), and say where."""
+        from signaltui.bundle import make_bundle
+
+        store = self.signal_app.store
+        table = self.query_one("#history-table", DataTable)
+        if store is None or table.row_count == 0:
+            self.app.notify("Select a delivery to bundle.", title="Bundle", severity="warning")
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        delivery_id = int(str(row_key.value))
+        path = Path.cwd() / f"delivery-{delivery_id}.zip"
+        try:
+            warning = make_bundle(store, delivery_id, self.signal_app.settings, path)
+        except SignaltuiError as error:
+            self.app.notify(error.render(), title="Bundle", severity="error")
+            return
+        self.app.notify(f"Wrote {path}" + (f"\n{warning}" if warning else ""), title="Bundle")
 
     def action_resend_due(self) -> None:
         """Send again the deferred deliveries whose due time has passed (a worker)."""
