@@ -47,9 +47,7 @@ TARGETS = {"help": 2.0, "preview": 1.3}
 #: with pydantic cannot avoid it.
 MODEL_BASELINE = "... + one pydantic model defined"
 ONE_MODEL = (
-    "import click, pydantic, phonenumbers\n"
-    "class Event(pydantic.BaseModel):\n"
-    "    type: str\n"
+    "import click, pydantic, phonenumbers\nclass Event(pydantic.BaseModel):\n    type: str\n"
 )
 
 
