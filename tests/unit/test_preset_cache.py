@@ -165,3 +165,25 @@ def test_an_unwritable_cache_folder_is_no_error(fresh: Path, monkeypatch) -> Non
     blocker.write_text("")
     monkeypatch.setenv("SIGNALTUI_CACHE_DIR", str(blocker / "cache"))  # below a file
     assert _plans(MappingConfig())["close"]["request"]["body"]["name"]
+
+
+def test_concurrent_writers_leave_one_whole_file(fresh: Path) -> None:
+    import threading
+
+    key = _key(MappingConfig())
+    specs = loader.merged_specs(MappingConfig(), ())
+    seen: list[object] = []
+
+    def write_and_read() -> None:
+        for _ in range(5):
+            preset_cache.store(key, specs)
+            seen.append(preset_cache.load(key))
+
+    threads = [threading.Thread(target=write_and_read) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 30 and all(found == specs for found in seen)  # never half a file
+    assert len(list(fresh.glob("presets-*.json"))) == 1
+    assert not list(fresh.glob(".presets-*"))
