@@ -37,8 +37,18 @@ PRESET_PACKAGE = "signaltui.blueprints.presets"
 FORMAT = 1
 #: Cache files kept per folder (one per distinct set of mapping settings).
 KEEP = 16
-#: The modules whose code decides what the merged presets look like.
-_SOURCES = ("convert", "merge", "check", "settings", "schema", "yamltext", "preset_cache")
+#: The loader's modules whose code decides what the merged presets look like (with the
+#: core's spec and engine modules: the engine merges fields).
+_SOURCES = (
+    "loader",
+    "convert",
+    "merge",
+    "check",
+    "settings",
+    "schema",
+    "yamltext",
+    "preset_cache",
+)
 _CLASSES = {
     cls.__name__: cls
     for cls in vars(spec_module).values()
@@ -70,8 +80,8 @@ def cache_path(folder: Path, settings_key: str) -> Path:
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{settings_key}".encode())
     for destination in DESTINATIONS:
         digest.update(b"\0" + preset_text(destination).encode("utf-8"))
-    here = Path(__file__).parent
-    for name in (*(here / f"{n}.py" for n in _SOURCES), Path(spec_module.__file__ or "")):
+    here, core = Path(__file__).parent, Path(spec_module.__file__ or ".").parent
+    for name in (*(here / f"{n}.py" for n in _SOURCES), core / "spec.py", core / "engine.py"):
         try:
             stat = name.stat()
             digest.update(f"\0{name.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())

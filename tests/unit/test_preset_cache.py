@@ -187,3 +187,26 @@ def test_concurrent_writers_leave_one_whole_file(fresh: Path) -> None:
     assert len(seen) == 30 and all(found == specs for found in seen)  # never half a file
     assert len(list(fresh.glob("presets-*.json"))) == 1
     assert not list(fresh.glob(".presets-*"))
+
+
+def test_a_new_version_or_an_edited_loader_uses_another_file(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import signaltui
+
+    key = _key(MappingConfig())
+    first = preset_cache.cache_path(fresh, key)
+    version = signaltui.__version__
+    monkeypatch.setattr(signaltui, "__version__", "99.0")
+    assert preset_cache.cache_path(fresh, key) != first
+    monkeypatch.setattr(signaltui, "__version__", version)
+    merge_source = Path(loader.__file__).with_name("merge.py")
+    before = merge_source.stat()
+    try:
+        os.utime(merge_source, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))
+        assert preset_cache.cache_path(fresh, key) != first
+    finally:
+        os.utime(merge_source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert preset_cache.cache_path(fresh, key) == first
