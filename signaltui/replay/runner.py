@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from signaltui.config import Settings
+from signaltui.core.config import MappingConfig
 from signaltui.recordings import Exchange, RecordingWriter, iter_exchanges, iter_paths
 from signaltui.replay.ignore import check_pointers
 from signaltui.replay.results import ExchangeResult, ReplaySummary
@@ -128,13 +129,20 @@ def _no_event(exchange: Exchange, source: str) -> ExchangeResult:
 
 
 def verify_one(
-    exchange: Exchange, source: str, settings: Settings, ignore: tuple[str, ...] = ()
+    exchange: Exchange,
+    source: str,
+    settings: Settings,
+    ignore: tuple[str, ...] = (),
+    config: MappingConfig | None = None,
 ) -> tuple[ExchangeResult, Exchange | None]:
-    """Verify one exchange; also return the rewritten exchange when it differs."""
+    """Verify one exchange; also return the rewritten exchange when it differs.
+
+    ``config`` is ``settings.mapping_config``, when the caller already has it.
+    """
     if not exchange.event:
         return _no_event(exchange, source), None
     try:
-        _, decision = replan(exchange, settings.mapping_config)
+        _, decision = replan(exchange, config or settings.mapping_config)
     except ValidationError as error:
         return _invalid_event(exchange, source, error), None
     differences = compare(exchange, decision, ignore)
@@ -167,6 +175,9 @@ def run_verify(
     """
     ignore = _ignored(settings, options)
     summary = ReplaySummary(mode="verify", ignored=ignore)
+    # Read once, not per exchange (the property checks its inputs on every read, ~2 µs);
+    # first when an exchange needs it, so a bad blueprint file fails where it did before.
+    config: MappingConfig | None = None
     for path in iter_paths(list(paths)):
         rewritten: list[Exchange] | None = [] if options.update else None
         changed = False
@@ -175,7 +186,9 @@ def run_verify(
                 if rewritten is not None:
                     rewritten.append(exchange)
                 continue
-            result, updated = verify_one(exchange, f"{path}:{line}", settings, ignore)
+            if config is None and exchange.event:
+                config = settings.mapping_config
+            result, updated = verify_one(exchange, f"{path}:{line}", settings, ignore, config)
             summary.no_event += not exchange.event
             summary.add(result)
             on_result(result)

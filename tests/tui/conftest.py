@@ -67,6 +67,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("SIGNALTUI_CONFIG", str(config))
     # Never the developer's real token cache, even if a test sends to a URL target.
     monkeypatch.setenv("SIGNALTUI_TOKEN_FILE", str(tmp_path / "outreach-token.json"))
+    monkeypatch.setenv("SIGNALTUI_CACHE_DIR", str(tmp_path / "cache"))
     return load_settings(db=tmp_path / "t.db")
 
 
