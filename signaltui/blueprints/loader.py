@@ -77,6 +77,13 @@ def blueprint_files(paths: Sequence[Path]) -> list[Path]:
             files += found
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            # A FIFO or device would be read forever, or not at all: name what it is.
+            raise BlueprintError(
+                "not a regular file (a device, pipe or socket)",
+                where=str(path),
+                hint="a blueprint is a .yaml file, or a folder of them",
+            )
         else:
             raise BlueprintError(
                 "blueprint file not found",

@@ -161,3 +161,11 @@ def test_send_delivers_the_overlay_to_the_mock(overlay, tmp_path):
     sent = json.loads(result.output.splitlines()[0])
     assert sent["outcome"] == "delivered"
     assert sent["request"]["body"]["custom.cf_lead_type"] == "Trial"
+
+
+def test_check_names_a_device_or_a_missing_path_for_what_it_is(tmp_path):
+    device = run("blueprints", "check", "/dev/null")
+    assert device.exit_code == 2
+    assert "/dev/null: not a regular file (a device, pipe or socket)" in device.output
+    missing = run("blueprints", "check", str(tmp_path / "nope.yaml"))
+    assert missing.exit_code == 2 and "blueprint file not found" in missing.output
