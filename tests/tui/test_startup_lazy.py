@@ -1,0 +1,191 @@
+"""Start-up: the first screen waits for neither the other tabs, HTTP, the mocks nor SQLite.
+
+The store, the mocks and the sessions start in a thread just after the first screen
+(tui/services.py); the other tabs are built when first opened (tui/tabs.py).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Static, TabbedContent, TabPane
+
+import signaltui.tui.app as app_module
+from signaltui.config import load_settings
+from signaltui.mock import get_mock_state
+from signaltui.tui.app import PANE_TABS, SignalApp
+from signaltui.tui.services import Services
+from signaltui.tui.tabs import TABS, holder_id
+from tests.tui.conftest import ROOT, wait_until
+
+#: What the first screen must not load: the services' worlds, every other tab's pane
+#: module, and the Blueprints editor's YAML grammar (tree_sitter itself comes with
+#: Textual's TextArea, about 3 ms).
+DEFERRED_PACKAGES = ("httpx", "starlette", "uvicorn", "sqlite3", "_sqlite3", "sqlite_utils")
+DEFERRED_MODULES = (
+    "signaltui.mock",
+    "signaltui.store",
+    "signaltui.service",
+    "signaltui.tui.mocks",
+    "signaltui.tui.sessions",
+    "tree_sitter_yaml",
+    *(module for _, module in PANE_TABS.values() if not module.endswith(".compose")),
+)
+
+FIRST_SCREEN = """\
+import asyncio, json, sys
+import signaltui.tui.app as app_module
+from signaltui.config import load_settings
+
+app_module.SERVICES_DELAY = 3600  # held back: only what the first screen loads
+
+async def main():
+    app = app_module.SignalApp(load_settings(db=sys.argv[1]), recordings="recordings/")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        text = app.query_one("#event-json").text
+        tabs = [str(tab.label) for tab in app.query("#main-tabs Tab")]
+        loaded = sorted(sys.modules)
+    print(json.dumps({"editor": text, "tabs": tabs, "loaded": loaded}))
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_screen_loads_neither_services_nor_other_tabs(tmp_path: Path) -> None:
+    config = tmp_path / "empty.toml"
+    config.write_text("")
+    env = {"SIGNALTUI_CONFIG": str(config), "SIGNALTUI_TOKEN_FILE": str(tmp_path / "t.json")}
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN, str(tmp_path / "t.db")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**_clean_env(), **env},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout.strip().splitlines()[-1])
+    assert '"email"' in shown["editor"] and len(shown["tabs"]) == len(TABS)  # it is drawn
+    loaded = set(shown["loaded"])
+    assert sorted({m.split(".")[0] for m in loaded} & set(DEFERRED_PACKAGES)) == []
+    early = [m for m in DEFERRED_MODULES if m in loaded]
+    assert early == []
+    assert not (tmp_path / "t.db").exists()  # nor is the store opened
+
+
+def _clean_env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("SIGNALTUI_")}
+
+
+async def test_the_services_start_by_themselves_just_after_the_first_screen(
+    make_app: Callable[..., SignalApp],
+) -> None:
+    app = make_app()
+    assert not app.services.all_ready  # nothing made while the app is built
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.services.all_ready)
+        assert app.store is not None and app.sessions.mock_app is app.mock_app
+
+
+async def test_a_store_that_cannot_be_opened_is_still_reported_at_start(
+    make_app: Callable[..., SignalApp], tmp_path: Path
+) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    app = make_app(settings=load_settings(db=folder, token_file=tmp_path / "t.json"))
+    async with app.run_test(size=(120, 40)) as pilot:
+
+        def messages() -> list[str]:
+            return [n.message for n in app._notifications]
+
+        await wait_until(pilot, lambda: any("History is off" in m for m in messages()))
+        assert any("folder" in m for m in messages()), messages()
+        assert app.store is None
+
+
+@pytest.mark.parametrize("tab", [t for t in TABS if t != "compose"])
+async def test_each_lazily_built_tab_is_built_and_shown_by_its_key(
+    make_app: Callable[..., SignalApp], tab: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        holder = app.query_one(f"#{holder_id(tab)}", TabPane)
+        assert list(holder.children) == []  # not built for the first screen
+        await pilot.press(f"f{TABS.index(tab) + 2}")
+        await pilot.pause()
+        assert app.query_one("#main-tabs", TabbedContent).active == holder_id(tab)
+        (pane,) = holder.children
+        assert pane.id == tab and pane.is_mounted and pane.display
+        assert pane.region.height > 0  # laid out on screen, not just mounted
+        await pilot.press("f2")  # back, and again: the same pane, not a second one
+        await pilot.press(f"f{TABS.index(tab) + 2}")
+        await pilot.pause()
+        assert list(holder.children) == [pane]
+
+
+async def test_a_send_at_start_waits_for_the_mock_and_succeeds(
+    make_app: Callable[..., SignalApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The start-up thread is slow and begins at once: ctrl+r lands while it still holds
+    # the services, so the send has to wait for them.
+    started = threading.Event()
+    real_start_all = Services.start_all
+
+    def slow_start_all(self: Services) -> None:
+        with self._lock:
+            started.set()
+            time.sleep(0.5)
+            real_start_all(self)
+
+    monkeypatch.setattr(Services, "start_all", slow_start_all)
+    monkeypatch.setattr(app_module, "SERVICES_DELAY", 0.01)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, started.is_set)
+        assert not app.services.all_ready
+        await pilot.press("ctrl+r")
+        status = app.query_one("#send-status", Static)
+        await wait_until(pilot, lambda: "Sent to mock" in str(status.content))
+        assert "apollo delivered" in str(status.content)
+        journal = get_mock_state(app.mock_app).journal.entries(last=50)
+        assert [e["crm"] for e in journal if e["method"] == "POST"]  # the one mock got it
+        assert app.store is not None and len(app.store.list_deliveries(limit=10)) == 3
+
+
+async def test_a_send_before_the_services_thread_runs_makes_them_itself(
+    make_app: Callable[..., SignalApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "SERVICES_DELAY", 3600)  # the thread never comes
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not app.services.all_ready
+        await pilot.press("ctrl+r")
+        status = app.query_one("#send-status", Static)
+        await wait_until(pilot, lambda: "Sent to mock" in str(status.content))
+        assert app.services.all_ready
+
+
+def test_services_are_made_once_whoever_asks_first(tmp_path: Path) -> None:
+    services = Services(load_settings(db=tmp_path / "t.db", token_file=tmp_path / "t.json"))
+    made: list[Any] = []
+    threads = [threading.Thread(target=lambda: made.append(services.sessions)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(s) for s in made}) == 1
+    assert made[0].mock_app is services.mock_app and made[0].store is services.store
+    services.store.close()
