@@ -20,12 +20,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static, TabbedContent
+from textual.widgets import Header, Static, TabbedContent
 
 from signaltui.config import Settings
 from signaltui.core.decision import Decision
 from signaltui.core.events import parse_event
 from signaltui.errors import SignaltuiError
+from signaltui.tui.compose_model import known_events
 from signaltui.tui.event_files import open_event_dialog, save_event_dialog
 from signaltui.tui.help import widget_help
 from signaltui.tui.render import decide_all
@@ -44,6 +45,8 @@ from signaltui.tui.tabs import (
     pane_class,
     tab_label,
 )
+from signaltui.tui.widgets.event_form import EventForm
+from signaltui.tui.widgets.footer import FirstFrameFooter
 
 if TYPE_CHECKING:  # imported when first needed, after the first screen (see above)
     from signaltui.store import Store
@@ -58,8 +61,8 @@ __all__ = ["TABS", "SignalApp"]
 
 P = TypeVar("P", bound=Widget)
 
-#: Seconds after Textual's Ready at which the services start (see ``on_ready``).
-SERVICES_DELAY = 0.25
+#: Seconds after Textual's Ready at which the start-up thread begins (see ``on_ready``).
+START_DELAY = 0.25
 
 
 class SignalApp(App[None]):
@@ -95,6 +98,7 @@ class SignalApp(App[None]):
         recordings: str = "recordings/",
         preview_delay: float = 0.25,
         config_path: Path | None = None,
+        start_delay: float = START_DELAY,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -105,6 +109,11 @@ class SignalApp(App[None]):
         self.event_error: str | None = None
         self.recordings = recordings
         self.preview_delay = preview_delay
+        self.start_delay = start_delay
+        self._short_labels = False  # as composed (tabs.tab_label)
+        #: Whether the preset blueprints are compiled (just after the first screen);
+        #: until then the verdicts wait (they show "planning…").
+        self.planning_ready = False
         #: The store, mocks and sessions: started just after the first screen.
         self.services = Services(settings, store)
         self._preview_timer: Timer | None = None
@@ -146,7 +155,7 @@ class SignalApp(App[None]):
             yield from self.tabs.holders()
         # Outside the tabs, so every tab shows it while the JSON editor is invalid.
         yield Static(id="event-error")
-        yield Footer()
+        yield FirstFrameFooter()
 
     async def on_tabbed_content_tab_activated(self, message: TabbedContent.TabActivated) -> None:
         # Opened by a click or the tab bar's arrow keys rather than show_tab: build it
@@ -184,6 +193,9 @@ class SignalApp(App[None]):
     def on_resize(self, event: events.Resize) -> None:
         # All eight tabs fit in 80 columns only without their F-keys in the labels.
         short = event.size.width < SHORT_LABELS_BELOW
+        if short == self._short_labels:
+            return  # relabelling costs a re-layout of the tab bar; the start has long ones
+        self._short_labels = short
         tabbed = self.query_one("#main-tabs", TabbedContent)
         for tab in TABS:
             tabbed.get_tab(holder_id(tab)).label = tab_label(tab, short=short)
@@ -195,15 +207,27 @@ class SignalApp(App[None]):
         # Started just after the first screen: the short wait lets Textual draw its
         # last first frames (the footer's keys come a frame or two after Ready) before
         # the thread's imports compete with it for the interpreter.
-        self.set_timer(SERVICES_DELAY, self._start_services)
+        self.set_timer(self.start_delay, self._start_up_thread)
 
-    def _start_services(self) -> None:
-        self.run_worker(self._services_thread, thread=True, group="services")
+    def _start_up_thread(self) -> None:
+        # exit_on_error off: a quit during start-up must not turn into an error.
+        self.run_worker(
+            self._after_first_screen, thread=True, group="start-up", exit_on_error=False
+        )
 
-    def _services_thread(self) -> None:
+    def _after_first_screen(self) -> None:
+        """The start-up thread: the preset blueprints first (the verdicts and the event
+        picker need them), then the services."""
+        known_events()  # compiles the presets, kept for every plan after
+        self.call_from_thread(self._planning_is_ready)
         self.services.start_all()
         if self.services.store_error:  # reported at start, not at the first send
             self.call_from_thread(self._report_store_error)
+
+    def _planning_is_ready(self) -> None:
+        self.planning_ready = True
+        self.query_one(EventForm).fill_known_events()
+        self.refresh_preview()
 
     def _report_store_error(self) -> None:
         self.notify(
@@ -259,7 +283,13 @@ class SignalApp(App[None]):
         return decide_all(event, self.settings), None
 
     def refresh_preview(self) -> None:
-        """Re-plan the current event: Compose's verdicts and the Preview (if built)."""
+        """Re-plan the current event: Compose's verdicts and the Preview (if built).
+
+        Before the presets are compiled (start-up) this waits: the start-up thread
+        calls it again once they are.
+        """
+        if not self.planning_ready:
+            return
         compose = self.built_pane(ComposePane)
         preview = self._built("PreviewPane")
         if compose is None and preview is None:

@@ -10,18 +10,17 @@ import json
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Input, Select, Static, TabbedContent, TabPane
 
-import signaltui.tui.app as app_module
 from signaltui.config import load_settings
 from signaltui.mock import get_mock_state
 from signaltui.tui.app import PANE_TABS, SignalApp
+from signaltui.tui.render import verdicts_text
 from signaltui.tui.services import Services
 from signaltui.tui.tabs import TABS, holder_id
 from tests.tui.conftest import ROOT, wait_until
@@ -36,6 +35,7 @@ DEFERRED_MODULES = (
     "signaltui.service",
     "signaltui.tui.mocks",
     "signaltui.tui.sessions",
+    "signaltui.blueprints.loader",  # the presets: compiled by the start-up thread
     "tree_sitter_yaml",
     *(module for _, module in PANE_TABS.values() if not module.endswith(".compose")),
 )
@@ -45,10 +45,10 @@ import asyncio, json, sys
 import signaltui.tui.app as app_module
 from signaltui.config import load_settings
 
-app_module.SERVICES_DELAY = 3600  # held back: only what the first screen loads
-
 async def main():
-    app = app_module.SignalApp(load_settings(db=sys.argv[1]), recordings="recordings/")
+    settings = load_settings(db=sys.argv[1])
+    # The start-up thread held back: only what the first screen itself loads.
+    app = app_module.SignalApp(settings, recordings="recordings/", start_delay=3600)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.3)
         text = app.query_one("#event-json").text
@@ -138,25 +138,28 @@ async def test_each_lazily_built_tab_is_built_and_shown_by_its_key(
 async def test_a_send_at_start_waits_for_the_mock_and_succeeds(
     make_app: Callable[..., SignalApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The start-up thread is slow and begins at once: ctrl+r lands while it still holds
-    # the services, so the send has to wait for them.
-    started = threading.Event()
+    # The start-up thread holds the services until the test lets it go: ctrl+r lands
+    # while it is still making them, so the send has to wait for them.
+    started, release = threading.Event(), threading.Event()
     real_start_all = Services.start_all
 
     def slow_start_all(self: Services) -> None:
         with self._lock:
             started.set()
-            time.sleep(0.5)
+            release.wait(30)
             real_start_all(self)
 
     monkeypatch.setattr(Services, "start_all", slow_start_all)
-    monkeypatch.setattr(app_module, "SERVICES_DELAY", 0.01)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, started.is_set)
-        assert not app.services.all_ready
         await pilot.press("ctrl+r")
         status = app.query_one("#send-status", Static)
+        await wait_until(pilot, lambda: "Sending to mock" in str(status.content))
+        await pilot.pause(0.2)
+        assert "Sending to mock" in str(status.content)  # waiting, not failed
+        assert not app.services.all_ready
+        release.set()
         await wait_until(pilot, lambda: "Sent to mock" in str(status.content))
         assert "apollo delivered" in str(status.content)
         journal = get_mock_state(app.mock_app).journal.entries(last=50)
@@ -165,10 +168,9 @@ async def test_a_send_at_start_waits_for_the_mock_and_succeeds(
 
 
 async def test_a_send_before_the_services_thread_runs_makes_them_itself(
-    make_app: Callable[..., SignalApp], monkeypatch: pytest.MonkeyPatch
+    make_app: Callable[..., SignalApp],
 ) -> None:
-    monkeypatch.setattr(app_module, "SERVICES_DELAY", 3600)  # the thread never comes
-    app = make_app()
+    app = make_app(start_delay=3600)  # the start-up thread never comes
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert not app.services.all_ready
@@ -176,6 +178,29 @@ async def test_a_send_before_the_services_thread_runs_makes_them_itself(
         status = app.query_one("#send-status", Static)
         await wait_until(pilot, lambda: "Sent to mock" in str(status.content))
         assert app.services.all_ready
+
+
+async def test_verdicts_and_the_event_picker_follow_once_the_presets_are_compiled(
+    make_app: Callable[..., SignalApp],
+) -> None:
+    app = make_app(start_delay=3600)  # the start-up thread is started by hand below
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.1)
+        verdicts = app.query_one("#verdicts", Static)
+        pick = app.query_one("#f-event-pick", Select)
+        assert str(verdicts.content) == "planning…" and pick.is_blank()
+        # An edit before then is what gets planned once they are.
+        app.query_one("#f-event", Input).value = "Lead Generated"
+        await pilot.pause(0.1)
+        app._start_up_thread()
+        await wait_until(pilot, lambda: str(verdicts.content) != "planning…")
+        assert app.event["event"] == "Lead Generated"
+        assert pick.value == "Lead Generated"
+        assert "Lead Generated" in [str(prompt) for prompt, _ in pick._options]
+        decisions, _ = app.plan_current()
+        assert decisions is not None
+        assert str(verdicts.content) == verdicts_text(decisions).plain
+        assert "Apollo    ✓ deliver" in str(verdicts.content)  # Lead Generated: Apollo maps it
 
 
 def test_services_are_made_once_whoever_asks_first(tmp_path: Path) -> None:
@@ -189,3 +214,24 @@ def test_services_are_made_once_whoever_asks_first(tmp_path: Path) -> None:
     assert len({id(s) for s in made}) == 1
     assert made[0].mock_app is services.mock_app and made[0].store is services.store
     services.store.close()
+
+
+async def test_tab_labels_follow_the_terminal_width_both_ways(
+    make_app: Callable[..., SignalApp],
+) -> None:
+    # Labels are relabelled only when the width crosses the line (not on every resize).
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        tabbed = app.query_one("#main-tabs", TabbedContent)
+
+        def label() -> str:
+            return str(tabbed.get_tab(holder_id("send")).label)
+
+        assert label() == "F4 Send"
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: label() == "Send")
+        await pilot.resize_terminal(90, 24)
+        await pilot.pause()
+        assert label() == "Send"
+        await pilot.resize_terminal(120, 40)
+        await wait_until(pilot, lambda: label() == "F4 Send")
