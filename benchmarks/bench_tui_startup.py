@@ -9,7 +9,9 @@ polled every few milliseconds; each poll is a short tmux call, the same for both
 
 The base commit's app (extracted with ``git archive``) is timed in the same run, runs
 interleaved; the figure is the median of the warm runs (the first run of each side,
-which writes bytecode and warms the page cache, is not counted).
+which writes bytecode and warms the page cache, is not counted). Both sides run with
+bytecode, as an installed copy does, and the base side with ``tree_sitter`` hidden
+(:func:`hide_tree_sitter`).
 
 Run: ``.venv/bin/python benchmarks/bench_tui_startup.py [--quick] [--repeat N]``
 """
