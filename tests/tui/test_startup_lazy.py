@@ -203,6 +203,21 @@ async def test_verdicts_and_the_event_picker_follow_once_the_presets_are_compile
         assert "Apollo    ✓ deliver" in str(verdicts.content)  # Lead Generated: Apollo maps it
 
 
+async def test_the_presets_fill_in_under_a_dialog_opened_at_start(
+    make_app: Callable[..., SignalApp],
+) -> None:
+    app = make_app(start_delay=3600)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f1")  # the help is on top when the start-up thread finishes
+        await pilot.pause()
+        app._start_up_thread()
+        await wait_until(pilot, lambda: app.services.all_ready)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "✓ deliver" in str(app.query_one("#verdicts", Static).content)
+        assert app.query_one("#f-event-pick", Select).value == app.event["event"]
+
+
 def test_services_are_made_once_whoever_asks_first(tmp_path: Path) -> None:
     services = Services(load_settings(db=tmp_path / "t.db", token_file=tmp_path / "t.json"))
     made: list[Any] = []
