@@ -2,9 +2,10 @@
 
 Start-up: this module imports only what the first screen (the Compose tab) needs. Each
 other tab's pane module is imported when the tab is first built (:data:`PANE_TABS`),
-and the store, the mocks and the delivery sessions (sqlite_utils, starlette, uvicorn,
-httpx) are started in a thread just after the first screen is drawn
-(:mod:`signaltui.tui.services`); a send before they are ready waits for them.
+and a thread started just after the first screen is drawn compiles the preset
+blueprints (then fills in the event picker and the verdicts) and makes the store, the
+mocks and the delivery sessions (sqlite_utils, starlette, uvicorn, httpx;
+:mod:`signaltui.tui.services`); a send before they are ready waits for them.
 """
 
 from __future__ import annotations
@@ -204,9 +205,9 @@ class SignalApp(App[None]):
         self.query_one("#event-error").display = False
 
     def on_ready(self) -> None:
-        # Started just after the first screen: the short wait lets Textual draw its
-        # last first frames (the footer's keys come a frame or two after Ready) before
-        # the thread's imports compete with it for the interpreter.
+        # Started just after the first screen: Textual writes the first frame a little
+        # after Ready (0.03-0.1 s here), and the thread's imports and compiling would
+        # compete with it for the interpreter.
         self.set_timer(self.start_delay, self._start_up_thread)
 
     def _start_up_thread(self) -> None:
