@@ -250,3 +250,24 @@ async def test_tab_labels_follow_the_terminal_width_both_ways(
         assert label() == "Send"
         await pilot.resize_terminal(120, 40)
         await wait_until(pilot, lambda: label() == "F4 Send")
+
+
+async def test_the_command_palette_opens_a_tab_not_built_yet(
+    make_app: Callable[..., SignalApp],
+) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert list(app.query_one(f"#{holder_id('blueprints')}", TabPane).children) == []
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"go to blueprints")
+        await pilot.pause(0.3)  # the palette searches in the background
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: app.query_one("#main-tabs", TabbedContent).active == holder_id("blueprints"),
+        )
+        await wait_until(pilot, lambda: bool(app.query("#bp-text")))
