@@ -11,13 +11,20 @@ every request is a fresh 201) to the same loopback mock server, concurrency 4:
 - bare: ``_bare_send.py``, a small script importing only httpx that posts the
   precomputed requests (URL, headers with auth, JSON bytes), same concurrency.
 
-Pacing: the delivery settings' ``rate_limit_per_second`` applies to URL targets. The
-main figures run with it off (``SIGNALTUI_DELIVERY__RATE_LIMIT_PER_SECOND=0``), which
-isolates what signaltui adds per delivery; one more run of each side with the settings
-as shipped shows what pacing costs (a smaller count: the base commit paces a loopback
-mock at 5/s). The RESULT line carries both.
+Pacing. The server runs with ``--limits off`` (it sends rate headers but never refuses),
+so the bare loop, which ignores limits, does the same work as the CLI: with a server
+that enforces Close's windows the bare loop would be refused (429) and stop, and a
+client that honours them would be compared with one that does not. The main figures
+also switch the client's pacing off (``SIGNALTUI_DELIVERY__RATE_LIMIT_PER_SECOND=0``);
+one more run of each side uses the settings as shipped, which for a target on this
+machine means no documented budgets, only what the server's headers say (the base
+commit paced every URL target at 5/s). Remote URLs are paced by each CRM's documented
+budget (Close 20/s per key and endpoint group); they cannot be timed here (loopback
+only). For information, one last CLI run with the shipped settings goes to a second
+server that enforces Close's real windows (20 per second per key and endpoint group):
+its rate against the 20/s allowed, and how many 429s the server sent.
 
-The server is the shipped ``serve_in_thread`` in this process (which only waits for
+The servers are the shipped ``serve_in_thread`` in this process (which only waits for
 its children meanwhile), reset before every run. Runs are interleaved.
 
 Run: ``.venv/bin/python benchmarks/bench_replay_send.py [--quick] [--repeat N]``
@@ -105,10 +112,13 @@ class Sides:
         self.folder, self.base, self.url = folder, base, url
         self.runs = 0
 
-    def run(self, side: str, recording: Path, requests: Path, env: dict[str, str]) -> float:
+    def run(
+        self, side: str, recording: Path, requests: Path, env: dict[str, str], url: str = ""
+    ) -> float:
         import httpx
 
-        httpx.post(self.url + "/__mock/reset", trust_env=False).raise_for_status()
+        url = url or self.url
+        httpx.post(url + "/__mock/reset", trust_env=False).raise_for_status()
         if side == "bare":
             bare = Path(__file__).with_name("_bare_send.py")
             return timed([sys.executable, str(bare), str(requests), str(CONCURRENCY)], env)
@@ -117,13 +127,21 @@ class Sides:
         tree = ROOT if side == "cli" else self.base
         argv = signaltui_argv(
             tree, "--db", str(db), "replay", str(recording), "--mode", "send",
-            "--target", self.url, "--concurrency", str(CONCURRENCY), "--quiet",
+            "--target", url, "--concurrency", str(CONCURRENCY), "--quiet",
         )  # fmt: skip
         seconds = timed(argv, env)
         expected = sum(1 for line in recording.read_text().splitlines() if line.strip())
         if stored(db) != expected:
             raise SystemExit(f"{side}: the store does not hold every delivery; unusable")
         return seconds
+
+
+def _rate_limited(url: str) -> int:
+    """How many requests the server at ``url`` refused with 429 since its last reset."""
+    import httpx
+
+    state = httpx.get(url + "/__mock/state", trust_env=False).json()
+    return int(state["crms"]["close"]["rate_limited"])
 
 
 def main() -> None:
@@ -142,7 +160,8 @@ def main() -> None:
         shipped["SIGNALTUI_TOKEN_FILE"] = str(folder / "token.json")
         unpaced = dict(shipped, SIGNALTUI_DELIVERY__RATE_LIMIT_PER_SECOND="0")
         recordings: dict[int, tuple[Path, Path]] = {}
-        with serve_in_thread(create_app()) as url:
+        enforced = serve_in_thread(create_app(limits="on"))
+        with serve_in_thread(create_app(limits="off")) as url, enforced as enforcing_url:
             for size in (count, paced_count):
                 recording = folder / f"close-{size}.jsonl"
                 write_close_recording(recording, size)
@@ -158,12 +177,19 @@ def main() -> None:
                 for name in names:
                     best[name] = min(best[name], sides.run(name, *recordings[count], unpaced))
             paced = {name: sides.run(name, *recordings[paced_count], shipped) for name in names}
+            windows = sides.run("cli", *recordings[paced_count], shipped, url=enforcing_url)
+            refused = _rate_limited(enforcing_url)
     print(f"{count:,} Close leads, concurrency {CONCURRENCY}, pacing off, best of {args.repeat}:")
     for name in names:
         print(f"  {name:<5} {count / best[name]:7,.0f} deliveries/s ({best[name]:.2f} s)")
     print(f"{paced_count:,} Close leads, pacing as shipped (default settings), one run:")
     for name in names:
         print(f"  {name:<5} {paced_count / paced[name]:7,.0f} deliveries/s ({paced[name]:.2f} s)")
+    print(
+        f"{paced_count:,} Close leads, shipped settings, server enforcing Close's windows "
+        f"(20/s per key and endpoint group): cli {paced_count / windows:.1f} deliveries/s "
+        f"({windows:.2f} s, start-up included), {refused} answered 429 (each retried)"
+    )
     ratio, was = best["cli"] / best["bare"], best["base"] / best["bare"]
     paced_ratio = paced["cli"] / paced["bare"]
     print(

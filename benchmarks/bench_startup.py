@@ -12,7 +12,13 @@ hits both sides. The ratio is the median of the pairwise ratios.
   ``pydantic.BaseModel``.
 
 The same commands of the base commit (extracted with ``git archive``) are timed in the
-same run, so "before" and "now" come from the same conditions.
+same run, so "before" and "now" come from the same conditions. For information, also:
+the imports plus one pydantic model defined (the floor of anything that validates with
+pydantic), and ``preview`` with the preset cache off (what a first run costs).
+
+Children run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` dropped), as an
+installed package has it; the warm-up run writes the checkouts' ``.pyc`` files and fills
+the preset cache (a folder in the temporary directory).
 
 Run: ``.venv/bin/python benchmarks/bench_startup.py [--quick] [--repeat N]``
 """
@@ -41,6 +47,14 @@ ROOT = Path(__file__).resolve().parent.parent
 EVENT = ROOT / "fixtures" / "events" / "demo-requested.json"
 PY = sys.executable
 TARGETS = {"help": 2.0, "preview": 1.3}
+#: Informational floor: the first pydantic model a process defines costs ~40 ms (its
+#: schema machinery, annotated_types, importlib.metadata for the plugin look-up), which
+#: ``import pydantic`` and ``pydantic.BaseModel`` alone never pay. Validating an event
+#: with pydantic cannot avoid it.
+MODEL_BASELINE = "... + one pydantic model defined"
+ONE_MODEL = (
+    "import click, pydantic, phonenumbers\nclass Event(pydantic.BaseModel):\n    type: str\n"
+)
 
 
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -84,6 +98,14 @@ def main() -> None:
         for env in (ours,):
             env["SIGNALTUI_CONFIG"] = str(Path(tmp) / "empty.toml")
             env["SIGNALTUI_DB"] = str(Path(tmp) / "unused.db")
+            # The preset cache starts empty: the warm-up run fills it, as a user's first
+            # run does; "cache off" below times every run as a first one.
+            env["SIGNALTUI_CACHE_DIR"] = str(Path(tmp) / "cache")
+            # Bytecode as an installed package has it (pip compiles a wheel's modules):
+            # with PYTHONDONTWRITEBYTECODE set, the checkouts would be compiled from
+            # source on every run while the baselines' site-packages load from .pyc.
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+        no_cache = {**ours, "SIGNALTUI_CACHE_DIR": ""}
         help_argv = signaltui_argv(ROOT, "--help")
         preview_argv = signaltui_argv(ROOT, "preview", str(EVENT), "--json")
         base_help = signaltui_argv(base, "--help")
@@ -100,8 +122,10 @@ def main() -> None:
                 [PY, "-c", "import click, pydantic, phonenumbers; pydantic.BaseModel"],
                 ours,
             ),
+            MODEL_BASELINE: ([PY, "-c", ONE_MODEL], ours),
             "signaltui preview ONE": (preview_argv, ours),
             "base preview ONE": (base_preview, ours),
+            "preview ONE, preset cache off": (preview_argv, no_cache),
         }
         figures = measure(commands, runs)
     print(f"machine: {machine()}; {runs} runs per command, interleaved; base {BASE_COMMIT}")
@@ -131,6 +155,11 @@ def main() -> None:
         )
     extra = ratio(figures, "signaltui preview ONE", "... + pydantic.BaseModel", 0)
     print(f"signaltui preview ONE / (imports + pydantic.BaseModel): {extra:.2f}x wall")
+    model = ratio(figures, "signaltui preview ONE", MODEL_BASELINE, 0)
+    print(f"signaltui preview ONE / (imports + one pydantic model defined): {model:.2f}x wall")
+    imports = "import click, pydantic, phonenumbers"
+    cold = ratio(figures, "preview ONE, preset cache off", imports, 0)
+    print(f"preview ONE, preset cache off (every run a first run) / imports: {cold:.2f}x wall")
     print("RESULT start-up, wall ratio to the bare imports: " + "; ".join(results))
 
 

@@ -14,8 +14,8 @@ __version__ = "0.1.0"
 
 
 def _shipped_presets(config: MappingConfig) -> BlueprintSet:
-    # Imported on first use: the loader needs YAML, the core and most commands do not.
-    from signaltui.blueprints import compiled_presets
+    # Imported on first use: planning needs it, most commands do not (YAML only on a cache miss).
+    from signaltui.blueprints.compiled import compiled_presets
 
     return compiled_presets(config)
 

@@ -10,28 +10,19 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tomllib
-from contextvars import ContextVar
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from platformdirs import user_config_dir, user_data_dir
 from pydantic import (
     BaseModel,
+    ConfigDict,
     Field,
     PrivateAttr,
     SecretStr,
     ValidationError,
     field_validator,
-)
-from pydantic_settings import (
-    BaseSettings,
-    InitSettingsSource,
-    NoDecode,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    SettingsError,
 )
 
 from signaltui.config_sections import DeliverySettings, ReplaySettings
@@ -101,20 +92,17 @@ CREDENTIAL_NAMES: dict[Destination, tuple[str, ...]] = {
 }
 
 
-#: The config file's values while :func:`load_settings` builds a :class:`Settings`.
-_config_file_values: ContextVar[dict[str, Any]] = ContextVar("config_file_values")
+class Settings(BaseModel):
+    """All settings of one signaltui run. Build it with :func:`load_settings`.
 
+    A plain model: :func:`load_settings` fills it from the config file and the simple
+    ``SIGNALTUI_*`` variables itself, and hands any other variable (a table, a nested
+    ``__`` key) to pydantic-settings (:mod:`signaltui.config_environment`), which costs
+    about 40 ms of start-up to import.
+    """
 
-class ConfigFileSettingsSource(InitSettingsSource):
-    """The already-read TOML config file, matched to fields exactly like init kwargs."""
-
-
-class Settings(BaseSettings):
-    """All settings of one signaltui run. Build it with :func:`load_settings`."""
-
-    model_config = SettingsConfigDict(
-        env_prefix="SIGNALTUI_", env_nested_delimiter="__", extra="forbid"
-    )
+    # What pydantic-settings' BaseSettings sets, so both ways of building validate alike.
+    model_config = ConfigDict(extra="forbid", validate_default=True, arbitrary_types_allowed=True)
 
     db: Path = Field(
         default_factory=lambda: default_data_dir() / "signaltui.db",
@@ -149,7 +137,8 @@ class Settings(BaseSettings):
     default_region: str | None = Field(None, description="Shortcut for mapping.default_region.")
     apollo_dedupe: bool | None = Field(None, description="Shortcut for mapping.apollo_dedupe.")
     close_lead_status_id: str | None = Field(None, description="Shortcut for Close lead status.")
-    blueprints: Annotated[list[Path], NoDecode] = Field(
+    # pydantic-settings must not JSON-decode SIGNALTUI_BLUEPRINTS (config_environment.py).
+    blueprints: list[Path] = Field(
         default_factory=list,
         description="Blueprint overlays applied after the presets, in order: YAML files or "
         "folders of *.yaml (also --blueprints; in SIGNALTUI_BLUEPRINTS separate several "
@@ -180,20 +169,6 @@ class Settings(BaseSettings):
         if isinstance(value, str | Path):
             return [part for part in str(value).split(os.pathsep) if part.strip()]
         return value
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Strongest first, as the module docstring promises: the init kwargs (command-line
-        # flags only), the environment, then the config file read by load_settings.
-        config_file = ConfigFileSettingsSource(settings_cls, _config_file_values.get({}))
-        return (init_settings, env_settings, config_file)
 
     @property
     def credentials(self) -> Credentials:
@@ -277,9 +252,17 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
     path = config_path or (Path(env_path) if env_path else default_config_path())
     values = _read_config_file(path, explicit)
     given = {k: v for k, v in overrides.items() if v is not None}
-    file_values = _config_file_values.set(values)
     try:
-        settings = Settings(**given)
+        simple = simple_environment()
+        if simple is None:
+            from signaltui.config_environment import settings_from_sources
+
+            settings = settings_from_sources(values, given)
+        else:
+            # Strongest first: flags, then the environment, then the file. Only top-level
+            # scalars come from the environment here, so a flat update is the deep merge
+            # pydantic-settings would do.
+            settings = Settings.model_validate({**values, **simple, **given})
         settings._mapping_options()  # validates the shortcuts too
     except ValidationError as exc:
         first = exc.errors()[0]
@@ -292,19 +275,47 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
             where=f"environment ({from_env})" if from_env else _where(path),
             hint=f"fix {location} in the config file or the {variable} variable",
         ) from exc
-    except SettingsError as exc:
-        # Raised before validation when a table's variable (SIGNALTUI_DELIVERY, …) is not
-        # JSON; pydantic-settings names the field only in its message.
-        found = re.search(r'field "([^"]+)"', str(exc))
-        variable = f"SIGNALTUI_{found.group(1).upper()}" if found else "a SIGNALTUI_* variable"
-        raise ConfigError(
-            f"{variable} is not valid JSON",
-            where=f"environment ({variable})" if found else "environment",
-            hint=f"give it a JSON object, or set one key per variable ({variable}__KEY=value)",
-        ) from exc
-    finally:
-        _config_file_values.reset(file_values)
     return settings
+
+
+#: Settings pydantic-settings passes on from a variable exactly as written (not tables,
+#: not JSON: ``blueprints`` is split on the path separator by its own validator).
+SIMPLE_VARIABLES = frozenset(
+    {
+        "db",
+        "token_file",
+        *MOCK_PLACEHOLDERS,
+        "default_region",
+        "apollo_dedupe",
+        "close_lead_status_id",
+        "blueprints",
+        "mock_limits",
+    }
+)
+
+
+#: ``SIGNALTUI_*`` variables that are not settings: the config file's path (read by
+#: load_settings) and the preset cache's folder (signaltui.blueprints.preset_cache).
+NOT_SETTINGS = frozenset({"config", "cache_dir"})
+
+
+def simple_environment() -> dict[str, str] | None:
+    """The ``SIGNALTUI_*`` settings variables as field values, or ``None`` when any of them
+    needs pydantic-settings (a table such as ``SIGNALTUI_DELIVERY``, a nested
+    ``SIGNALTUI_DELIVERY__TIMEOUT``, a name it does not know, or one name set twice in
+    different cases). Names match in any case, as pydantic-settings matches them."""
+    found: dict[str, str] = {}
+    for name, value in os.environ.items():
+        lowered = name.lower()
+        if not lowered.startswith("signaltui_"):
+            continue
+        key = lowered[len("signaltui_") :]
+        if key in NOT_SETTINGS:
+            continue
+        if key not in SIMPLE_VARIABLES or key in found:
+            return None
+        found[key] = value
+    return found
 
 
 def _passed_in(given: dict[str, Any], parts: list[str]) -> bool:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from signaltui.config import Settings
 from signaltui.core.decision import Decision
 from signaltui.core.events import ResolvedEvent
+from signaltui.core.request import OutboundRequest
 from signaltui.delivery.client import DeliveryClient
 from signaltui.delivery.outcomes import DeliveryResult, drop_hint
 from signaltui.delivery.tokenstore import FileTokenStore, MemoryTokenStore, TokenStore
@@ -148,6 +149,16 @@ class DeliverySession:
                 where="--target live",
                 hint=f"set the SIGNALTUI_{decision.destination.upper()}_* variables (see README)",
             )
+
+    async def look_up(self, destination: str, create: OutboundRequest) -> tuple[bool, str | None]:
+        """Read-only: whether the target already holds the lead ``create`` would make, as
+        ``(answered, found id)`` (see :meth:`DeliveryClient.look_up`); nothing is stored.
+        A live target without the destination's credentials is not asked."""
+        if self.target.is_live and not self.settings.credentials.configured_for(
+            destination  # type: ignore[arg-type]
+        ):
+            return False, None
+        return await self._client.look_up(create, destination, target_label=self.target.label)
 
     async def deliver(
         self,

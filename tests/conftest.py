@@ -21,4 +21,5 @@ def isolated_signaltui_env(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("SIGNALTUI_CONFIG", str(config))
     monkeypatch.setenv("SIGNALTUI_DB", str(home / "store.db"))
     monkeypatch.setenv("SIGNALTUI_TOKEN_FILE", str(home / "outreach-token.json"))
+    monkeypatch.setenv("SIGNALTUI_CACHE_DIR", str(home / "cache"))  # never the user's
     return home

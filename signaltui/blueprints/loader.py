@@ -8,14 +8,14 @@ In force, per destination: the shipped preset, then the mapping settings of the 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
+from signaltui.blueprints.compiled import compiled_presets
 from signaltui.blueprints.convert import Overlay, parse_overlay
 from signaltui.blueprints.merge import build
+from signaltui.blueprints.preset_cache import PRESET_PACKAGE, preset_text
 from signaltui.blueprints.settings import settings_overlays
 from signaltui.blueprints.yamltext import BlueprintError
 from signaltui.core.blueprints.engine import CompiledBlueprint, compile_blueprint
@@ -24,12 +24,16 @@ from signaltui.core.blueprints.spec import BlueprintSpec
 from signaltui.core.config import MappingConfig
 from signaltui.core.request import DESTINATIONS, Destination
 
-PRESET_PACKAGE = "signaltui.blueprints.presets"
-
-
-def preset_text(destination: Destination) -> str:
-    """The YAML text of ``destination``'s shipped preset."""
-    return resources.files(PRESET_PACKAGE).joinpath(f"{destination}.yaml").read_text("utf-8")
+__all__ = [
+    "PRESET_PACKAGE",
+    "blueprint_files",
+    "compile_set",
+    "compiled_presets",
+    "load_overlays",
+    "merged_specs",
+    "preset_text",
+    "presets",
+]
 
 
 @cache
@@ -130,20 +134,6 @@ def compile_set(config: MappingConfig, overlays: Sequence[Overlay] = ()) -> Blue
     compiled: dict[Destination, CompiledBlueprint] = {
         d: compile_blueprint(spec, config.default_region) for d, spec in specs.items()
     }
-    return compiled
-
-
-_by_settings: dict[str, BlueprintSet] = {}
-
-
-def compiled_presets(config: MappingConfig) -> BlueprintSet:
-    """The presets with ``config``'s settings overlaid: the provider the core asks."""
-    key = json.dumps(config.model_dump(mode="json", exclude={"base_urls"}), sort_keys=True)
-    compiled = _by_settings.get(key)
-    if compiled is None:
-        if len(_by_settings) > 64:
-            _by_settings.clear()
-        compiled = _by_settings[key] = compile_set(config)
     return compiled
 
 

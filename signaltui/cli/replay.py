@@ -17,12 +17,14 @@ from signaltui.cli.replay_guards import (
     event_filter,
     outcome_filter,
 )
+from signaltui.cli.replay_mutate import mutation_options, run_mutate
+from signaltui.cli.replay_plan import PlanRequest, build_plan, confirm_live_plan, show_plan
 from signaltui.cli.reports import Report, extra_reports, ignored_pointers, report_options
-from signaltui.cli.send import TARGET_HELP, confirm_live, live_question
+from signaltui.cli.send import TARGET_HELP
 from signaltui.config import Settings
 from signaltui.delivery.outcomes import OUTCOMES
-from signaltui.errors import DeliveryError, SignaltuiError
-from signaltui.recordings import count_lines, iter_exchanges, iter_paths
+from signaltui.errors import SignaltuiError
+from signaltui.recordings import count_lines, iter_paths
 from signaltui.replay import ExchangeResult, ReplayOptions, ReplaySummary, run_send, run_verify
 from signaltui.replay.report import JsonReport, JUnitReport, summary_table
 from signaltui.replay.select import Selection, parse_shard
@@ -109,7 +111,9 @@ def _stored_as(result: ExchangeResult) -> str:
 @click.command("replay")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @blueprints_option
-@click.option("--mode", type=click.Choice(["verify", "send"]), default="verify", show_default=True)
+@click.option(
+    "--mode", type=click.Choice(["verify", "send", "mutate"]), default="verify", show_default=True
+)
 @click.option("--target", "-t", default="mock", show_default=True, help=f"send mode: {TARGET_HELP}")
 @click.option("--yes", is_flag=True, help="Confirm a live send without a prompt.")
 @click.option("--again", is_flag=True, help="send: re-send a replay that already ran to the end.")
@@ -144,11 +148,37 @@ def _stored_as(result: ExchangeResult) -> str:
     "--json",
     "json_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write a JSON report.",
+    help="Write a JSON report (with --plan: the plan; - for standard output).",
+)
+@click.option(
+    "--plan",
+    "plan_only",
+    is_flag=True,
+    help="send: print the send plan (outcomes per CRM, duplicates, time) and send nothing; "
+    "with --json F (- for standard output) as JSON.",
+)
+@click.option(
+    "--check-target",
+    is_flag=True,
+    help="send: also ask the target's read endpoints which leads exist (read-only look-ups).",
+)
+@click.option(
+    "--check-limit",
+    type=click.IntRange(0),
+    default=1000,
+    show_default=True,
+    help="send: at most this many look-ups for --check-target.",
+)
+@click.option(
+    "--skip-duplicates",
+    is_flag=True,
+    help="send: leave out exchanges whose lead already exists (store, this run, "
+    "--check-target); counted as skipped.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Only failures and the summary.")
 @click.option("--allow-empty", is_flag=True, help="Exit 0 even when no exchange is selected.")
 @report_options  # --html, --markdown, --ignore (cli/reports.py)
+@mutation_options  # --mutation (cli/replay_mutate.py)
 @click.pass_context
 def replay_command(
     ctx: click.Context,
@@ -167,6 +197,10 @@ def replay_command(
     wait: bool,
     junit: Path | None,
     json_path: Path | None,
+    plan_only: bool,
+    check_target: bool,
+    check_limit: int,
+    skip_duplicates: bool,
     quiet: bool,
     allow_empty: bool,
 ) -> None:
@@ -188,7 +222,24 @@ def replay_command(
     endpoint group); every target, a local mock too, is held only as long as its rate
     headers (RateLimit, X-RateLimit-*, Retry-After) say. A wait longer than
     [delivery] max_wait (120 s) ends the delivery as deferred, due at retry_at.
+
+    mutate re-delivers each exchange recorded as delivered to a fresh in-process mock,
+    its answer turned into each failure the CRM can give (429 forms, 500, 503
+    maintenance, lost answer, timeout, malformed or id-less 2xx), and compares what the
+    delivery did with signaltui's table of expected outcomes; nothing is stored or sent
+    anywhere else. Exit 0 when every mutation matches, 1 when any differs or nothing
+    was mutated, 2 for bad input.
+
+    A repro bundle (FILE.zip, from `signaltui bundle`) is verified, then re-run against
+    the in-process mock unless --target names another (--mode verify: verify only).
     """
+    if any(str(path).lower().endswith(".zip") for path in paths):  # repro bundles
+        from signaltui.cli.bundle import replay_bundles
+
+        return replay_bundles(ctx, paths, mode=mode, target=target, yes=yes, quiet=quiet)
+    if mode == "mutate":  # cli/replay_mutate.py
+        run_mutate(ctx)
+        return
     check_mode_flags(ctx, mode)
     selection = Selection(
         destinations=destination_filter(destination),
@@ -196,6 +247,14 @@ def replay_command(
         outcomes=outcome_filter(outcome),
         shard=run_guarded(lambda: parse_shard(shard)),
     )
+    if plan_only:
+        asked = PlanRequest(
+            paths, selection, concurrency, fresh, skip_duplicates, check_target, check_limit
+        )
+        if run_guarded(lambda: show_plan(app_context(ctx).settings(), target, asked, json_path)):
+            return
+        click.echo(_nothing_selected(paths, allow_empty), err=True)
+        ctx.exit(0 if allow_empty else 1)
     printer = Printer(quiet)
 
     def run() -> ReplaySummary:
@@ -208,7 +267,12 @@ def replay_command(
         options.on_wait = lambda line: click.echo(line, err=True)
         # Asked before anything is counted or a report file is begun: a refused target
         # or a declined live send leaves no trace.
-        send_target = _send_target(target, yes, paths, selection) if mode == "send" else None
+        send_target = None
+        if mode == "send":
+            asked = PlanRequest(
+                paths, selection, concurrency, fresh, skip_duplicates, check_target, check_limit
+            )
+            send_target, options.skip = _send_target(settings, target, yes, asked)
         printer.count(paths)
         reports: list[Report] = []
 
@@ -292,22 +356,18 @@ def _nothing_selected(paths: tuple[Path, ...], allow_empty: bool) -> str:
     return f"error: {text}\n  hint: {hint}"
 
 
-def _send_target(target: str, yes: bool, paths: tuple[Path, ...], selection: Selection) -> Target:
-    """The ``--target`` of a send replay, once a live one is confirmed."""
+def _send_target(
+    settings: Settings, target: str, yes: bool, asked: PlanRequest
+) -> tuple[Target, dict[str, str]]:
+    """The ``--target`` of a send replay once a live one is confirmed (after its plan),
+    and the exchanges ``--skip-duplicates`` leaves out."""
     parsed = parse_target(target)
-    question = "Send to the LIVE CRM APIs?"
-    if parsed.is_live and not yes:
-        # A pass over the recordings so the prompt says what a yes sends, and where.
-        chosen = [
-            exchange.destination
-            for file in iter_paths(list(paths))
-            for _, exchange in iter_exchanges(file)
-            if selection.takes(exchange)
-        ]
-        question = live_question(len(chosen), "recorded exchange", chosen)
-    if not confirm_live(parsed, yes, question):
-        raise DeliveryError("live replay cancelled", hint="nothing was sent")
-    return parsed
+    if not (parsed.is_live or asked.skip_duplicates):
+        return parsed, {}
+    plan = build_plan(settings, parsed, asked)
+    if parsed.is_live:
+        confirm_live_plan(plan, yes)
+    return parsed, plan.skipped_duplicates()
 
 
 async def _send(

@@ -61,15 +61,37 @@ _MODE_FLAGS = (
     ("again", "send", "--again re-sends a finished send replay; verify sends nothing"),
     ("target", "send", "--target says where a send replay goes; verify makes no requests"),
     ("yes", "send", "--yes confirms a live send replay; verify sends nothing"),
+    ("plan_only", "send", "--plan shows what a send replay would do; verify sends nothing"),
+    ("check_target", "send", "--check-target looks leads up for a send plan; verify reads none"),
+    ("check_limit", "send", "--check-limit caps --check-target's look-ups; verify makes none"),
+    ("skip_duplicates", "send", "--skip-duplicates leaves out exchanges of a send replay"),
 )
+
+
+#: Options that report on a run; a ``--plan`` makes no run to report on.
+_RUN_REPORTS = (
+    ("junit", "--junit"), ("report_html", "--html"), ("report_markdown", "--markdown"),
+    ("update", "--update"), ("wait", "--wait"),
+)  # fmt: skip
 
 
 def check_mode_flags(ctx: click.Context, mode: str) -> None:
     """Refuse (exit 2) flags given on the command line that the chosen mode would ignore."""
     for name, belongs, why in _MODE_FLAGS:
-        given = ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
-        if given and mode != belongs:
+        if _given(ctx, name) and mode != belongs:
             raise click.UsageError(f"{why}: drop it, or use --mode {belongs}", ctx)
+    if _given(ctx, "plan_only"):
+        for name, flag in _RUN_REPORTS:
+            if _given(ctx, name):
+                raise click.UsageError(
+                    f"{flag} belongs to a run and --plan sends nothing: drop one of them "
+                    "(--plan --json F writes the plan as JSON)",
+                    ctx,
+                )
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    return ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
 
 
 def confirm_rerun(

@@ -42,6 +42,7 @@ from signaltui.delivery.attempts import AttemptState, Done, Retry, Run, auth_don
 from signaltui.delivery.auth import OUTREACH_MINT_INTERVAL, Authenticator, AuthError
 from signaltui.delivery.lookup import (
     AMBIGUOUS_STATUSES,
+    created_id,
     found_id,
     is_ambiguous_error,
     lookup_request,
@@ -52,6 +53,7 @@ from signaltui.delivery.outcomes import (
     dead_letter_hint,
     deferred_hint,
     is_retryable_status,
+    unconfirmed_hint,
 )
 from signaltui.delivery.ratelimit import Pacer, Sleeper, pacing_group
 from signaltui.delivery.retry import next_wait
@@ -176,13 +178,41 @@ class DeliveryClient:
                     state.just_refreshed = True
                     await self._refresh_after_401(run, bearer)
                     continue
-                return run.finish(state.maybe_applied)
+                confirmed = await self._confirm_created(run, lookup)
+                return confirmed or run.finish(state.maybe_applied)
             except Done as done:
                 return run.result(done.outcome, done.reason, done.hint, done.retry_at)
             except Retry as retry:
                 ended = await self._after_failure(run, state, retry, lookup)
                 if ended is not None:
                     return ended
+
+    async def look_up(
+        self, create: OutboundRequest, destination: str, *, target_label: str
+    ) -> tuple[bool, str | None]:
+        """Read-only: does the CRM hold the lead ``create`` would make? Nothing is created.
+
+        The same look-up as after a lost answer, paced and retried like one (a 429 that
+        names its wait is sat out up to ``max_wait``). Returns ``(answered, found id)``;
+        ``answered`` is False when the CRM could not be asked or did not answer.
+        """
+        if self._base_url:
+            create = create.with_base_url(self._base_url)
+        lookup = lookup_request(destination, create)
+        if lookup is None:
+            return False, None
+        run, state = Run(create, destination, target_label), AttemptState()
+        while True:
+            try:
+                found = await self._look(run, lookup)
+            except Done:
+                return False, None
+            except Retry as retry:
+                if await self._after_failure(run, state, retry, None) is not None:
+                    return False, None
+                continue
+            last = run.attempts[-1].response if run.attempts else None
+            return last is not None and 200 <= last.status <= 299, found
 
     async def _after_failure(
         self, run: Run, state: AttemptState, retry: Retry, lookup: OutboundRequest | None
@@ -234,6 +264,32 @@ class DeliveryClient:
         else:
             await self._sleep(wait)
         return None
+
+    async def _confirm_created(
+        self, run: Run, lookup: OutboundRequest | None
+    ) -> DeliveryResult | None:
+        """A 2xx whose answer names no record id (not JSON, or the id left out) says the
+        CRM took the create but not what it made: look it up by email, never send again.
+
+        ``None`` when the answer is an ordinary success (the caller finishes as usual).
+        """
+        last = run.attempts[-1]
+        status = last.response.status if last.response is not None else 0
+        if not 200 <= status <= 299 or created_id(run.destination, run.last_body()):
+            return None
+        if lookup is None:
+            return None  # nothing to look by: the status is all there is
+        try:
+            found = await self._look(run, lookup)
+        except (Retry, Done):
+            found = None
+        hint = unconfirmed_hint(run.destination, status, found)
+        if found is not None:
+            return run.recovered(found).model_copy(update={"hint": hint})
+        if run.attempts[-1].kind == "lookup":
+            run.note("not found: not sent again (the CRM had answered 2xx)")
+        result = run.result("delivered", f"http_{status}_without_id", hint)
+        return result.model_copy(update={"request": last.request, "response": last.response})
 
     async def _last_look(
         self, run: Run, state: AttemptState, lookup: OutboundRequest | None

@@ -133,6 +133,26 @@ def found_id(destination: str, email: str, body: Any) -> str | None:
     return None
 
 
+def created_id(destination: str, body: Any) -> str | None:
+    """The id of the record a create's 2xx answer carries, or ``None`` when it has none.
+
+    Each spec says the success answer holds the new record with its id (Apollo
+    ``contact.id``, Outreach ``data.id``, Close ``id``); an answer that is not JSON, or
+    JSON without that id, does not say what was created.
+    """
+    if not isinstance(body, dict):
+        return None
+    holder: Any = body
+    if destination == "apollo":
+        holder = body.get("contact")
+    elif destination == "outreach":
+        holder = body.get("data")
+    value = holder.get("id") if isinstance(holder, dict) else None
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    return str(value) if isinstance(value, str | int) else None
+
+
 def is_outreach_duplicate(destination: str, status: int, body: Any) -> bool:
     """An Outreach 422 saying a prospect with this email already exists."""
     if destination != "outreach" or status != 422:

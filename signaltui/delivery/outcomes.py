@@ -242,6 +242,18 @@ def recovered_hint(destination: str, found: str | None) -> str:
     return f"{RECOVERED_NOTE}: {crm} already had it as {found}."
 
 
+def unconfirmed_hint(destination: str, status: int, found: str | None) -> str:
+    """The note on a 2xx whose answer carried no record id (unreadable, or no id in it)."""
+    crm = _crm(destination)
+    said = f"{crm} answered {status} but its answer carried no record id"
+    if found is not None:
+        return f"{said}; a look-up by email found it as {found}."
+    return (
+        f"{said}, and a look-up by email did not find it: check in {crm} before sending "
+        "it again (it was not re-sent, so no duplicate was made)."
+    )
+
+
 def drop_hint(destination: str, reason: str | None) -> str | None:
     """Why the core dropped an event for ``destination``, as a sentence for people."""
     if reason is None:

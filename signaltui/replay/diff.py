@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -46,7 +47,7 @@ class Difference:
             return None
         parts = []
         for name, quoted, index in _SEGMENT.findall(self.path[len(prefix) :]):
-            key = name or (quoted.replace('\\"', '"') if quoted else index)
+            key = name or (json.loads(f'"{quoted}"') if quoted else index)
             parts.append(key.replace("~", "~0").replace("/", "~1"))
         return "/" + "/".join(parts)
 
@@ -62,8 +63,6 @@ ABSENT: Any = _Absent()
 def _show(value: Any) -> str:
     if value is ABSENT:
         return "(absent)"
-    import json
-
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -77,7 +76,7 @@ def diff_json(old: Any, new: Any, path: str) -> list[Difference]:
     if isinstance(old, dict) and isinstance(new, dict):
         differences: list[Difference] = []
         for key in list(old) + [k for k in new if k not in old]:
-            child = f"{path}.{key}" if _plain(key) else f'{path}["{key}"]'
+            child = f"{path}.{key}" if _plain(key) else f"{path}[{_quoted(key)}]"
             differences += diff_json(old.get(key, ABSENT), new.get(key, ABSENT), child)
         return differences
     if isinstance(old, list) and isinstance(new, list):
@@ -93,4 +92,10 @@ def diff_json(old: Any, new: Any, path: str) -> list[Difference]:
 
 
 def _plain(key: str) -> bool:
-    return key.replace("_", "a").isalnum()
+    # ASCII only: ``_SEGMENT`` reads a ``.key`` segment back as ``[A-Za-z0-9_]+``.
+    return key.isascii() and key.replace("_", "a").isalnum()
+
+
+def _quoted(key: str) -> str:
+    """``key`` as a JSON string, so a ``"`` or ``\\`` in it reads back unambiguously."""
+    return json.dumps(key, ensure_ascii=False)

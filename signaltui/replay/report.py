@@ -171,6 +171,11 @@ def summary_table(summary: ReplaySummary) -> str:
         lines.append(
             f"resumed: {summary.resumed_skips} exchanges already delivered were not re-sent"
         )
+    if summary.duplicate_skips:
+        lines.append(
+            f"duplicates: {summary.duplicate_skips} exchanges whose lead already exists were "
+            "skipped (--skip-duplicates)"
+        )
     if summary.updated:
         lines.append(f"updated: {summary.updated} recorded requests rewritten to today's mapping")
     lines += extra_summary_lines(summary)

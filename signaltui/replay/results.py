@@ -34,6 +34,9 @@ class ExchangeResult:
     #: is part of the JSON form.
     exchange: Exchange | None = field(default=None, repr=False, compare=False)
     replayed: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    #: Mode-specific detail kept in the JSON form under ``"mutation"`` (mutate mode: the
+    #: kind, the expected and actual outcome, and whether they match).
+    details: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def change(self) -> str:
@@ -55,6 +58,8 @@ class ExchangeResult:
             value = getattr(self, key)
             if value is not None:
                 data[key] = value
+        if self.details is not None:
+            data["mutation"] = self.details
         return data
 
 
@@ -67,6 +72,8 @@ class ReplaySummary:
     by_destination: dict[str, Counter[str]] = field(default_factory=dict)
     changes: Counter[str] = field(default_factory=Counter)
     resumed_skips: int = 0
+    #: Exchanges left out because their lead already exists (``--skip-duplicates``).
+    duplicate_skips: int = 0
     updated: int = 0
     #: Recording files ``--update`` rewrote, in the order they were rewritten.
     rewritten: list[str] = field(default_factory=list)
@@ -113,6 +120,7 @@ class ReplaySummary:
             "errors": self.counts["error"],
             "skipped": self.counts["skip"],
             "resumed_skips": self.resumed_skips,
+            "duplicates_skipped": self.duplicate_skips,
             "updated": self.updated,
             "by_destination": {d: dict(c) for d, c in sorted(self.by_destination.items())},
             "changes": dict(self.changes),

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from signaltui.config import Settings
+from signaltui.core.config import MappingConfig
 from signaltui.recordings import Exchange, RecordingWriter, iter_exchanges, iter_paths
 from signaltui.replay.ignore import check_pointers
 from signaltui.replay.results import ExchangeResult, ReplaySummary
@@ -27,6 +28,9 @@ from signaltui.replay.select import Selection
 from signaltui.replay.verify import compare, replan, updated_exchange
 from signaltui.service import DeliverySession
 from signaltui.targets import Target
+
+if TYPE_CHECKING:
+    from signaltui.store import RunRow, Store
 
 OnResult = Callable[[ExchangeResult], None]
 
@@ -47,11 +51,32 @@ class ReplayOptions:
     ignore: tuple[str, ...] = ()
     #: The clock deferred exchanges are compared with (injectable for tests).
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    #: Exchange id -> why it is left out (``--skip-duplicates``: from a send plan).
+    skip: dict[str, str] = field(default_factory=dict)
 
 
 def left_for_later(summary: dict[str, Any] | None) -> bool:
     """Whether a finished send run's ``summary`` left deferred exchanges not yet due."""
     return bool(summary) and int((summary or {}).get("not_yet_due") or 0) > 0
+
+
+def carries_on(previous: RunRow | None) -> bool:
+    """Whether a send replay resumes ``previous`` (its earlier run under the same key).
+
+    An interrupted run is resumed, and so is one that ended leaving deferred exchanges
+    for later: running it again sends those (once due), not the rest.
+    """
+    return previous is not None and (
+        previous.finished_at is None or left_for_later(previous.summary)
+    )
+
+
+def resumed_keys(store: Store, key: str, *, fresh: bool) -> set[str]:
+    """Exchange keys a send replay under ``key`` would skip as already delivered."""
+    previous = None if fresh else store.find_run(key)
+    if previous is None or not carries_on(previous):
+        return set()
+    return store.delivered_exchange_keys(previous.id)
 
 
 def not_yet_due(exchange: Exchange, now: datetime) -> bool:
@@ -104,13 +129,20 @@ def _no_event(exchange: Exchange, source: str) -> ExchangeResult:
 
 
 def verify_one(
-    exchange: Exchange, source: str, settings: Settings, ignore: tuple[str, ...] = ()
+    exchange: Exchange,
+    source: str,
+    settings: Settings,
+    ignore: tuple[str, ...] = (),
+    config: MappingConfig | None = None,
 ) -> tuple[ExchangeResult, Exchange | None]:
-    """Verify one exchange; also return the rewritten exchange when it differs."""
+    """Verify one exchange; also return the rewritten exchange when it differs.
+
+    ``config`` is ``settings.mapping_config``, when the caller already has it.
+    """
     if not exchange.event:
         return _no_event(exchange, source), None
     try:
-        _, decision = replan(exchange, settings.mapping_config)
+        _, decision = replan(exchange, config or settings.mapping_config)
     except ValidationError as error:
         return _invalid_event(exchange, source, error), None
     differences = compare(exchange, decision, ignore)
@@ -143,6 +175,9 @@ def run_verify(
     """
     ignore = _ignored(settings, options)
     summary = ReplaySummary(mode="verify", ignored=ignore)
+    # Read once, not per exchange (the property checks its inputs on every read, ~2 µs);
+    # first when an exchange needs it, so a bad blueprint file fails where it did before.
+    config: MappingConfig | None = None
     for path in iter_paths(list(paths)):
         rewritten: list[Exchange] | None = [] if options.update else None
         changed = False
@@ -151,7 +186,9 @@ def run_verify(
                 if rewritten is not None:
                     rewritten.append(exchange)
                 continue
-            result, updated = verify_one(exchange, f"{path}:{line}", settings, ignore)
+            if config is None and exchange.event:
+                config = settings.mapping_config
+            result, updated = verify_one(exchange, f"{path}:{line}", settings, ignore, config)
             summary.no_event += not exchange.event
             summary.add(result)
             on_result(result)
@@ -217,11 +254,7 @@ async def run_send(
     async with hold_run(lock, wait=options.wait, on_wait=options.on_wait) as waited:
         previous = None if options.fresh else store.find_run(key)
         done: set[str] = set()
-        # An interrupted run is resumed, and so is one that ended leaving deferred
-        # exchanges for later: running it again sends those (once due), not the rest.
-        carry_on = previous is not None and (
-            previous.finished_at is None or left_for_later(previous.summary)
-        )
+        carry_on = carries_on(previous)
         if previous is not None and (carry_on or waited):
             # After waiting for a run that finished, its deliveries are skipped too: the
             # two commands asked for the same sends.
@@ -264,6 +297,9 @@ async def _deliver_all(
                 f"deferred: not due until {exchange.retry_at}",
                 outcome_before=exchange.outcome,
             )
+        elif exchange.id in options.skip:
+            summary.duplicate_skips += 1
+            result = _skipped(exchange, source, options.skip[exchange.id])
         else:
             result = await _send_one(session, exchange, source, run_id)
         summary.add(result)

@@ -6,6 +6,7 @@ row models; :class:`signaltui.store.Store` wraps them with locking and error han
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -258,3 +259,26 @@ def exchange_keys(db: Database, run_ids: list[int], outcomes: tuple[str, ...]) -
         f"AND outcome IN ({', '.join('?' for _ in outcomes)})"
     )
     return {row["exchange_key"] for row in db.query(sql, [*run_ids, *outcomes])}
+
+
+def delivered_emails(
+    db: Database, destination: str, target: str, emails: Iterable[str]
+) -> set[str]:
+    """Which ``emails`` (lowercased, trimmed) were delivered to ``destination`` at ``target``.
+
+    Matched on the stored event's email, which the store keeps trimmed and lowercased as
+    the mapping normalises it (so the ``events.email`` index serves the look-up); asked
+    in chunks so a long list stays under SQLite's variable limit.
+    """
+    wanted = sorted({email.strip().lower() for email in emails if email and email.strip()})
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        sql = (
+            "SELECT DISTINCT e.email AS email FROM events e "
+            "JOIN deliveries d ON d.event_id = e.id "
+            f"WHERE e.email IN ({', '.join('?' for _ in chunk)}) "
+            "AND d.outcome = 'delivered' AND d.destination = ? AND d.target = ?"
+        )
+        found.update(row["email"] for row in db.query(sql, [*chunk, destination, target]))
+    return found

@@ -304,3 +304,9 @@ class Store(StoreBase):
         with self._guard():
             ids = runs.run_ids(self.db, run)
             return queries.exchange_keys(self.db, ids, runs.DONE_OUTCOMES)
+
+    def delivered_emails(self, destination: str, target: str, emails: Iterable[str]) -> set[str]:
+        """The ``emails`` already delivered to ``destination`` at ``target`` (a send plan's
+        duplicate check); lowercased."""
+        with self._guard():
+            return queries.delivered_emails(self.db, destination, target, emails)

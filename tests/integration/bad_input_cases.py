@@ -189,6 +189,7 @@ STORE_COMMANDS: dict[str, Callable[[Path], list[str]]] = {
     ],
     "events-list": lambda tmp: ["events", "list"],
     "export": lambda tmp: ["recordings", "export", "-o", str(tmp / "out.jsonl")],
+    "bundle": lambda tmp: ["bundle", "1", "-o", str(tmp / "b.zip")],
 }
 
 

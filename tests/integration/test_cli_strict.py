@@ -220,9 +220,10 @@ def test_live_send_prompt_names_the_crms_and_the_event_count(monkeypatch):
 
 
 def test_live_replay_prompt_counts_the_selected_exchanges(monkeypatch):
-    monkeypatch.setattr("signaltui.cli.send.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("signaltui.cli.replay_plan.stdin_is_terminal", lambda: True)
     result = invoke(
         "replay", RECORDINGS, "--mode", "send", "-t", "live", "-d", "apollo,close", input="n\n"
     )
     assert result.exit_code == 2 and "nothing was sent" in result.output
-    assert "Send 6 recorded exchange(s) to the LIVE Apollo and Close APIs?" in result.output
+    # Of the 6 selected, the plan (shown first) drops 2 Apollo ones: 4 would go.
+    assert "Send 4 recorded exchange(s) to the LIVE Apollo and Close APIs?" in result.output

@@ -1,6 +1,6 @@
 """Files holding lead PII are created private (0600): the store and its WAL/SHM files,
 recordings written by ``send --record`` and ``recordings export``, and replay reports
-(their differences quote request fields such as emails)."""
+(their differences quote request fields such as emails), and repro bundles."""
 
 from __future__ import annotations
 
@@ -50,15 +50,18 @@ def test_recordings_and_exports_and_reports_are_private(tmp_path, open_umask):
     har = tmp_path / "exported.har"
     report, junit = tmp_path / "report.json", tmp_path / "report.xml"
     html, markdown = tmp_path / "report.html", tmp_path / "report.md"
+    bundle = tmp_path / "delivery-1.zip"
     steps = [
         ["send", str(events), "-d", "close", "--record", str(recorded)],
         ["recordings", "export", "--output", str(exported)],
         ["recordings", "export", "--format", "har", "--output", str(har)],
         ["replay", str(recorded), "--json", str(report), "--junit", str(junit)],
         ["replay", str(recorded), "--html", str(html), "--markdown", str(markdown)],
+        ["bundle", "delivery-1", "-o", str(bundle)],
     ]
     for args in steps:
         result = runner.invoke(main, ["--db", str(db), *args], catch_exceptions=False)
         assert result.exit_code == 0, result.output
-    written = {p.name: mode(p) for p in (recorded, exported, har, report, junit, html, markdown)}
+    files = (recorded, exported, har, report, junit, html, markdown, bundle)
+    written = {p.name: mode(p) for p in files}
     assert written == {name: 0o600 for name in written}

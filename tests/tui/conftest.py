@@ -67,6 +67,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("SIGNALTUI_CONFIG", str(config))
     # Never the developer's real token cache, even if a test sends to a URL target.
     monkeypatch.setenv("SIGNALTUI_TOKEN_FILE", str(tmp_path / "outreach-token.json"))
+    monkeypatch.setenv("SIGNALTUI_CACHE_DIR", str(tmp_path / "cache"))
     return load_settings(db=tmp_path / "t.db")
 
 
@@ -142,6 +143,14 @@ async def wait_until(pilot: Pilot[Any], check: Callable[[], bool], tries: int = 
             return
         await pilot.pause(0.05)
     assert check(), "condition never became true"
+
+
+async def answer_plan(pilot: Pilot[Any], button: str = "#plan-send") -> None:
+    """Wait for the send plan dialog a send run opens first, then press ``button``."""
+    from signaltui.tui.screens.plan_modal import PlanScreen
+
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, PlanScreen))
+    await pilot.click(button)
 
 
 Runner = Callable[[Pilot[Any]], Awaitable[None]]

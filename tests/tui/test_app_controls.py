@@ -19,7 +19,7 @@ from signaltui.tui.samples import BUILTIN_SAMPLE
 from signaltui.tui.screens import replay as replay_screen
 from signaltui.tui.screens.modals import HelpScreen
 from signaltui.tui.screens.replay import ReplayPane
-from tests.tui.conftest import wait_until
+from tests.tui.conftest import answer_plan, wait_until
 
 
 def write_many(path: Path, count: int) -> None:
@@ -115,6 +115,7 @@ async def test_stopping_a_send_replay_leaves_nothing_sent_unstored(make_app, tmp
 
         pane.add_result = stop_at_the_third  # type: ignore[method-assign]
         await pilot.click("#replay-run")
+        await answer_plan(pilot)
         summary = app.query_one("#replay-summary", Static)
         await app.workers.wait_for_complete()
         await wait_until(pilot, lambda: "stopped after" in str(summary.content))

@@ -15,7 +15,7 @@ from signaltui.tui.app import TABS
 from signaltui.tui.samples import BUILTIN_SAMPLE
 from signaltui.tui.screens.modals import HelpScreen
 from signaltui.tui.widgets.decision_view import DecisionView
-from tests.tui.conftest import type_into, wait_until
+from tests.tui.conftest import answer_plan, type_into, wait_until
 
 
 def write_recording(path: Path) -> None:
@@ -70,6 +70,7 @@ async def test_replay_send_resends_through_the_mock(make_app, tmp_path, settings
         await pilot.press("f6")
         app.query_one("#replay-mode", Select).value = "send"
         await pilot.click("#replay-run")
+        await answer_plan(pilot)
         summary = app.query_one("#replay-summary", Static)
         await wait_until(pilot, lambda: "send: 2 exchange(s)" in str(summary.content))
         assert "2 passed" in str(summary.content)

@@ -31,7 +31,7 @@ from textual.widgets import Button, DataTable, Input, RadioButton, Select, Stati
 from signaltui.config import Settings, load_settings
 from signaltui.tui.app import SignalApp
 from signaltui.tui.screens.detail import DeliveryDetailScreen
-from tests.tui.conftest import type_into, wait_until
+from tests.tui.conftest import answer_plan, type_into, wait_until
 from tests.tui.test_app_tabs import write_recording
 
 SECRETS = {
@@ -218,6 +218,8 @@ async def test_a_full_session_never_shows_or_logs_a_secret(
         for mode in ("verify", "send"):
             app.query_one("#replay-mode", Select).value = mode
             await pilot.click("#replay-run")
+            if mode == "send":
+                await answer_plan(pilot)
             await wait_until(pilot, lambda m=mode: f"{m}: 2 exchange(s)" in str(summary.content))
             await session.each_row("#replay-table", f"replay {mode}")
 

@@ -63,7 +63,11 @@ asyncio.run(main())
 def test_the_first_screen_loads_neither_services_nor_other_tabs(tmp_path: Path) -> None:
     config = tmp_path / "empty.toml"
     config.write_text("")
-    env = {"SIGNALTUI_CONFIG": str(config), "SIGNALTUI_TOKEN_FILE": str(tmp_path / "t.json")}
+    env = {
+        "SIGNALTUI_CONFIG": str(config),
+        "SIGNALTUI_TOKEN_FILE": str(tmp_path / "t.json"),
+        "SIGNALTUI_CACHE_DIR": str(tmp_path / "cache"),
+    }
     done = subprocess.run(
         [sys.executable, "-c", FIRST_SCREEN, str(tmp_path / "t.db")],
         capture_output=True,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -17,10 +19,15 @@ from tests.helpers import FIXTURES, ROOT
 #: What ``signaltui preview`` must not load: the HTTP client, the store, the mock
 #: servers and the terminal UI are other commands' worlds.
 HEAVY = ("httpx", "sqlite3", "_sqlite3", "sqlite_utils", "starlette", "uvicorn", "textual", "rich")
+#: What it loads only when needed: the blueprint loader's YAML (a preset cache miss or an
+#: overlay) and pydantic-settings (a SIGNALTUI_* table or nested variable).
+ON_DEMAND = ("yaml", "pydantic_settings")
 
 
-def _modules_after(argv: list[str]) -> tuple[list[str], str]:
-    """Top-level packages of HEAVY loaded by running ``signaltui ARGV`` in a fresh process."""
+def _modules_after(
+    argv: list[str], watched: tuple[str, ...] = HEAVY, env: dict[str, str] | None = None
+) -> tuple[list[str], str]:
+    """Top-level packages of ``watched`` loaded by ``signaltui ARGV`` in a fresh process."""
     code = (
         "import json, sys\n"
         "from signaltui.cli import main\n"
@@ -31,11 +38,16 @@ def _modules_after(argv: list[str]) -> tuple[list[str], str]:
         "    code = done.code\n"
         # httpx._main alone is signaltui's stand-in (cli/_httpx_cli.py), not httpx.
         "loaded = {m.split('.')[0] for m in sys.modules if m != 'httpx._main'}\n"
-        f"heavy = sorted(loaded & set({HEAVY!r}))\n"
+        f"heavy = sorted(loaded & set({watched!r}))\n"
         "print(json.dumps([heavy, code]), file=sys.stderr)\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=env,
     )
     heavy, exit_code = json.loads(out.stderr.strip().splitlines()[-1])
     assert exit_code in (0, None), out.stderr
@@ -47,6 +59,31 @@ def test_preview_loads_no_http_store_mock_or_tui_modules() -> None:
     heavy, stdout = _modules_after(["preview", str(event), "--json"])
     assert heavy == []
     assert '"destination":"apollo"' in stdout  # it did preview
+
+
+def test_preview_with_the_presets_cached_loads_no_yaml_or_pydantic_settings() -> None:
+    event = FIXTURES / "events" / "demo-requested.json"
+    argv = ["preview", str(event), "--json"]
+    first, stdout = _modules_after(argv, ON_DEMAND)  # an empty cache: this run fills it
+    assert first == ["yaml"]
+    again, cached_stdout = _modules_after(argv, ON_DEMAND)
+    assert again == []
+    assert cached_stdout == stdout and '"at":"presets/apollo.yaml:' in stdout
+
+
+def test_preview_reads_a_nested_variable_and_an_overlay_through_their_loaders(
+    tmp_path: Path,
+) -> None:
+    event = FIXTURES / "events" / "demo-requested.json"
+    overlay = tmp_path / "close.yaml"
+    overlay.write_text(
+        "version: 1\ndestination: close\nextends: preset\nfields:\n  /x: {value: 1}\n"
+    )
+    env = {**os.environ, "SIGNALTUI_DELIVERY__TIMEOUT": "3"}
+    argv = ["--blueprints", str(overlay), "preview", str(event), "--json"]
+    loaded, stdout = _modules_after(argv, ON_DEMAND, env=env)
+    assert loaded == ["pydantic_settings", "yaml"]
+    assert f'"at":"{overlay}:5"' in stdout
 
 
 def test_help_lists_every_command_without_importing_them() -> None:

@@ -138,7 +138,8 @@ async def test_2xx_is_delivered_with_recorded_response() -> None:
 @pytest.mark.parametrize("status", [429, 500, 502, 503])
 async def test_retryable_status_then_success(status: int) -> None:
     h = Harness()
-    route(h).mock(side_effect=[httpx.Response(status), httpx.Response(200, json={})])
+    created = httpx.Response(200, json={"contact": {"id": "abc"}})
+    route(h).mock(side_effect=[httpx.Response(status), created])
     result = await h.deliver()
     assert result.outcome == "delivered"
     assert [a.response.status for a in sends(result) if a.response] == [status, 200]
@@ -241,7 +242,7 @@ async def test_x_ratelimit_reset_epoch_honoured_on_429_only() -> None:
         side_effect=[
             httpx.Response(429, headers=reset),
             httpx.Response(503, headers=reset),  # a window reset says nothing about outages
-            httpx.Response(201, json={}),
+            httpx.Response(201, json={"data": {"id": 1}}),
         ]
     )
     await h.deliver("outreach")

@@ -84,7 +84,7 @@ def _client(h: Harness, documented: bool, **settings: object) -> DeliveryClient:
 async def test_documented_budget_paces_a_remote_target_but_not_a_loopback_one() -> None:
     for documented, expect_sleeps in ((True, True), (False, False)):
         h = Harness()
-        route(h, "apollo").mock(return_value=httpx.Response(200, json={}))
+        route(h, "apollo").mock(return_value=httpx.Response(200, json={"contact": {"id": "c1"}}))
         async with _client(h, documented) as client:
             for _ in range(30):
                 await client.deliver(REQUESTS["apollo"], "apollo", target_label="x")

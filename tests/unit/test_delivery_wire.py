@@ -86,7 +86,7 @@ async def test_body_and_content_type_on_the_wire() -> None:
 async def test_base_url_rebases_the_request() -> None:
     h = Harness()
     r = h.router.post("http://127.0.0.1:8765/api/v1/lead/").mock(
-        return_value=httpx.Response(200, json={})
+        return_value=httpx.Response(200, json={"id": "lead_1"})
     )
     result = await h.deliver("close", base_url="http://127.0.0.1:8765/")
     assert r.called

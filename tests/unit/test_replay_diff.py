@@ -52,3 +52,18 @@ def test_odd_keys_are_quoted_in_the_path() -> None:
     assert diff_json({"custom.cf_1": "a"}, {"custom.cf_1": "b"}, "body") == [
         Difference('body["custom.cf_1"]', "a", "b")
     ]
+
+
+def test_a_key_holding_quotes_or_backslashes_reads_back_as_its_own_pointer() -> None:
+    # Each key must come back out of the path whole, so the pointer a report shows names
+    # the blueprint rule for that key and no other.
+    for key in ['say "hi"', "back\\slash", 'both \\" at once', "café", "a/b~c", ""]:
+        [difference] = diff_json({"x": {key: 1}}, {"x": {key: 2}}, "request.body")
+        pointer = "/x/" + key.replace("~", "~0").replace("/", "~1")
+        assert difference.body_pointer() == pointer, key
+
+
+def test_a_plain_key_with_non_ascii_letters_is_quoted_so_its_pointer_keeps_it() -> None:
+    [difference] = diff_json({"prénom": "a"}, {"prénom": "b"}, "request.body")
+    assert difference.path == 'request.body["prénom"]'
+    assert difference.body_pointer() == "/prénom"

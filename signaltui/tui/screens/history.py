@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
@@ -12,12 +13,18 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 from signaltui.core.request import DESTINATIONS
 from signaltui.delivery.outcomes import OUTCOMES
 from signaltui.errors import SignaltuiError
+from signaltui.recordings.from_store import export_deliveries
 from signaltui.service import resend_due_deferred
 from signaltui.store import DeliveryRow
 from signaltui.tui.screens.detail import DeliveryDetailScreen
+from signaltui.tui.screens.replay import ReplayPane
 
 if TYPE_CHECKING:
     from signaltui.tui.app import SignalApp
+
+#: What History's ctrl+f re-sends, and the recording it writes them to (in the data dir).
+RESEND_OUTCOMES = ("failed", "dead_lettered")
+RESEND_FILE = "resend-failed.jsonl"
 
 #: Outcome and status come early: on a narrow screen the last columns are off to the right.
 COLUMNS = ("id", "created (UTC)", "CRM", "outcome", "HTTP", "event", "email", "target")
@@ -46,7 +53,55 @@ class HistoryPane(Vertical):
     BINDINGS = [
         Binding("down", "focus_results", "Into the results", show=False),
         Binding("ctrl+d", "resend_due", "Re-send due deferred", show=False),
+        Binding("ctrl+f", "resend_failed", "Re-send failed (plan first)", show=False),
+        Binding("ctrl+b", "bundle", "Bundle", show=False),
     ]
+
+    async def action_resend_failed(self) -> None:
+        """Re-send the failed and dead-lettered deliveries (of the CRM filter, if set) as a
+        send replay in the Replay tab, which shows its send plan before anything goes."""
+        store = self.signal_app.store
+        if store is None:
+            return
+        settings = self.signal_app.settings
+        path = settings.db.parent / RESEND_FILE
+        try:
+            count = export_deliveries(
+                store, path, outcomes=RESEND_OUTCOMES,
+                destination=self._filter("#history-destination"),
+                secrets=settings.credentials.secret_values(),
+            )  # fmt: skip
+        except SignaltuiError as error:
+            self.app.notify(error.render(), title="Re-send failed", severity="error")
+            return
+        if not count:
+            self.app.notify("No failed or dead-lettered deliveries to re-send.")
+            return
+        replay = await self.signal_app.pane(ReplayPane)
+        replay.query_one("#replay-paths", Input).value = str(path)
+        replay.query_one("#replay-mode", Select).value = "send"
+        await self.signal_app.action_show_tab("replay")
+        await replay.start()
+
+    def action_bundle(self) -> None:
+        """Write the selected delivery as a repro bundle, delivery-N.zip in the current
+        folder (docs/bundles.md), and say where."""
+        from signaltui.bundle import make_bundle
+
+        store = self.signal_app.store
+        table = self.query_one("#history-table", DataTable)
+        if store is None or table.row_count == 0:
+            self.app.notify("Select a delivery to bundle.", title="Bundle", severity="warning")
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        delivery_id = int(str(row_key.value))
+        path = Path.cwd() / f"delivery-{delivery_id}.zip"
+        try:
+            warning = make_bundle(store, delivery_id, self.signal_app.settings, path)
+        except SignaltuiError as error:
+            self.app.notify(error.render(), title="Bundle", severity="error")
+            return
+        self.app.notify(f"Wrote {path}" + (f"\n{warning}" if warning else ""), title="Bundle")
 
     def action_resend_due(self) -> None:
         """Send again the deferred deliveries whose due time has passed (a worker)."""

@@ -13,10 +13,17 @@ from textual.widgets import Button, DataTable, Input, ProgressBar, Select, Stati
 
 from signaltui.errors import SignaltuiError
 from signaltui.recordings import count_lines
-from signaltui.replay import ExchangeResult, ReplayOptions, ReplaySummary, run_send, run_verify
+from signaltui.replay import (
+    ExchangeResult,
+    ReplayOptions,
+    ReplaySummary,
+    Selection,
+    run_send,
+    run_verify,
+)
 from signaltui.targets import Target
 from signaltui.tui.replay_model import parse_paths, result_detail, result_row
-from signaltui.tui.screens.modals import ConfirmScreen
+from signaltui.tui.screens.plan_modal import PlanScreen
 from signaltui.tui.screens.send import SendPane
 
 if TYPE_CHECKING:
@@ -127,18 +134,25 @@ class ReplayPane(Vertical):
         except SignaltuiError as error:
             self.app.notify(error.render(), title="Replay", severity="error")
             return
-        if not target.is_live:
-            self._begin("send")
-            self._send(paths, target, False)
+        from signaltui.replay.plan_build import make_plan  # only when a send is asked for
+
+        try:
+            # The plan first (reads only): what would go, duplicates, time; then ask.
+            plan = await make_plan(
+                paths, self.signal_app.settings, target, Selection(),
+                store=self.signal_app.store, concurrency=1,
+            )  # fmt: skip
+        except SignaltuiError as error:
+            self.app.notify(error.render(), title="Replay", severity="error")
             return
-        question = f"Re-send {total} recorded exchange(s) to the LIVE CRM APIs?"
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
+        def chosen(choice: str | None) -> None:
+            if choice is not None:
                 self._begin("send")
-                self._send(paths, target, True)
+                skip = plan.skipped_duplicates() if choice == "skip" else {}
+                self._send(paths, target, target.is_live, skip)
 
-        self.app.push_screen(ConfirmScreen(question, yes="Send live", danger=True), confirmed)
+        self.app.push_screen(PlanScreen(plan), chosen)
 
     def add_result(self, result: ExchangeResult) -> None:
         """One finished exchange: a table row and a progress step."""
@@ -190,7 +204,9 @@ class ReplayPane(Vertical):
         self.app.call_from_thread(self.finish, summary)
 
     @work(exclusive=True, group="replay", exit_on_error=False)
-    async def _send(self, paths: list[Path], target: Target, live: bool) -> None:
+    async def _send(
+        self, paths: list[Path], target: Target, live: bool, skip: dict[str, str]
+    ) -> None:
         session = self.signal_app.sessions.session(target, live_confirmed=live)
 
         def on_result(result: ExchangeResult) -> None:
@@ -200,7 +216,7 @@ class ReplayPane(Vertical):
 
         # One exchange at a time: when Stop ends the run nothing else is in flight, so
         # every exchange sent is stored and the next run resumes exactly after it.
-        options = ReplayOptions(concurrency=1)
+        options = ReplayOptions(concurrency=1, skip=skip)
         try:
             summary = await run_send(paths, session, options, on_result)
         except ReplayStopped:
