@@ -30,6 +30,7 @@ from signaltui.errors import SignaltuiError
 from signaltui.tui.compose_model import known_events
 from signaltui.tui.event_files import open_event_dialog, save_event_dialog
 from signaltui.tui.help import widget_help
+from signaltui.tui.palette import app_commands
 from signaltui.tui.render import decide_all
 from signaltui.tui.samples import sample_event
 from signaltui.tui.screens.compose import ComposePane
@@ -395,19 +396,4 @@ class SignalApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Send event", "Send the composed event (ctrl+r)", self.action_send)
-        yield SystemCommand("Copy as curl", "The previewed request (ctrl+y)", self.action_copy_curl)
-        yield SystemCommand("Open event file", "Load an event (ctrl+o)", self.action_open_event)
-        yield SystemCommand("Save event file", "Save the event (ctrl+s)", self.action_save_event)
-        yield SystemCommand("Help", "Keys and workflow (F1)", self.action_help)
-        yield SystemCommand(
-            "Re-send due deferred deliveries",
-            "Deferred deliveries whose due time has passed (History, ctrl+d)",
-            self.action_resend_due,
-        )
-        for tab in TABS:
-            yield SystemCommand(
-                f"Go to {tab.capitalize()}",
-                f"Show the {tab} tab",
-                lambda t=tab: self.action_show_tab(t),
-            )
+        yield from app_commands(self)
