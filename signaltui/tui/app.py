@@ -1,10 +1,19 @@
-"""The signaltui Textual app: wiring only. Each tab's logic lives in its pane module."""
+"""The signaltui Textual app: wiring only. Each tab's logic lives in its pane module.
+
+Start-up: this module imports only what the first screen (the Compose tab) needs. Each
+other tab's pane module is imported when the tab is first built (:data:`PANE_TABS`),
+and a thread started just after the first screen is drawn compiles the preset
+blueprints (then fills in the event picker and the verdicts) and makes the store, the
+mocks and the delivery sessions (sqlite_utils, starlette, uvicorn, httpx;
+:mod:`signaltui.tui.services`); a send before they are ready waits for them.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
@@ -12,53 +21,50 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static, TabbedContent
+from textual.widgets import Header, Static, TabbedContent
 
 from signaltui.config import Settings
 from signaltui.core.decision import Decision
 from signaltui.core.events import parse_event
 from signaltui.errors import SignaltuiError
-from signaltui.mock import create_app
-from signaltui.store import Store
+from signaltui.tui.compose_model import known_events
+from signaltui.tui.event_files import open_event_dialog, save_event_dialog
 from signaltui.tui.help import widget_help
-from signaltui.tui.mocks import MockServer
+from signaltui.tui.palette import app_commands
 from signaltui.tui.render import decide_all
-from signaltui.tui.samples import event_choices, sample_event, save_event_file
-from signaltui.tui.screens.blueprints import BlueprintsPane
+from signaltui.tui.samples import sample_event
 from signaltui.tui.screens.compose import ComposePane
-from signaltui.tui.screens.history import HistoryPane
-from signaltui.tui.screens.mocks import MocksPane
-from signaltui.tui.screens.modals import ConfirmScreen, EventPicker, HelpScreen, PathDialog
-from signaltui.tui.screens.preview import PreviewPane
-from signaltui.tui.screens.replay import ReplayPane
-from signaltui.tui.screens.send import SendPane
-from signaltui.tui.screens.settings import SettingsPane
-from signaltui.tui.sessions import SessionPool
+from signaltui.tui.screens.modals import HelpScreen
+from signaltui.tui.services import Services
 from signaltui.tui.settings_model import config_file
 from signaltui.tui.tabs import (
+    PANE_TABS,
     SHORT_LABELS_BELOW,
     TAB_FOCUS,
     TABS,
     LazyTabs,
     holder_id,
+    pane_class,
     tab_label,
 )
+from signaltui.tui.widgets.event_form import EventForm
+from signaltui.tui.widgets.footer import FirstFrameFooter
+
+if TYPE_CHECKING:  # imported when first needed, after the first screen (see above)
+    from signaltui.store import Store
+    from signaltui.tui.mocks import MockServer
+    from signaltui.tui.screens.history import HistoryPane
+    from signaltui.tui.screens.mocks import MocksPane
+    from signaltui.tui.screens.preview import PreviewPane
+    from signaltui.tui.screens.send import SendPane
+    from signaltui.tui.sessions import SessionPool
 
 __all__ = ["TABS", "SignalApp"]
 
 P = TypeVar("P", bound=Widget)
 
-#: The tab each pane class lives on.
-PANE_TABS: dict[type[Widget], str] = {
-    ComposePane: "compose",
-    PreviewPane: "preview",
-    SendPane: "send",
-    HistoryPane: "history",
-    ReplayPane: "replay",
-    MocksPane: "mocks",
-    SettingsPane: "settings",
-    BlueprintsPane: "blueprints",
-}
+#: Seconds after Textual's Ready at which the start-up thread begins (see ``on_ready``).
+START_DELAY = 0.25
 
 
 class SignalApp(App[None]):
@@ -94,6 +100,7 @@ class SignalApp(App[None]):
         recordings: str = "recordings/",
         preview_delay: float = 0.25,
         config_path: Path | None = None,
+        start_delay: float = START_DELAY,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -104,28 +111,45 @@ class SignalApp(App[None]):
         self.event_error: str | None = None
         self.recordings = recordings
         self.preview_delay = preview_delay
-        self._store_error: str | None = None
-        if store is None:
-            try:
-                store = Store.open(settings.db)
-            except SignaltuiError as error:
-                self._store_error = error.render()
-        self.store = store
-        self.mock_app = create_app(settings.credentials, limits=settings.mock_limits)
-        self.mock_server = MockServer(settings.credentials, limits=settings.mock_limits)
-        self.sessions = SessionPool(settings, store, self.mock_app)
+        self.start_delay = start_delay
+        self._short_labels = False  # as composed (tabs.tab_label)
+        #: Whether the preset blueprints are compiled (just after the first screen);
+        #: until then the verdicts wait (they show "planning…").
+        self.planning_ready = False
+        #: The store, mocks and sessions: started just after the first screen.
+        self.services = Services(settings, store)
         self._preview_timer: Timer | None = None
         factories: dict[str, Callable[[], Widget]] = {
             "compose": lambda: ComposePane(self.event, id="compose"),
-            "preview": lambda: PreviewPane(id="preview"),
-            "send": lambda: SendPane(id="send"),
-            "history": lambda: HistoryPane(id="history"),
-            "replay": lambda: ReplayPane(self.recordings, id="replay"),
-            "mocks": lambda: MocksPane(id="mocks"),
-            "settings": lambda: SettingsPane(id="settings"),
-            "blueprints": lambda: BlueprintsPane(id="blueprints"),
+            "preview": lambda: pane_class("PreviewPane")(id="preview"),
+            "send": lambda: pane_class("SendPane")(id="send"),
+            "history": lambda: pane_class("HistoryPane")(id="history"),
+            "replay": lambda: pane_class("ReplayPane")(self.recordings, id="replay"),
+            "mocks": lambda: pane_class("MocksPane")(id="mocks"),
+            "settings": lambda: pane_class("SettingsPane")(id="settings"),
+            "blueprints": lambda: pane_class("BlueprintsPane")(id="blueprints"),
         }
         self.tabs = LazyTabs(self, factories)
+
+    @property
+    def store(self) -> Store | None:
+        """The store at ``settings.db`` (``None``: it could not be opened)."""
+        return self.services.store
+
+    @property
+    def mock_app(self) -> Any:
+        """The in-process mock CRMs (``--target mock``)."""
+        return self.services.mock_app
+
+    @property
+    def mock_server(self) -> MockServer:
+        """The loopback mock server of the Mocks tab."""
+        return self.services.mock_server
+
+    @property
+    def sessions(self) -> SessionPool:
+        """The delivery sessions, one per target."""
+        return self.services.sessions
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -133,7 +157,7 @@ class SignalApp(App[None]):
             yield from self.tabs.holders()
         # Outside the tabs, so every tab shows it while the JSON editor is invalid.
         yield Static(id="event-error")
-        yield Footer()
+        yield FirstFrameFooter()
 
     async def on_tabbed_content_tab_activated(self, message: TabbedContent.TabActivated) -> None:
         # Opened by a click or the tab bar's arrow keys rather than show_tab: build it
@@ -153,32 +177,69 @@ class SignalApp(App[None]):
                 return pane
         return None
 
+    def _built(self, name: str) -> Any:
+        """:meth:`built_pane` by class name; ``None`` (nothing imported) if never built."""
+        if PANE_TABS[name][1] not in sys.modules:  # so no pane of it was ever built
+            return None
+        return self.built_pane(pane_class(name))
+
     async def pane(self, kind: type[P]) -> P:
         """The pane of class ``kind``, building its tab first if needed."""
-        await self.tabs.ensure(PANE_TABS[kind])
+        await self.tabs.ensure(PANE_TABS[kind.__name__][0])
         return self.query_one(kind)
+
+    async def _pane_named(self, name: str) -> Any:
+        """:meth:`pane` by class name, so the caller need not import the pane first."""
+        return await self.pane(pane_class(name))
 
     def on_resize(self, event: events.Resize) -> None:
         # All eight tabs fit in 80 columns only without their F-keys in the labels.
         short = event.size.width < SHORT_LABELS_BELOW
+        if short == self._short_labels:
+            return  # relabelling costs a re-layout of the tab bar; the start has long ones
+        self._short_labels = short
         tabbed = self.query_one("#main-tabs", TabbedContent)
         for tab in TABS:
             tabbed.get_tab(holder_id(tab)).label = tab_label(tab, short=short)
 
     def on_mount(self) -> None:
         self.query_one("#event-error").display = False
-        if self._store_error:
-            self.notify(
-                f"{self._store_error}\nHistory is off for this session.",
-                severity="error",
-                timeout=15,
-            )
+
+    def on_ready(self) -> None:
+        # Started just after the first screen: Textual writes the first frame a little
+        # after Ready (0.03-0.1 s here), and the thread's imports and compiling would
+        # compete with it for the interpreter.
+        self.set_timer(self.start_delay, self._start_up_thread)
+
+    def _start_up_thread(self) -> None:
+        # exit_on_error off: a quit during start-up must not turn into an error.
+        self.run_worker(
+            self._after_first_screen, thread=True, group="start-up", exit_on_error=False
+        )
+
+    def _after_first_screen(self) -> None:
+        """The start-up thread: the preset blueprints first (the verdicts and the event
+        picker need them), then the services."""
+        known_events()  # compiles the presets, kept for every plan after
+        self.call_from_thread(self._planning_is_ready)
+        self.services.start_all()
+        if self.services.store_error:  # reported at start, not at the first send
+            self.call_from_thread(self._report_store_error)
+
+    def _planning_is_ready(self) -> None:
+        self.planning_ready = True
+        self.query_one(EventForm).fill_known_events()
+        self.refresh_preview()
+
+    def _report_store_error(self) -> None:
+        self.notify(
+            f"{self.services.store_error}\nHistory is off for this session.",
+            severity="error",
+            timeout=15,
+        )
 
     async def on_unmount(self) -> None:
-        await self.sessions.reset()
-        self.mock_server.stop()
-        if self.store is not None:
-            self.store.close()
+        await self.services.close()
 
     # -- the composed event -------------------------------------------------------------
 
@@ -224,9 +285,15 @@ class SignalApp(App[None]):
         return decide_all(event, self.settings), None
 
     def refresh_preview(self) -> None:
-        """Re-plan the current event: Compose's verdicts and the Preview (if built)."""
+        """Re-plan the current event: Compose's verdicts and the Preview (if built).
+
+        Before the presets are compiled (start-up) this waits: the start-up thread
+        calls it again once they are.
+        """
+        if not self.planning_ready:
+            return
         compose = self.built_pane(ComposePane)
-        preview = self.built_pane(PreviewPane)
+        preview = self._built("PreviewPane")
         if compose is None and preview is None:
             return
         decisions, error = self.plan_current()
@@ -256,29 +323,32 @@ class SignalApp(App[None]):
     async def resend(self, destination: str) -> None:
         """Send the composer's event to one CRM at the Send tab's target."""
         await self.action_show_tab("send")
-        (await self.pane(SendPane)).start_send([destination])
+        (await self._pane_named("SendPane")).start_send([destination])
 
     def history_changed(self) -> None:
         """New deliveries were stored."""
-        if (history := self.built_pane(HistoryPane)) is not None:
+        history: HistoryPane | None = self._built("HistoryPane")
+        if history is not None:
             history.refresh_rows()
 
     def on_send_pane_sent(self, message: SendPane.Sent) -> None:
         self.history_changed()
-        if (mocks := self.built_pane(MocksPane)) is not None:
+        mocks: MocksPane | None = self._built("MocksPane")
+        if mocks is not None:
             mocks.refresh_journal()
 
     def mock_server_started(self, url: str) -> None:
         """Aim the Send tab's URL target at the new server (building the tab if need be)."""
 
         async def aim() -> None:
-            (await self.pane(SendPane)).use_url(url)
+            (await self._pane_named("SendPane")).use_url(url)
 
         self.call_next(aim)
 
     def apply_settings(self, settings: Settings) -> None:
         """Use ``settings`` from now on: new sessions and a re-planned preview."""
         self.settings = settings
+        self.services.settings = settings  # for sessions made from now on
         self.run_worker(self.sessions.reset(settings), group="settings")
         self.refresh_preview()
 
@@ -299,60 +369,16 @@ class SignalApp(App[None]):
             self.query_one(TAB_FOCUS[tab]).focus()
 
     def action_open_event(self) -> None:
-        def opened(path: str | None) -> None:
-            if not path:
-                return
-            try:
-                choices, default = event_choices(Path(path).expanduser())
-            except SignaltuiError as error:
-                self.notify(error.render(), title="Cannot open", severity="error")
-                return
-
-            def picked(index: int | None) -> None:
-                if index is not None:
-                    self.load_event(choices[index].event)
-                    self.notify(f"Loaded event {index + 1} of {path}")
-
-            if len(choices) == 1:
-                picked(0)
-                return
-            title = f"{path} holds {len(choices)} events: which one? (identify traits merged)"
-            labels = [choice.label for choice in choices]
-            self.push_screen(EventPicker(title, labels, default), picked)
-
-        self.push_screen(PathDialog("Open an event file (JSON or JSON Lines)"), opened)
+        open_event_dialog(self)
 
     def action_save_event(self) -> None:
-        if self.refuse_invalid("saved"):
-            return
-        event = self.event  # the event as it is now, not when the dialogs are answered
-
-        def save(path: Path) -> None:
-            try:
-                save_event_file(path, event)
-            except SignaltuiError as error:
-                self.notify(error.render(), title="Cannot save", severity="error")
-            else:
-                self.notify(f"Saved {path}")
-
-        def chosen(text: str | None) -> None:
-            if not text:
-                return
-            path = Path(text).expanduser()
-            if not path.exists():
-                save(path)
-                return
-            question = f"{path} exists. Overwrite it with the composed event?"
-            self.push_screen(
-                ConfirmScreen(question, yes="Overwrite"), lambda yes: save(path) if yes else None
-            )
-
-        self.push_screen(PathDialog("Save the event as", "event.json"), chosen)
+        save_event_dialog(self)
 
     async def action_copy_curl(self) -> None:
         if self.refuse_invalid("copied"):
             return
-        command = (await self.pane(PreviewPane)).active_view().curl()
+        preview: PreviewPane = await self._pane_named("PreviewPane")
+        command = preview.active_view().curl()
         if command is None:
             self.notify("Nothing to copy: this CRM drops the event.", severity="warning")
             return
@@ -362,27 +388,12 @@ class SignalApp(App[None]):
 
     async def action_send(self) -> None:
         await self.action_show_tab("send")
-        (await self.pane(SendPane)).start_send()
+        (await self._pane_named("SendPane")).start_send()
 
     async def action_resend_due(self) -> None:
         await self.action_show_tab("history")
-        (await self.pane(HistoryPane)).action_resend_due()
+        (await self._pane_named("HistoryPane")).action_resend_due()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Send event", "Send the composed event (ctrl+r)", self.action_send)
-        yield SystemCommand("Copy as curl", "The previewed request (ctrl+y)", self.action_copy_curl)
-        yield SystemCommand("Open event file", "Load an event (ctrl+o)", self.action_open_event)
-        yield SystemCommand("Save event file", "Save the event (ctrl+s)", self.action_save_event)
-        yield SystemCommand("Help", "Keys and workflow (F1)", self.action_help)
-        yield SystemCommand(
-            "Re-send due deferred deliveries",
-            "Deferred deliveries whose due time has passed (History, ctrl+d)",
-            self.action_resend_due,
-        )
-        for tab in TABS:
-            yield SystemCommand(
-                f"Go to {tab.capitalize()}",
-                f"Show the {tab} tab",
-                lambda t=tab: self.action_show_tab(t),
-            )
+        yield from app_commands(self)

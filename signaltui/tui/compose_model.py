@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+from functools import cache
 from typing import Any
 
 from signaltui.core.blueprints.registry import blueprints_for
@@ -44,10 +45,24 @@ PROPERTY_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 #: Consent categories offered as toggles; ``marketing`` is the one the CRMs gate on.
 CONSENT_CATEGORIES: tuple[str, ...] = ("marketing", "sales", "analytics")
 
-#: Every event name at least one CRM maps, for the event picker.
-KNOWN_EVENTS: tuple[str, ...] = tuple(
-    sorted({name for bp in blueprints_for(MappingConfig()).values() for name in bp.mapped_events})
-)
+
+@cache
+def known_events() -> tuple[str, ...]:
+    """Every event name at least one CRM maps, for the event picker (sorted).
+
+    Computed on first use, not on import: it loads and compiles the preset blueprints,
+    which the first screen does not wait for (the picker is filled just after it).
+    """
+    mapped = blueprints_for(MappingConfig()).values()
+    return tuple(sorted({name for blueprint in mapped for name in blueprint.mapped_events}))
+
+
+def __getattr__(name: str) -> Any:
+    # ``KNOWN_EVENTS`` as a module constant, computed when first read.
+    if name == "KNOWN_EVENTS":
+        return known_events()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _SPELLINGS: dict[str, tuple[str, ...]] = {
     canonical: (canonical, *[alias for alias, c in TRAIT_ALIASES.items() if c == canonical])

@@ -17,6 +17,7 @@ time it is opened.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -26,6 +27,25 @@ from textual.widget import AwaitMount, Widget
 from textual.widgets import TabPane
 
 TABS = ("compose", "preview", "send", "history", "replay", "mocks", "settings", "blueprints")
+#: Each pane class by name: the tab it lives on and the module defining it (imported
+#: when the tab is first built).
+PANE_TABS: dict[str, tuple[str, str]] = {
+    "ComposePane": ("compose", "signaltui.tui.screens.compose"),
+    "PreviewPane": ("preview", "signaltui.tui.screens.preview"),
+    "SendPane": ("send", "signaltui.tui.screens.send"),
+    "HistoryPane": ("history", "signaltui.tui.screens.history"),
+    "ReplayPane": ("replay", "signaltui.tui.screens.replay"),
+    "MocksPane": ("mocks", "signaltui.tui.screens.mocks"),
+    "SettingsPane": ("settings", "signaltui.tui.screens.settings"),
+    "BlueprintsPane": ("blueprints", "signaltui.tui.screens.blueprints"),
+}
+
+
+def pane_class(name: str) -> Any:
+    """The pane class called ``name``, its module imported on first use."""
+    return getattr(importlib.import_module(PANE_TABS[name][1]), name)
+
+
 #: Where the focus lands when a tab is opened by its key, so arrows work at once.
 TAB_FOCUS = {
     "preview": "#preview-tabs Tabs",

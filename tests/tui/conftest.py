@@ -82,6 +82,8 @@ def make_app(settings: Settings, tmp_path: Path) -> Callable[..., SignalApp]:
         kwargs.setdefault("recordings", "recordings/")
         # No debounce wait in tests: the preview still goes through the timer path.
         kwargs.setdefault("preview_delay", 0.01)
+        # The start-up thread (presets, then store, mocks, sessions) soon after Ready.
+        kwargs.setdefault("start_delay", 0.01)
         app = SignalApp(settings or isolated, event=event, **kwargs)
         # The pilot waits out every animation (0.3 s per tab switch); the end state is
         # the same without them.

@@ -16,19 +16,10 @@ from signaltui.core.decision import Decision
 from signaltui.core.request import DESTINATIONS, Destination
 from signaltui.tui.blueprints_model import apply_text, decide_event, impact_line, starter
 from signaltui.tui.render import request_view, verdict
+from signaltui.tui.widgets.editors import highlighted_editor
 
 if TYPE_CHECKING:
     from signaltui.tui.app import SignalApp
-
-
-def _language() -> str | None:
-    # YAML highlighting needs textual's tree-sitter extra (textual[syntax]); without it
-    # the editor is plain text rather than failing.
-    try:
-        import tree_sitter  # noqa: F401
-    except ImportError:
-        return None
-    return "yaml"
 
 
 class BlueprintsPane(Vertical):
@@ -58,7 +49,8 @@ class BlueprintsPane(Vertical):
             yield Input(self._default_path("close"), id="bp-path", compact=True)
             yield Button("Save", id="bp-save", variant="primary", compact=True)
         with Horizontal(classes="blueprint-main"):
-            yield TextArea.code_editor(starter("close"), language=_language(), id="bp-text")
+            # YAML highlighted (tree-sitter); plain text if the grammar is missing.
+            yield highlighted_editor(starter("close"), "yaml", code=True, id="bp-text")
             with VerticalScroll(classes="blueprint-preview"):
                 yield Static(id="bp-verdict")
                 yield Static(id="bp-request")

@@ -14,6 +14,7 @@ from signaltui.core.decision import Decision
 from signaltui.errors import SignaltuiError
 from signaltui.tui.compose_model import dump_event, event_to_form, form_to_event, parse_editor_text
 from signaltui.tui.render import verdicts_text
+from signaltui.tui.widgets.editors import highlighted_editor
 from signaltui.tui.widgets.event_form import EventForm
 
 
@@ -55,7 +56,7 @@ class ComposePane(Vertical):
             yield EventForm(id="event-form")
             with Vertical(id="json-side"):
                 yield Static("Event JSON", classes="section")
-                yield TextArea(language="json", id="event-json", soft_wrap=False)
+                yield highlighted_editor("", "json", id="event-json", soft_wrap=False)
 
     def on_mount(self) -> None:
         self.set_event(self.event)

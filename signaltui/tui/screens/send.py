@@ -133,6 +133,7 @@ class SendPane(Vertical):
         status = self.query_one("#send-status", Static)
         status.update(f"Sending to {target.label}: {', '.join(names)} …")
         try:
+            await self.signal_app.services.ready()  # at start-up: wait for the mock, store
             sent = await self.signal_app.sessions.send(
                 self.signal_app.event, names, target, live_confirmed=live_confirmed
             )

@@ -9,10 +9,10 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from signaltui.tui.compose_model import (
     CONSENT_CATEGORIES,
-    KNOWN_EVENTS,
     PROPERTY_FIELDS,
     TRAIT_FIELDS,
     Form,
+    known_events,
 )
 
 
@@ -38,6 +38,8 @@ class EventForm(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._last: Form = {}
+        #: The picker's event names, once filled in (:meth:`fill_known_events`).
+        self._known: tuple[str, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("Event", classes="section")
@@ -51,8 +53,10 @@ class EventForm(VerticalScroll):
                 compact=True,
             )
             yield Static("Known event")
+            # Filled just after the first screen (fill_known_events): the names come
+            # from the compiled preset blueprints.
             yield Select(
-                [(name, name) for name in KNOWN_EVENTS],
+                [],
                 prompt="(other: type below)",
                 id="f-event-pick",
                 compact=True,
@@ -104,9 +108,19 @@ class EventForm(VerticalScroll):
                 self.query_one(f"#{_input_id(key)}", Input).value = value
         self._sync_pick(str(form.get("event", "")))
 
+    def fill_known_events(self) -> None:
+        """Offer every event name a CRM maps in the picker, and pick the current one."""
+        if self._known is not None:
+            return
+        self._known = known_events()
+        self.query_one("#f-event-pick", Select).set_options([(n, n) for n in self._known])
+        self._sync_pick(self.query_one("#f-event", Input).value)
+
     def _sync_pick(self, name: str) -> None:
+        if self._known is None:
+            return  # not filled in yet: filling in picks the name then
         pick = self.query_one("#f-event-pick", Select)
-        if name in KNOWN_EVENTS:
+        if name in self._known:
             pick.value = name
         else:
             pick.clear()

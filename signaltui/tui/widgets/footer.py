@@ -1,0 +1,23 @@
+"""The app's footer, with its keys in the first frame."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Footer
+
+
+class FirstFrameFooter(Footer):
+    """A ``Footer`` that lists the key bindings from its first compose.
+
+    Textual's footer composes empty, waits for the screen's first bindings update and
+    then recomposes after the next refresh, so the first screen lacked its keys for a
+    frame or two (about 0.1 s of start-up in a terminal). This one composes the keys in
+    force when it is mounted (the app's and the screen's); it still recomposes on every
+    bindings update, as Textual's does. ``_bindings_ready`` is Textual's own flag for
+    "the bindings are known" (textual is pinned in pyproject.toml).
+    """
+
+    def __init__(self, *children: Any, **options: Any) -> None:
+        super().__init__(*children, **options)
+        self.set_reactive(Footer._bindings_ready, True)

@@ -1,0 +1,40 @@
+"""The footer lists its keys from its first compose (part of the first-screen time)."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from signaltui.tui.widgets.footer import FirstFrameFooter
+
+
+class _Bare(App[None]):
+    """One footer and a Quit binding; the terminal never reports focus, so the
+    footer gets no bindings update to recompose on: what it shows is its first compose."""
+
+    BINDINGS = [("ctrl+q", "quit", "Quit")]
+
+    def __init__(self, footer: Footer) -> None:
+        super().__init__()
+        self.footer = footer
+
+    def compose(self) -> ComposeResult:
+        self.app_focus = False
+        yield self.footer
+
+
+async def _keys(footer: Footer) -> list[str]:
+    app = _Bare(footer)
+    async with app.run_test(size=(60, 5)) as pilot:
+        await pilot.pause()
+        return [key.description for key in app.query(FooterKey)]
+
+
+async def test_the_first_frame_footer_lists_the_keys_at_once() -> None:
+    assert "Quit" in await _keys(FirstFrameFooter())
+
+
+async def test_textuals_own_footer_waits_for_a_bindings_update() -> None:
+    # Why the subclass exists: without a bindings update Textual's footer stays empty.
+    assert await _keys(Footer()) == []
