@@ -76,13 +76,13 @@ def test_deliver_writes_the_store_off_the_event_loop_thread(tmp_path: Path) -> N
 
     async def main() -> int:
         with Store.open(settings.db) as store:
-            original = store.record_sent
+            original = store.write_sent_many
 
             def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
                 writers.append(threading.get_ident())
                 return original(*args, **kwargs)
 
-            store.record_sent = spy  # type: ignore[method-assign]
+            store.write_sent_many = spy  # type: ignore[method-assign]
             async with DeliverySession(settings, Target("mock"), store=store) as session:
                 sent = await session.deliver(resolved, decision)
             assert sent.result.outcome == "delivered" and sent.delivery_id is not None
