@@ -138,9 +138,11 @@ def test_close_writes_what_is_queued(tmp_path: Path) -> None:
 
         async def hand_over() -> None:
             with store._lock:
-                for n in range(3):
-                    asyncio.ensure_future(writer.write(_prepared(store, n)))
+                pending = [
+                    asyncio.ensure_future(writer.write(_prepared(store, n))) for n in range(3)
+                ]
                 await asyncio.sleep(0.1)
+            assert not any(task.done() for task in pending)
 
         asyncio.run(hand_over())  # the loop ends without awaiting the writes
         writer.close()
