@@ -198,8 +198,7 @@ class DeliverySession:
         if self.store is None:
             return SentDelivery(decision=decision, result=result)
         store = self.store
-        # The rows are built (and redacted) here on the loop; the writer thread only runs
-        # the transaction, mostly inside SQLite without the GIL (see signaltui.store.sent).
+        # The rows are built (and redacted) here, then committed (see signaltui.store.writer).
         prepared = store.prepare_sent(
             resolved.event.to_json(),
             resolved.merged_json(),
@@ -212,8 +211,9 @@ class DeliverySession:
             replay_of=replay_of,
             exchange_key=exchange_key,
         )
-        # One transaction per delivery at most, in the store's writer thread: SQLite's
-        # commit would otherwise stall every other delivery in flight on the event loop.
+        # One transaction per delivery at most: on the loop when nothing else writes (a
+        # WAL commit is cheaper than a thread hand-off), else in the store's writer
+        # thread, so a lock held elsewhere never stalls the deliveries in flight.
         # Awaited until committed, so what a run reports done is stored (resume).
         if self._writer is None:
             from signaltui.store.writer import StoreWriter

@@ -1,10 +1,9 @@
 """The send path's write, in two steps: build a delivery's rows, then store them.
 
-:meth:`Store.record_sent` is both steps in a row. A send run calls them apart
-(:meth:`Store.prepare_sent` on the event loop, :meth:`Store.write_sent` in the store's
-writer thread) so that the writer thread runs almost only SQLite, which lets go of the
-GIL while it works: a writer thread busy in Python makes the event loop wait for the GIL
-after every socket call, and that wait cost more than the Python itself.
+:meth:`Store.record_sent` is both steps in a row. A send calls them apart: it builds the
+rows (:meth:`Store.prepare_sent`) on the event loop, and :class:`~signaltui.store.writer.
+StoreWriter` stores them (:meth:`Store.write_sent`) at once or in its writer thread. The
+writer thread then runs almost only SQLite, which lets go of the GIL while it works.
 
 Preparing redacts exactly as the single writes do (the result scrubbed of the store's
 secrets, the decision's request redacted and the decision scrubbed, every header, URL
@@ -94,14 +93,17 @@ _INSERT_ATTEMPT = (
 )
 
 
-def write(store: StoreBase, prepared: SentRows) -> tuple[int, int]:
+def write(store: StoreBase, prepared: SentRows, *, wait: bool = True) -> tuple[int, int]:
     """Store ``prepared`` in one transaction; returns ``(event_id, delivery_id)``.
+
+    With ``wait=False``, :class:`~signaltui.store.base.WouldWait` (nothing written)
+    rather than waiting for another thread's or process's write.
 
     Ids come from SQLite (a NULL ``INTEGER PRIMARY KEY`` becomes the largest id plus
     one, what ``_next_id`` would pick) so each row is one statement: the writer thread
     takes the GIL back once per statement, and fewer statements mean fewer waits.
     """
-    with store._write():
+    with store._write(wait=wait):
         conn = store.db.conn
         event_id = prepared.event_id
         if prepared.event is not None:

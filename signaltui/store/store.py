@@ -129,10 +129,12 @@ class Store(StoreBase):
             exchange_key=exchange_key,
         )  # fmt: skip
 
-    def write_sent(self, prepared: sent.SentRows) -> tuple[int, int]:
+    def write_sent(self, prepared: sent.SentRows, *, wait: bool = True) -> tuple[int, int]:
         """Store what :meth:`prepare_sent` built, in one transaction (joining an outer
-        one on this thread); returns ``(event_id, delivery_id)``."""
-        return sent.write(self, prepared)
+        one on this thread); returns ``(event_id, delivery_id)``. With ``wait=False``
+        it raises :class:`~signaltui.store.base.WouldWait`, having written nothing,
+        when another thread or process is writing."""
+        return sent.write(self, prepared, wait=wait)
 
     def write_sent_many(self, prepared: list[sent.SentRows]) -> list[tuple[int, int]]:
         """:meth:`write_sent` for several deliveries in one transaction (all or none)."""

@@ -1,13 +1,14 @@
-"""A store's writer thread: sends hand their rows over and await the commit.
+"""Committing a send's deliveries: at once when the store is free, else in a writer thread.
 
-One long-lived thread instead of a thread-pool call per delivery: with a pool, writes
-finishing together ran in several threads that queued on the store's lock, each taking
-the GIL from the event loop in turn. The thread commits whatever is waiting in one
-transaction (group commit): each delivery is still stored whole, and its awaiting
-caller resumes only once that transaction has committed, so nothing is reported stored
-(or skipped by a resumed run) before it is on disk as far as a killed process is
-concerned. When a group fails, its deliveries are written again one by one, so each
-caller gets its own delivery's outcome.
+A thread-pool call per delivery (the earlier way) cost more than the commit: two thread
+switches, and the pool thread fighting the event loop for the GIL. So a delivery is
+written on the caller's thread when no other thread or process is writing, which never
+waits; otherwise it goes to one long-lived writer thread, which waits for the lock while
+the loop carries on, and commits whatever is waiting in one transaction (group commit).
+Either way each delivery is stored whole, and its awaiting caller resumes only once that
+transaction has committed, so nothing is reported stored (or skipped by a resumed run)
+before it is on disk as far as a killed process is concerned. When a group fails, its
+deliveries are written again one by one, so each caller gets its own delivery's outcome.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import queue
 import threading
 from typing import TYPE_CHECKING
 
+from signaltui.store.base import WouldWait
 from signaltui.store.sent import SentRows
 
 if TYPE_CHECKING:
@@ -30,7 +32,8 @@ GROUP_LIMIT = 64
 
 
 class StoreWriter:
-    """The writer thread of ``store``; :meth:`close` it when done (pending writes finish)."""
+    """Writes for ``store``, and its writer thread; :meth:`close` it when done (pending
+    writes finish)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -39,7 +42,17 @@ class StoreWriter:
         self._thread.start()
 
     async def write(self, prepared: SentRows) -> tuple[int, int]:
-        """Store ``prepared`` (see :meth:`Store.write_sent`); returns once committed."""
+        """Store ``prepared`` (see :meth:`Store.write_sent`); returns once committed.
+
+        Written at once, on the caller's thread, when nothing else is writing (the
+        usual case: a commit in WAL mode is a few appends to the WAL file, cheaper
+        than handing over to a thread and back); otherwise handed to the writer
+        thread, so the event loop never waits for a lock.
+        """
+        try:
+            return self.store.write_sent(prepared, wait=False)
+        except WouldWait:
+            pass
         loop = asyncio.get_running_loop()
         future: asyncio.Future[tuple[int, int]] = loop.create_future()
         self._queue.put((prepared, loop, future))

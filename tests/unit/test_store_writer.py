@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -83,12 +87,33 @@ def _commits(store: Store) -> list[str]:
     return seen
 
 
+@contextmanager
+def _busy(store: Store) -> Iterator[None]:
+    """The store's lock held by another thread meanwhile (as a TUI worker would)."""
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with store._lock:
+            held.set()
+            done.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    try:
+        yield
+    finally:
+        done.set()
+        holder.join()
+
+
 async def _write_held(store: Store, writer: StoreWriter, prepared: list[Any]) -> list[Any]:
-    """Write ``prepared`` concurrently while the store's lock is held at first, so the
-    writer thread finds them waiting together (a group)."""
-    with store._lock:
+    """Write ``prepared`` concurrently while another thread holds the store's lock, so
+    each is handed to the writer thread, which finds them waiting together (a group)."""
+    with _busy(store):
         tasks = [asyncio.create_task(writer.write(p)) for p in prepared]
         await asyncio.sleep(0.2)  # every task has queued its rows; the thread waits
+        assert not any(task.done() for task in tasks)  # nothing written meanwhile
     return await asyncio.gather(*tasks, return_exceptions=True)
 
 
@@ -132,17 +157,63 @@ def test_a_failing_write_in_a_group_fails_alone(tmp_path: Path) -> None:
         assert count == 4
 
 
+def test_the_writer_writes_at_once_when_nothing_else_writes(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        writer = StoreWriter(store)
+        seen: list[int] = []
+        original = store.write_sent_many
+        store.write_sent_many = lambda rows: seen.append(1) or original(rows)  # type: ignore[method-assign]
+
+        async def one() -> tuple[int, int]:
+            return await writer.write(_prepared(store, 0))
+
+        try:
+            event_id, delivery_id = asyncio.run(one())
+        finally:
+            writer.close()
+        assert seen == []  # not handed to the thread
+        assert store.get_delivery(delivery_id).event_row.id == event_id
+
+
+def test_another_process_writing_hands_the_write_to_the_thread(tmp_path: Path) -> None:
+    """A write lock held by another connection (another process) does not stall the
+    event loop: the write waits in the writer thread and lands once the lock is free."""
+    with Store.open(tmp_path / "s.db") as store:
+        other = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        writer = StoreWriter(store)
+        ticks = 0
+
+        async def main() -> tuple[int, int]:
+            nonlocal ticks
+            task = asyncio.create_task(writer.write(_prepared(store, 0)))
+            for _ in range(10):  # the loop keeps running while the other holds the lock
+                await asyncio.sleep(0.01)
+                ticks += 1
+            assert not task.done()
+            other.execute("COMMIT")
+            return await task
+
+        try:
+            event_id, delivery_id = asyncio.run(main())
+        finally:
+            writer.close()
+            other.close()
+        assert ticks == 10
+        assert store.get_delivery(delivery_id).event_row.id == event_id
+
+
 def test_close_writes_what_is_queued(tmp_path: Path) -> None:
     with Store.open(tmp_path / "s.db") as store:
         writer = StoreWriter(store)
 
         async def hand_over() -> None:
-            with store._lock:
+            with _busy(store):
                 pending = [
                     asyncio.ensure_future(writer.write(_prepared(store, n))) for n in range(3)
                 ]
                 await asyncio.sleep(0.1)
-            assert not any(task.done() for task in pending)
+                assert not any(task.done() for task in pending)
 
         asyncio.run(hand_over())  # the loop ends without awaiting the writes
         writer.close()
