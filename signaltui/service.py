@@ -6,7 +6,6 @@ base URL or an in-process transport once, and every delivery then takes the same
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
 
     from signaltui.store import Store
+    from signaltui.store.writer import StoreWriter
 
 
 def utc_now() -> str:
@@ -99,6 +99,8 @@ class DeliverySession:
         self._secrets = tuple(credentials.secret_values())
         if store is not None:
             store.add_secrets(self._secrets)
+        # Started with the first delivery to store (see signaltui.store.writer).
+        self._writer: StoreWriter | None = None
         # Tokens are cached per base URL. A mock server rotates refresh tokens like the
         # real API, so the next process must find the rotated one: only the in-process
         # mock (which lives and dies with this session) keeps tokens in memory.
@@ -130,8 +132,12 @@ class DeliverySession:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the HTTP connection pool."""
-        await self._client.aclose()
+        """Close the HTTP connection pool, after the store writes already handed over."""
+        try:
+            await self._client.aclose()
+        finally:
+            if self._writer is not None:
+                self._writer.close()
 
     def check_live(self, decision: Decision) -> None:
         """Refuse a live send without confirmation or without the destination's credentials."""
@@ -192,25 +198,28 @@ class DeliverySession:
         if self.store is None:
             return SentDelivery(decision=decision, result=result)
         store = self.store
+        # The rows are built (and redacted) here, then committed (see signaltui.store.writer).
+        prepared = store.prepare_sent(
+            resolved.event.to_json(),
+            resolved.merged_json(),
+            decision.to_contract(),
+            result,
+            mode=mode,
+            event_id=event_id,
+            received_at=started,
+            run_id=run_id,
+            replay_of=replay_of,
+            exchange_key=exchange_key,
+        )
+        # One transaction per delivery at most: on the loop when nothing else writes (a
+        # WAL commit is cheaper than a thread hand-off), else in the store's writer
+        # thread, so a lock held elsewhere never stalls the deliveries in flight.
+        # Awaited until committed, so what a run reports done is stored (resume).
+        if self._writer is None:
+            from signaltui.store.writer import StoreWriter
 
-        def record() -> tuple[int, int]:
-            return store.record_sent(
-                resolved.event.to_json(),
-                resolved.merged_json(),
-                decision.to_contract(),
-                result,
-                mode=mode,
-                event_id=event_id,
-                received_at=started,
-                run_id=run_id,
-                replay_of=replay_of,
-                exchange_key=exchange_key,
-            )
-
-        # One transaction per delivery, in a worker thread: SQLite's commit would
-        # otherwise stall every other delivery in flight on the event loop. Awaited
-        # before the caller moves on, so what a run reports done is stored (resume).
-        stored_event, delivery_id = await asyncio.to_thread(record)
+            self._writer = StoreWriter(store)
+        stored_event, delivery_id = await self._writer.write(prepared)
         return SentDelivery(decision, result, stored_event, delivery_id)
 
 

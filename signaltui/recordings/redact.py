@@ -19,7 +19,7 @@ import base64
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, overload
 from urllib.parse import quote, quote_plus
 
@@ -95,6 +95,28 @@ def scrub_json(value: T, secrets: Iterable[str] = ()) -> T:
     if not any(form in text for form in in_json):
         return value
     return _scrub(value, needles)
+
+
+def scrub_json_encoded(
+    value: T, secrets: Iterable[str], encode: Callable[[Any], str]
+) -> tuple[T, str]:
+    """:func:`scrub_json` and ``encode`` of its result, encoding only once when (as
+    usual) none of the known secrets occurs in ``value``.
+
+    ``encode`` must escape strings as ``json.dumps(ensure_ascii=False)`` does (any
+    separators): the look for secrets is made in its text. A secret holding a separator
+    character (``,`` or ``:``) is looked for in ``scrub_json``'s own text instead, so
+    the result is always the same as ``encode(scrub_json(value, secrets))``.
+    """
+    needles, in_json = _needles(tuple(secrets))
+    if any("," in form or ":" in form for form in in_json):
+        safe = scrub_json(value, secrets)
+        return safe, encode(safe)
+    text = encode(value)
+    if not any(form in text for form in in_json):
+        return value, text
+    safe = _scrub(value, needles)
+    return safe, encode(safe)
 
 
 @functools.lru_cache(maxsize=16)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -24,6 +25,10 @@ S = TypeVar("S", bound="StoreBase")
 
 class NotFoundError(StoreError):
     """A delivery, event or run id that the store does not hold."""
+
+
+class WouldWait(Exception):
+    """A write asked not to wait found the store busy; nothing was written."""
 
 
 class StoreBase:
@@ -106,31 +111,60 @@ class StoreBase:
             yield
 
     @contextmanager
-    def _write(self) -> Iterator[None]:
+    def _write(self, *, wait: bool = True) -> Iterator[None]:
         """One IMMEDIATE transaction: take the write lock up front, commit or roll back.
 
         A ``_write`` inside another (same thread: the lock is held) joins the outer
-        transaction, so several writes can be stored whole or not at all.
+        transaction, so several writes can be stored whole or not at all. With
+        ``wait=False`` it raises :class:`WouldWait`, having written nothing, instead of
+        waiting for another thread's or process's write to end.
         """
-        with self._guard():
-            if self._write_depth:
-                self._write_depth += 1
-                try:
-                    yield
-                finally:
-                    self._write_depth -= 1
-                return
-            conn = self.db.conn
+        if not wait and not self._lock.acquire(blocking=False):
+            raise WouldWait
+        try:
+            with self._guard(), self._transaction(wait):
+                yield
+        finally:
+            if not wait:
+                self._lock.release()
+
+    def _begin_now(self, conn: Any) -> bool:
+        """``BEGIN IMMEDIATE`` unless another connection holds the write lock (no wait)."""
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
             conn.execute("BEGIN IMMEDIATE")
-            self._write_depth = 1
+            return True
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                return False
+            raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+
+    @contextmanager
+    def _transaction(self, wait: bool) -> Iterator[None]:
+        """The transaction of :meth:`_write` (the lock already held)."""
+        if self._write_depth:
+            self._write_depth += 1
             try:
                 yield
-            except BaseException:
-                conn.rollback()
-                raise
             finally:
-                self._write_depth = 0
-            conn.execute("COMMIT")
+                self._write_depth -= 1
+            return
+        conn = self.db.conn
+        if wait:
+            conn.execute("BEGIN IMMEDIATE")
+        elif not self._begin_now(conn):
+            raise WouldWait
+        self._write_depth = 1
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            self._write_depth = 0
+        conn.execute("COMMIT")
 
     def _now(self) -> str:
         return times.format_utc(self.clock())

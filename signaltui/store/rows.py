@@ -206,8 +206,10 @@ def delivery_rows(
     exchange_key: str | None,
     created_at: str,
     finished_at: str,
+    decision_json: str | None = None,
 ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
-    """The ``deliveries`` row and its ``attempts`` rows (``decision`` already safe).
+    """The ``deliveries`` row and its ``attempts`` rows (``decision`` already safe;
+    ``decision_json`` its JSON text when the caller already has it).
 
     Since schema v4 a final request or response that is the last attempt's is not
     stored twice: the delivery's ``request_json`` (or ``response_headers_json`` and
@@ -234,7 +236,7 @@ def delivery_rows(
         result.reason or decision.get("reason"),
         result.outcome,
         result.hint,
-        dumps(decision),
+        dumps(decision) if decision_json is None else decision_json,
         None if same_request else _request_json(request),
         *(_as_in_attempt(attempts[-1]) if same_response else _response_columns(response)),
         len(result.attempts),

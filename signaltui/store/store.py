@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from signaltui.delivery.outcomes import DeliveryResult
 from signaltui.errors import InputError
 from signaltui.recordings.redact import scrub_json, scrub_result
-from signaltui.store import queries, rows, runs, times
+from signaltui.store import queries, rows, runs, sent, times
 from signaltui.store.base import StoreBase
 from signaltui.store.models import DeliveryDetail, DeliveryRow, EventRow, RunRow, StoreItem
 
@@ -95,15 +95,51 @@ class Store(StoreBase):
 
         One transaction for both: a crash never leaves an event without its delivery,
         and a send pays one commit per delivery. Returns ``(event_id, delivery_id)``.
+        The same as :meth:`write_sent` of :meth:`prepare_sent`.
         """
+        prepared = self.prepare_sent(
+            event, merged, decision, result, mode=mode, event_id=event_id,
+            received_at=received_at, run_id=run_id, replay_of=replay_of,
+            exchange_key=exchange_key,
+        )  # fmt: skip
+        return self.write_sent(prepared)
+
+    def prepare_sent(
+        self,
+        event: dict[str, Any],
+        merged: dict[str, Any],
+        decision: dict[str, Any] | BaseModel | None,
+        result: DeliveryResult,
+        *,
+        mode: str,
+        event_id: int | None = None,
+        received_at: When = None,
+        run_id: int | None = None,
+        replay_of: str | None = None,
+        exchange_key: str | None = None,
+    ) -> sent.SentRows:
+        """:meth:`record_sent`'s rows, redacted, without touching the file (no lock:
+        callable from any thread); store them with :meth:`write_sent`."""
+        received = (
+            None if received_at is None else times.normalize(received_at, field="received_at")
+        )
+        return sent.prepare(
+            self.secrets, self._now(), event, merged, decision, result, mode=mode,
+            event_id=event_id, received_at=received, run_id=run_id, replay_of=replay_of,
+            exchange_key=exchange_key,
+        )  # fmt: skip
+
+    def write_sent(self, prepared: sent.SentRows, *, wait: bool = True) -> tuple[int, int]:
+        """Store what :meth:`prepare_sent` built, in one transaction (joining an outer
+        one on this thread); returns ``(event_id, delivery_id)``. With ``wait=False``
+        it raises :class:`~signaltui.store.base.WouldWait`, having written nothing,
+        when another thread or process is writing."""
+        return sent.write(self, prepared, wait=wait)
+
+    def write_sent_many(self, prepared: list[sent.SentRows]) -> list[tuple[int, int]]:
+        """:meth:`write_sent` for several deliveries in one transaction (all or none)."""
         with self._write():
-            if event_id is None:
-                event_id = self.record_event(event, merged, received_at)
-            delivery_id = self.record_delivery(
-                event_id, decision, result, mode=mode, run_id=run_id, replay_of=replay_of,
-                exchange_key=exchange_key, created_at=received_at,
-            )  # fmt: skip
-        return event_id, delivery_id
+            return [sent.write(self, rows) for rows in prepared]
 
     def _insert_delivery(
         self,

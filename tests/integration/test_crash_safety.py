@@ -189,6 +189,8 @@ def test_sigkill_mid_replay_leaves_a_consistent_resumable_store(tmp_path: Path) 
     assert {row.run_id for row in rows} == {run.id}
     by_key = Counter(row.exchange_key for row in rows)
     assert set(by_key) == set(emails) and max(by_key.values()) == 1
+    # Every delivery, from either run, is linked to its own exchange's event.
+    assert all(row.email == emails[row.exchange_key or ""] for row in rows)
 
     # Not one request of the second run went out for an exchange the first delivered.
     resent = {
