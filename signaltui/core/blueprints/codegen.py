@@ -50,7 +50,7 @@ class Code:
             "finite": finite_failure,
         }
         self.lines: list[str] = []
-        self.uses: set[str] = set()  # which per-call locals (traits_get, event, memo) it reads
+        self.uses: set[str] = set()  # which per-call locals (traits, event, memo) it reads
 
     def bind(self, prefix: str, value: Any) -> str:
         """A new global name for ``value`` in the generated function."""
@@ -64,8 +64,8 @@ class Code:
     def prologue(self) -> list[str]:
         """The lines giving the locals the body uses (see :attr:`uses`)."""
         lines = []
-        if "traits_get" in self.uses:
-            lines.append("    traits_get = scope.traits.get")
+        if "traits" in self.uses:
+            lines.append("    traits = scope.traits")
         if "event" in self.uses:
             lines.append("    event = scope.event")
         if "memo" in self.uses:
@@ -109,9 +109,9 @@ def read_expr(code: Code, path: str) -> str:
     """An expression for the raw value at source ``path`` (``None`` when absent)."""
     root, *parts = path.split(".")
     if root == "traits" and parts:
-        code.uses.add("traits_get")
+        code.uses.add("traits")
         name = TRAIT_ALIASES.get(parts[0], parts[0])
-        base = f"(t.value if (t := traits_get({name!r})) is not None else None)"
+        base = f"(t.value if (t := traits.get({name!r})) is not None else None)"
         return walk_expr(base, tuple(parts[1:]))
     if root in ("properties", "context") and parts:
         code.uses.add("event")
@@ -198,6 +198,13 @@ def transform_lines(
         maybe_none = name in _MAY_EMPTY or (maybe_none and name in ("lower", "truncate"))
         text = text or name in _TEXT_OUT
     return may_fail, may_warn, text
+
+
+def cut_then_emptied(steps: tuple[str, ...]) -> bool:
+    """Whether a step that may empty the value comes after a ``truncate`` (which warns)."""
+    names = [split_transform(step)[0] for step in steps]
+    cut = names.index("truncate") if "truncate" in names else len(names)
+    return any(name in _MAY_EMPTY for name in names[cut + 1 :])
 
 
 def shape_of(spec: ValueSpec) -> Shape:

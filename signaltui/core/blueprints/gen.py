@@ -21,6 +21,7 @@ from collections.abc import Callable
 from signaltui.core.blueprints.codegen import (
     Code,
     Shape,
+    cut_then_emptied,
     is_dear,
     read_expr,
     shape_of,
@@ -41,7 +42,7 @@ def _read(code: Code, path: str) -> tuple[str | None, str, str, str]:
     """
     root, *parts = path.split(".")
     if root == "traits" and parts:
-        code.uses.add("traits_get")
+        code.uses.add("traits")
         name = TRAIT_ALIASES.get(parts[0], parts[0])
         rest = tuple(parts[1:])
         tail = "".join(f".{p}" for p in rest)
@@ -72,7 +73,7 @@ def _alternative(
     """
     trait, read, source, absent = _read(code, path)
     if trait is not None:
-        code.emit(indent, f"trait = traits_get({trait!r})")
+        code.emit(indent, f"trait = traits.get({trait!r})")
         if first:
             code.emit(indent, "if trait is None:", "    value = None", f"    src = {absent}")
             code.emit(indent, "else:")
@@ -146,7 +147,10 @@ def _from_lines(
     track = shape.may_fail and len(spec.sources) > 1
     if track:
         code.emit(indent, "failed = None")
-    dirty = False  # whether an alternative so far may have left a problem
+    # A warning (a cut) is only left behind with no value when a later step empties the
+    # value; a failure always is.
+    leaves = cut_then_emptied(spec.transforms)
+    dirty = False  # whether an alternative so far may have left a problem and no value
     for n, source in enumerate(spec.sources):
         inner = indent if n == 0 else indent + "    "
         if n:
@@ -163,11 +167,11 @@ def _from_lines(
                 rule=None if fixed else rule,
                 track=track,
             )
-            dirty = dirty or fails or warns
+            dirty = dirty or fails or (warns and leaves)
         else:
-            _nested(code, source, settings, inner, n == 0, track)
-            dirty = True
-    if not track and shape.may_warn:  # a value cut, then emptied: no problem after all
+            alternative = _nested(code, source, settings, inner, n == 0, track)
+            dirty = dirty or alternative.may_fail
+    if not track and leaves and shape.may_warn:  # a value cut, then emptied: no problem
         code.emit(indent, "if value is None and type(problem) is not Failure:")
         code.emit(indent, "    problem = None")
     elif track:
@@ -221,7 +225,7 @@ def _all_lines(code: Code, spec: ValueSpec, settings: Settings, indent: str) -> 
         trait, read, source, absent = _read(code, path)
         inner = indent
         if trait is not None:
-            code.emit(indent, f"trait = traits_get({trait!r})")
+            code.emit(indent, f"trait = traits.get({trait!r})")
             code.emit(indent, "if trait is None:", f"    s_{n} = {absent}", "else:")
             inner += "    "
         code.emit(inner, f"s_{n} = {source}", f"value = {read}")

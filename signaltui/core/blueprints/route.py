@@ -94,8 +94,6 @@ def compile_route(
         "    body = {}",
         "    trace = []",
         "    warnings = []",
-        "    add = trace.append",
-        "    warn = warnings.append",
     ]
     blank = [*w.containers.values(), *keeps.values()]
     if blank:

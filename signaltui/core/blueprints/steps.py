@@ -127,7 +127,7 @@ def emit_field(w: RouteWriter, spec: FieldSpec, region: str, crm: str) -> None:
     if value is None:
         if spec.trace:
             row = (label_of(spec), spec.trace_source or "blueprint", spec.drop_rule, True, spec.at)
-            w.emit(indent, f"add({_literal(row)})")
+            w.emit(indent, f"trace.append({_literal(row)})")
     elif value.kind == "value":
         _constant(w, spec, indent)
     elif value.kind == "copy":
@@ -153,7 +153,7 @@ def _constant(w: RouteWriter, spec: FieldSpec, indent: str) -> None:
     source = spec.trace_source or "constant"
     row = _literal((label_of(spec), source, default_rule(spec.value), False, spec.at))
     w.emit(indent, f"value = {made}")
-    traced = f"add({row})" if spec.trace else None
+    traced = f"trace.append({row})" if spec.trace else None
     w.set_value(segments(spec.body_pointer), spec.unique, indent, traced)
     keep = w.keeps.get("=" + spec.pointer)
     if keep is not None:
@@ -175,9 +175,9 @@ def _copy(w: RouteWriter, spec: FieldSpec, indent: str) -> None:
     empty = []
     if spec.trace and spec.trace_empty:
         empty_row = (label, spec.trace_source or copied, spec.empty_rule, True, at)
-        empty.append(f"add({_literal(empty_row)})")
+        empty.append(f"trace.append({_literal(empty_row)})")
     if spec.warn_missing:
-        empty.append(f"warn({spec.warn_missing!r})")
+        empty.append(f"warnings.append({spec.warn_missing!r})")
     keep = w.keeps.get("=" + copied)
     if keep is None:  # nothing before it keeps that field: it is always empty here
         w.emit(indent, *empty)
@@ -186,7 +186,7 @@ def _copy(w: RouteWriter, spec: FieldSpec, indent: str) -> None:
     w.emit(indent, "else:", f"    value = {keep}")
     source = repr(spec.trace_source) if spec.trace_source else f"{keep}_src"
     rule = default_rule(spec.value)
-    row = f"add(({label!r}, {source}, {rule!r}, False, {at!r}))" if spec.trace else None
+    row = f"trace.append(({label!r}, {source}, {rule!r}, False, {at!r}))" if spec.trace else None
     w.set_value(segments(spec.body_pointer), spec.unique, indent + "    ", row)
 
 
@@ -216,10 +216,10 @@ def _from_rule(w: RouteWriter, spec: FieldSpec, region: str, crm: str, indent: s
     if shape.any_type:
         test += " and (type(value) is str or finite(value) is None)"
     w.emit(indent, f"if {test}:")
-    row = f"add(({label!r}, {source}, {rule}, False, {at!r}))" if spec.trace else None
+    row = f"trace.append(({label!r}, {source}, {rule}, False, {at!r}))" if spec.trace else None
     w.set_value(segments(spec.body_pointer), spec.unique, indent + "    ", row)
     if shape.may_warn:
-        w.emit(indent, "    if problem is not None:", "        warn(problem)")
+        w.emit(indent, "    if problem is not None:", "        warnings.append(problem)")
     keep = w.keeps.get("=" + spec.pointer)
     if keep is not None:
         w.emit(indent, f"    {keep} = value", f"    {keep}_src = src")
@@ -234,7 +234,7 @@ def _absent_lines(
     """The rows and warnings of a field left out: unusable, not finite, or empty."""
     omitted, at = spec.omitted_label or label, spec.at
     empty = (
-        [f"add(({label!r}, {source}, {spec.empty_rule!r}, True, {at!r}))"]
+        [f"trace.append(({label!r}, {source}, {spec.empty_rule!r}, True, {at!r}))"]
         if spec.trace and spec.trace_empty
         else []
     )
@@ -245,15 +245,16 @@ def _absent_lines(
         suffix = f"; {omitted} was left out"
         lines += [
             "if type(problem) is Failure:",
-            f"    add(({omitted!r}, {source}, problem.rule, True, {at!r}))",
-            f"    warn(problem.message + {suffix!r} if problem.names_field else problem.message)",
+            f"    trace.append(({omitted!r}, {source}, problem.rule, True, {at!r}))",
+            f"    warnings.append(problem.message + {suffix!r} if problem.names_field"
+            " else problem.message)",
         ]
         if empty:
             lines += ["else:", f"    {empty[0]}"]
     else:
         lines += empty
     if spec.warn_missing:
-        lines.append(f"warn({spec.warn_missing!r})")
+        lines.append(f"warnings.append({spec.warn_missing!r})")
     return lines
 
 
@@ -266,4 +267,6 @@ def emit_check(w: RouteWriter, spec: CheckSpec, labels: dict[str, str]) -> None:
         label = labels.get(pointer, dotted(pointer))
         w.emit("    ", f"if {read} is None:", f"    missing.append({label!r})")
     w.emit("    ", "if missing:")
-    w.emit("    ", f"    warn({spec.warn!r}.replace('{{missing}}', ' and '.join(missing)))")
+    w.emit(
+        "    ", f"    warnings.append({spec.warn!r}.replace('{{missing}}', ' and '.join(missing)))"
+    )
