@@ -249,16 +249,37 @@ def _all_lines(code: Code, spec: ValueSpec, settings: Settings, indent: str) -> 
     return Shape(default_rule(spec), may_fail, may_warn, not text)
 
 
+#: Getters compiled so far, by memo key: rules with one key give the same answers (the
+#: memo already shares them), so they can share the function too. The presets and the
+#: overlays on them repeat most rules; cleared when full, it never grows without end.
+_GETTERS: dict[str, tuple[Callable[[EventScope], Got], Shape]] = {}
+_MAX_GETTERS = 2048
+
+
 def compile_getter(
     spec: ValueSpec, settings: Settings
 ) -> tuple[Callable[[EventScope], Got], Shape]:
     """A function giving ``(value, src, problem, rule)`` of ``spec`` for an event scope,
-    and the shape of what it gives."""
+    and the shape of what it gives.
+
+    A fixed ``rule`` it gives may be another rule's with the same key: its callers use
+    their own fixed text (see :func:`signaltui.core.blueprints.values.memo_key`).
+    """
+    key = memo_key(spec, settings)
+    known = _GETTERS.get(key)
+    if known is not None:  # the shape (its fixed rule text) is this rule's own
+        return known[0], shape_of(spec)
     code = Code()
     shape = value_lines(code, spec, settings, "    ", need_problem=True)
     rule = "rule" if shape.rule is None else repr(shape.rule)
     code.emit("    ", f"return value, src, problem, {rule}")
-    return code.function("def get(scope):", "<blueprint value>"), shape
+    made = code.function("def get(scope):", "<blueprint value>"), shape
+    if "kind='value'" in key:  # it gives its constant itself: keep that to one blueprint
+        return made
+    if len(_GETTERS) >= _MAX_GETTERS:
+        _GETTERS.clear()
+    _GETTERS[key] = made
+    return made
 
 
 __all__ = ["compile_getter", "value_lines"]
