@@ -60,6 +60,22 @@ def dumps(value: Any) -> bytes:
         return dumps_stdlib(value)
 
 
+def dumps_contract(contract: dict[str, Any]) -> bytes:
+    """:func:`dumps` of a decision's preview JSON object (``Decision.to_contract``).
+
+    Only the request body holds values taken from events and blueprint constants; the
+    rest (names, reasons, headers, warnings, trace rows) is text, booleans and nulls by
+    construction, so only the body is searched for floats.
+    """
+    request = contract.get("request")
+    if orjson is None or (request is not None and has_float(request["body"])):
+        return dumps_stdlib(contract)
+    try:
+        return orjson.dumps(contract, option=_ORJSON_OPTIONS)
+    except TypeError:  # as in dumps: integers past 64 bits, subclasses
+        return dumps_stdlib(contract)
+
+
 def has_float(value: Any) -> bool:
     """Whether a float is anywhere in ``value`` (dicts and lists walked, no recursion)."""
     pending = [value]
@@ -96,6 +112,10 @@ class LineWriter:
     def json(self, value: Any) -> None:
         """One JSON object per line (JSON Lines)."""
         self._add(dumps(value))
+
+    def contract(self, contract: dict[str, Any]) -> None:
+        """One decision's preview JSON object per line (see :func:`dumps_contract`)."""
+        self._add(dumps_contract(contract))
 
     def text(self, text: str) -> None:
         """One line of text for people."""

@@ -60,7 +60,7 @@ def preview_command(
             for _, decision in decisions:
                 secret = preview_secret(decision.destination, credentials) if show_secrets else None
                 if as_json:
-                    out.json(decision.to_contract(secret))
+                    out.contract(decision.to_contract(secret))
                 else:
                     out.text(render_decision(decision, secret))
 

@@ -33,13 +33,15 @@ Reader = Callable[["EventScope"], tuple[Any, str]]
 class EventScope:
     """What compiled blueprints read from one resolved event, and what they worked out."""
 
-    __slots__ = ("consent", "event", "memo", "traits")
+    __slots__ = ("consent", "event", "memo", "name", "traits")
 
     def __init__(self, resolved: ResolvedEvent) -> None:
         # The traits and the event, not ``resolved`` itself: it keeps this scope, and a
         # reference back would make a cycle that only the garbage collector frees.
         self.traits: dict[str, Trait] = resolved.traits
         self.event: Event = resolved.event
+        #: The event name (``Event.name``), read once for every destination.
+        self.name: str = resolved.event.name
         self.consent: dict[str, bool] = resolved.consent
         self.memo: dict[str, Any] = {}
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from signaltui.core.blueprints.registry import blueprints_for
+from signaltui.core.blueprints.registry import last as _last  # updated in place
 from signaltui.core.config import MappingConfig
 from signaltui.core.consent import decide_consent
 from signaltui.core.decision import DROP_REASONS, Decision
 from signaltui.core.events import ResolvedEvent
-from signaltui.core.fields import event_scope
+from signaltui.core.fields import EventScope
 from signaltui.core.request import Destination, OutboundRequest
 
 _IDENTIFY_ONLY = DROP_REASONS["identify_only"]
@@ -22,36 +23,42 @@ def plan(resolved: ResolvedEvent, destination: Destination, config: MappingConfi
     did the user consent, is there an identity the CRM needs; then the body is built by
     the destination's compiled blueprint (see :mod:`signaltui.core.blueprints`).
     """
-    blueprint = blueprints_for(config)[destination]
+    # The config planned last and its blueprints: nearly always this one.
+    blueprint = (_last[1] if config is _last[0] else blueprints_for(config))[destination]
     event = resolved.event
-    name = event.name
     if event.type == "identify":
-        return Decision(destination, name, "drop", "identify_only", _IDENTIFY_ONLY, None, [])
+        return Decision(destination, "identify", "drop", "identify_only", _IDENTIFY_ONLY, None, [])
+    # What the blueprints read from this event and work out once for every destination.
+    scope = resolved._facts
+    if scope is None:
+        scope = resolved._facts = EventScope(resolved)
+    name = scope.name
     route = blueprint.routes.get(name) or blueprint.default
-    steps = route.steps
-    if steps is None:
+    build = route.build
+    if build is None:
         detail = route.drop_detail or (
             f"{name!r} is not mapped for {destination} ({blueprint.mapped})"
         )
         return Decision(destination, name, "drop", "event_not_mapped", detail, None, [])
-    consent = decide_consent(resolved.consent, blueprint.consent)
-    if not consent.granted:
-        missing = consent.missing
-        detail = f"consent not granted for: {', '.join(missing)} (context.consent.{missing[0]})"
-        return Decision(destination, name, "drop", "consent_not_granted", detail, None, [])
-    built = blueprint.build(event_scope(resolved), steps)
-    if built.body is None:
-        reason = built.drop_reason or "missing_email"
-        detail = built.drop_detail or DROP_REASONS.get(reason, reason)
-        return Decision(destination, name, "drop", reason, detail, None, built.warnings)
+    granted = scope.consent
+    for category in blueprint.consent:  # decide_consent's test, without building an answer
+        if granted.get(category) is not True:
+            missing = decide_consent(granted, blueprint.consent).missing
+            detail = f"consent not granted for: {', '.join(missing)} (context.consent.{missing[0]})"
+            return Decision(destination, name, "drop", "consent_not_granted", detail, None, [])
+    body, trace, warnings, reason, detail = build(scope)
+    if body is None:
+        reason = reason or "missing_email"
+        detail = detail or DROP_REASONS.get(reason, reason)
+        return Decision(destination, name, "drop", reason, detail, None, warnings)
     request = OutboundRequest(
         blueprint.method,
         config.base_url(destination) + blueprint.path,
         blueprint.auth,
-        built.body,
+        body,
         dict(blueprint.headers),
     )
-    return Decision(destination, name, "deliver", None, None, request, built.warnings, built.trace)
+    return Decision(destination, name, "deliver", None, None, request, warnings, trace)
 
 
 def plan_all(

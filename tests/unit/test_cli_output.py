@@ -103,3 +103,24 @@ def test_writer_buffers_lines_and_strips_styles_off_a_terminal() -> None:
         out.json({"a": 1})
         assert sink.getvalue() == b""  # still gathered
     assert sink.getvalue() == "DELIVER é\n".encode() + b'{"a":1}\n'
+
+
+def test_decision_contracts_look_for_floats_in_the_body_and_match_the_standard_library() -> None:
+    from signaltui.cli.output import dumps_contract
+    from tests.blueprint_helpers import decide_with
+    from tests.helpers import decide, track
+
+    overlay = (
+        "version: 1\ndestination: close\nextends: preset\n"
+        "fields:\n  /custom.score: {from: properties.score}\n  /custom.n: {from: properties.n}\n"
+    )
+    event = track(properties={"score": 1e-05, "n": 2**64})
+    with_float = decide_with(event, "close", overlay).to_contract()
+    assert with_float["request"]["body"]["custom.score"] == 1e-05
+    assert dumps_contract(with_float) == dumps_stdlib(with_float)
+    assert b'"custom.score":1e-05' in dumps_contract(with_float)  # orjson would write 0.00001
+    for destination in ("apollo", "outreach", "close"):
+        contract = decide(track(), destination).to_contract()
+        assert dumps_contract(contract) == dumps_stdlib(contract)
+    dropped = decide(track(type="identify"), "close").to_contract()
+    assert dropped["request"] is None and dumps_contract(dropped) == dumps_stdlib(dropped)

@@ -10,7 +10,7 @@ compiled once per config object and kept on it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from signaltui.core.request import Destination
 
@@ -24,7 +24,8 @@ Provider = Callable[["MappingConfig"], BlueprintSet]
 _provider: list[Provider] = []
 #: The last config asked about and its set: planning asks once per event and destination,
 #: nearly always about the same config, and a pydantic private attribute is slow to read.
-_last: list[object] = [None, None]
+#: ``plan`` reads it directly, before asking :func:`blueprints_for`.
+last: list[Any] = [None, None]
 
 
 def install_provider(provider: Provider) -> None:
@@ -34,8 +35,8 @@ def install_provider(provider: Provider) -> None:
 
 def blueprints_for(config: MappingConfig) -> BlueprintSet:
     """The compiled blueprints ``config`` plans with (compiled on first use, then kept)."""
-    if config is _last[0]:
-        return _last[1]  # type: ignore[return-value]
+    if config is last[0]:
+        return last[1]
     cell = config._compiled
     compiled: BlueprintSet | None = cell.value
     if compiled is None:
@@ -44,7 +45,7 @@ def blueprints_for(config: MappingConfig) -> BlueprintSet:
                 "no blueprints installed: import signaltui.blueprints (it installs the presets)"
             )
         compiled = cell.value = _provider[0](config)
-    _last[:] = [config, compiled]
+    last[:] = [config, compiled]
     return compiled
 
 

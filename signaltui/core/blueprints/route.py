@@ -1,13 +1,18 @@
-"""A route's steps as one generated function: the compiler's last step.
+"""An event route as one generated function: the compiler's last step.
 
 Calling a dozen step closures per request, each re-reading its settings, costs more than
-the work they do. So the steps of one event route are written out as the source of one
-Python function, with every label, key and line number a literal, and compiled with
-``compile()`` once, when the blueprint is. Field steps (values and constants) are
-inlined, and the containers they go into are found or made once per build, in local
-variables; other steps (copies, drops, checks) are called as they are. Only the
-blueprint's own strings are written into the source, each as a ``repr`` literal;
-values from events never are.
+the work they do. So everything one event route does (its requirements, then every
+field, copy, drop and check in order) is written out as the source of one Python
+function, with every label, key and line number a literal, and compiled with
+``compile()`` once, when the blueprint is. Values are read and cleaned inline; the
+dear ones (an email check, a phone parse, a chain of nested rules) come from the
+per-event memo the destinations share. The containers of the body are found or made
+once per build, in local variables. Only the blueprint's own strings are written into
+the source, each as a ``repr`` literal; values from events never are.
+
+The function takes the event's :class:`~signaltui.core.fields.EventScope` and gives
+``(body, trace, warnings, drop_reason, drop_detail)``: ``body`` is ``None`` when a
+requirement dropped the event (then ``trace`` is empty).
 """
 
 from __future__ import annotations
@@ -15,155 +20,88 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from signaltui.core.blueprints.pointers import is_index
-from signaltui.core.blueprints.steps import Leaf, Step
-from signaltui.core.blueprints.transforms import finite_failure
-from signaltui.core.decision import TraceRow
+from signaltui.core.blueprints.codegen import is_dear
+from signaltui.core.blueprints.gen import compile_getter, value_lines
+from signaltui.core.blueprints.spec import CheckSpec, FieldSpec, RequireSpec
+from signaltui.core.blueprints.steps import RouteWriter, emit_check, emit_field, label_of
+from signaltui.core.blueprints.values import Settings, memo_key
+from signaltui.core.decision import DROP_REASONS, TraceRow
 from signaltui.core.fields import EventScope
 
-RouteFn = Callable[[EventScope, dict[str, Any], dict[str, Any], list[TraceRow], list[str]], None]
+Built = tuple[dict[str, Any] | None, list[TraceRow], list[str], str | None, str | None]
+RouteFn = Callable[[EventScope], Built]
 
 
-class _Writer:
-    """Accumulates the generated function's lines and the names it refers to."""
-
-    def __init__(self) -> None:
-        self.names: dict[str, Any] = {"finite": finite_failure}
-        self.lines: list[str] = []
-        self.containers: dict[tuple[str, ...], str] = {}
-
-    def bind(self, prefix: str, n: int, value: Any) -> str:
-        name = f"{prefix}_{n}"
-        self.names[name] = value
-        return name
-
-    def container(self, path: tuple[str, ...], holds_list: bool, indent: str) -> str:
-        """Lines making sure the container at ``path`` exists; returns its local name."""
-        local = self.containers.get(path)
-        if local is None:
-            local = self.containers[path] = f"c_{len(self.containers)}"
-        segment = path[-1]
-        made = "[]" if holds_list else "{}"
-        self.lines.append(f"{indent}if {local} is None:")
-        inner = indent + "    "
-        if len(path) == 1:
-            parent, parent_is_list = "body", False
-        else:
-            parent = self.container(path[:-1], is_index(segment), inner)
-            parent_is_list = is_index(segment)
-        if parent_is_list:
-            index = int(segment)
-            self.lines += [
-                f"{inner}if {index} < len({parent}):",
-                f"{inner}    {local} = {parent}[{index}]",
-                f"{inner}else:",
-                f"{inner}    {local} = {made}",
-                f"{inner}    {parent}.append({local})",
-            ]
-        else:
-            self.lines += [
-                f"{inner}{local} = {parent}.get({segment!r})",
-                f"{inner}if {local} is None:",
-                f"{inner}    {local} = {parent}[{segment!r}] = {made}",
-            ]
-        return local
-
-    def set_value(self, leaf: Leaf, indent: str, row: str) -> None:
-        """Lines setting ``value`` at the leaf's pointer, then adding ``row`` if traced."""
-        parts = leaf.parts
-        add = [f"{indent}{row}"] if leaf.traced else []
-        last = parts[-1]
-        if len(parts) == 1:
-            self.lines.append(f"{indent}body[{last!r}] = value")
-            self.lines += add
-            return
-        local = self.container(parts[:-1], is_index(last), indent)
-        if last == "-":
-            if leaf.unique:
-                self.lines.append(f"{indent}if value not in {local}:")
-                self.lines.append(f"{indent}    {local}.append(value)")
-                self.lines += [f"    {line}" for line in add]
-            else:
-                self.lines.append(f"{indent}{local}.append(value)")
-                self.lines += add
-        elif last.isdigit():
-            self.lines += [
-                f"{indent}if {last} < len({local}):",
-                f"{indent}    {local}[{last}] = value",
-                f"{indent}else:",
-                f"{indent}    {local}.append(value)",
-            ]
-            self.lines += add
-        else:
-            self.lines.append(f"{indent}{local}[{last!r}] = value")
-            self.lines += add
-
-    def leaf(self, n: int, leaf: Leaf) -> None:
-        indent = "    "
-        if leaf.tests:
-            tests = " and ".join(
-                f"{self.bind('test', n * 100 + i, test)}(scope)"
-                for i, test in enumerate(leaf.tests)
-            )
-            self.lines.append(f"{indent}if {tests}:")
-            indent += "    "
-        if leaf.getter is None:
-            self._constant(n, leaf, indent)
-            return
-        getter, absent = self.bind("get", n, leaf.getter), self.bind("absent", n, leaf.absent)
-        source = "got[1]" if leaf.fixed_source is None else repr(leaf.fixed_source)
-        rule = repr(leaf.rule) if leaf.rule else "got[3]"  # fixed, or the winning source's
-        row = f"add(({leaf.label!r}, {source}, {rule}, False, {leaf.at!r}))"
-        self.lines += [
-            f"{indent}got = memo_get({leaf.key!r})",
-            f"{indent}if got is None:",
-            f"{indent}    got = memo[{leaf.key!r}] = {getter}(scope)",
-            f"{indent}value = got[0]",
-            f"{indent}if value is not None and (type(value) is str or finite(value) is None):",
-        ]
-        self.set_value(leaf, indent + "    ", row)
-        self.lines += [f"{indent}    if got[2] is not None:", f"{indent}        warn(got[2])"]
-        if leaf.keep is not None:
-            self.lines.append(f"{indent}    made[{leaf.keep!r}] = (value, got[1])")
-        self.lines += [f"{indent}else:", f"{indent}    {absent}(got, trace, warnings)"]
-
-    def _constant(self, n: int, leaf: Leaf, indent: str) -> None:
-        if leaf.constant is None:
-            self.lines.append(f"{indent}pass  # a placeholder an overlay fills in")
-            return
-        constant = self.bind("constant", n, leaf.constant)
-        value = (
-            constant if leaf.fresh is None else f"{self.bind('fresh', n, leaf.fresh)}({constant})"
+def _requirement(w: RouteWriter, spec: RequireSpec, region: str, crm: str) -> None:
+    """Lines dropping the event (with ``spec.reason``) when its value is missing."""
+    settings = Settings(region, spec.reason, crm)
+    if is_dear(spec.value):
+        getter, _ = compile_getter(spec.value, settings)
+        key = memo_key(spec.value, settings)
+        w.uses.add("memo")
+        w.emit(
+            "    ",
+            f"got = memo.get({key!r})",
+            "if got is None:",
+            f"    got = memo[{key!r}] = {w.bind('get', getter)}(scope)",
+            "value, problem = got[0], got[2]",
         )
-        self.lines.append(f"{indent}value = {value}")
-        row = self.bind("row", n, (leaf.label, leaf.fixed_source, leaf.rule, False, leaf.at))
-        self.set_value(leaf, indent, f"add({row})")
-        if leaf.keep is not None:
-            self.lines.append(f"{indent}made[{leaf.keep!r}] = (value, {leaf.fixed_source!r})")
+    else:
+        value_lines(w, spec.value, settings, "    ", need_problem=True)
+    detail = (
+        spec.detail
+        or DROP_REASONS.get(spec.reason)
+        or (f"no usable value for what {spec.at} requires")
+    )
+    w.emit(
+        "    ",
+        "if value is None:",
+        "    warned = [problem.message] if type(problem) is Failure else []",
+        f"    return None, [], warned, {spec.reason!r}, {detail!r}",
+    )
 
 
-def compile_route(steps: Sequence[Step]) -> RouteFn:
-    """One function running ``steps`` in order (see the module docstring)."""
-    writer = _Writer()
-    for n, step in enumerate(steps):
-        leaf = getattr(step, "inline", None)
-        if isinstance(leaf, Leaf):
-            writer.leaf(n, leaf)
-        else:
-            writer.lines.append(
-                f"    {writer.bind('step', n, step)}(scope, body, made, trace, warnings)"
-            )
+def compile_route(
+    fields: Sequence[FieldSpec],
+    checks: Sequence[CheckSpec],
+    requirements: Sequence[RequireSpec],
+    region: str,
+    crm: str,
+) -> RouteFn:
+    """One function building the body of a route (see the module docstring).
+
+    ``checks`` go after the field their ``after`` names (the others at the end);
+    ``crm`` is the destination's display name, for warnings.
+    """
+    copied = {"=" + f.value.copy for f in fields if f.value is not None and f.value.copy}
+    keeps = {
+        key: f"k_{n}" for n, key in enumerate(sorted(copied & {"=" + f.pointer for f in fields}))
+    }
+    w = RouteWriter(keeps)
+    for requirement in requirements:
+        _requirement(w, requirement, region, crm)
+    start = len(w.lines)
+    labels = {f.pointer: label_of(f) for f in fields}
+    pending = list(checks)
+    for field in fields:
+        emit_field(w, field, region, crm)
+        for check in [c for c in pending if c.after == field.pointer]:
+            emit_check(w, check, labels)
+            pending.remove(check)
+    for check in pending:
+        emit_check(w, check, labels)
     head = [
-        "def route(scope, body, made, trace, warnings):",
-        "    memo = scope.memo",
-        "    memo_get = memo.get",
-        "    add = trace.append",
-        "    warn = warnings.append",
+        "    body = {}",
+        "    trace = []",
+        "    warnings = []",
     ]
-    if writer.containers:
-        head.append("    " + " = ".join(writer.containers.values()) + " = None")
-    source = "\n".join([*head, *writer.lines, "    return"]) + "\n"
-    code = compile(source, "<blueprint route>", "exec")
-    exec(code, writer.names)  # the source holds only the blueprint's own literals (see above)
-    route: RouteFn = writer.names["route"]
-    return route
+    blank = [*w.containers.values(), *keeps.values()]
+    if blank:
+        head.append("    " + " = ".join(blank) + " = None")
+    w.lines[start:start] = head
+    w.emit("    ", "return body, trace, warnings, None, None")
+    build: RouteFn = w.function("def build(scope):", "<blueprint route>")
+    return build
+
+
+__all__ = ["Built", "RouteFn", "compile_route"]

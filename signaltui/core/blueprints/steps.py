@@ -1,59 +1,23 @@
-"""Compiling fields, checks and conditions into steps: closures a body is built with.
+"""The lines of a route function for each kind of step: fields, copies, drops, checks.
 
-A step is called once per planned request as ``step(scope, body, made, trace, warnings)``;
-everything a step decides from the blueprint alone (its setter, trace labels, memo key)
-was settled when it was compiled.
+:mod:`signaltui.core.blueprints.route` assembles them into one function per event
+route. Everything a step decides from the blueprint alone (its pointer, labels, trace
+texts, which locals hold its containers) is settled here, when the blueprint is
+compiled; the lines only do what depends on the event.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
-from signaltui.core.blueprints.pointers import (
-    compile_getter,
-    compile_setter,
-    dotted,
-    is_index,
-    parent_getter,
-    segments,
-)
+from signaltui.core.blueprints.codegen import Code, is_dear, read_expr
+from signaltui.core.blueprints.gen import compile_getter, value_lines
+from signaltui.core.blueprints.pointers import dotted, is_index, segments
 from signaltui.core.blueprints.spec import CheckSpec, Condition, FieldSpec
-from signaltui.core.blueprints.transforms import Failure, finite_failure
-from signaltui.core.blueprints.values import (
-    Got,
-    Settings,
-    compile_value,
-    default_rule,
-    memo_key,
-    static_rule,
-)
-from signaltui.core.decision import TraceRow
-from signaltui.core.fields import EventScope, compile_source
+from signaltui.core.blueprints.values import Settings, default_rule, memo_key, static_rule
 
-
-class Leaf(NamedTuple):
-    """A field step as parts a generated route function writes inline (see route.py):
-    a value from a rule (``key``/``getter``/``absent``) or a constant, set at ``parts``."""
-
-    parts: tuple[str, ...]  # the body pointer's segments
-    unique: bool
-    label: str
-    at: str
-    traced: bool
-    fixed_source: str | None
-    keep: str | None  # the key a later copy reads the value under (in ``made``)
-    key: str | None = None
-    getter: Callable[[EventScope], Got] | None = None
-    absent: Callable[[Got, list[TraceRow], list[str]], None] | None = None
-    constant: Any = None
-    fresh: Callable[[Any], Any] | None = None
-    rule: str = ""
-    tests: tuple[Predicate, ...] = ()
-
-
-Step = Callable[[EventScope, dict[str, Any], dict[str, Any], list[TraceRow], list[str]], None]
-Predicate = Callable[[EventScope], bool]
+#: What ``present`` and ``absent`` conditions count as no value.
+BLANK: tuple[Any, ...] = (None, "", [], {})
 
 
 def label_of(spec: FieldSpec) -> str:
@@ -61,252 +25,139 @@ def label_of(spec: FieldSpec) -> str:
     return spec.label if spec.label is not None else dotted(spec.body_pointer)
 
 
-def compile_condition(condition: Condition) -> Predicate:
+class RouteWriter(Code):
+    """The code of one route function: its lines, the locals that hold the containers
+    of the body being built, and the locals that keep values a later ``copy`` reads."""
+
+    def __init__(self, keeps: dict[str, str]) -> None:
+        super().__init__()
+        self.names["BLANK"] = BLANK
+        self.containers: dict[tuple[str, ...], str] = {}
+        #: ``"=" + pointer`` -> the local keeping that field's value (and ``_src``).
+        self.keeps = keeps
+
+    def container(self, path: tuple[str, ...], holds_list: bool, indent: str) -> str:
+        """Lines making sure the container at ``path`` exists; returns its local name."""
+        local = self.containers.get(path)
+        if local is None:
+            local = self.containers[path] = f"c_{len(self.containers)}"
+        segment = path[-1]
+        made = "[]" if holds_list else "{}"
+        self.emit(indent, f"if {local} is None:")
+        inner = indent + "    "
+        if len(path) == 1:
+            parent, parent_is_list = "body", False
+        else:
+            parent = self.container(path[:-1], is_index(segment), inner)
+            parent_is_list = is_index(segment)
+        if parent_is_list:
+            index = int(segment)
+            self.emit(
+                inner,
+                f"if {index} < len({parent}):",
+                f"    {local} = {parent}[{index}]",
+                "else:",
+                f"    {local} = {made}",
+                f"    {parent}.append({local})",
+            )
+        else:
+            self.emit(
+                inner,
+                f"{local} = {parent}.get({segment!r})",
+                f"if {local} is None:",
+                f"    {local} = {parent}[{segment!r}] = {made}",
+            )
+        return local
+
+    def set_value(self, parts: tuple[str, ...], unique: bool, indent: str, row: str | None) -> None:
+        """Lines setting ``value`` at ``parts``, then ``row`` (a trace line) if given."""
+        add = [row] if row else []
+        last = parts[-1]
+        if len(parts) == 1:
+            self.emit(indent, f"body[{last!r}] = value", *add)
+            return
+        local = self.container(parts[:-1], is_index(last), indent)
+        if last == "-" and unique:
+            self.emit(indent, f"if value not in {local}:", f"    {local}.append(value)")
+            self.emit(indent + "    ", *add)
+        elif last == "-":
+            self.emit(indent, f"{local}.append(value)", *add)
+        elif last.isdigit():
+            self.emit(
+                indent,
+                f"if {last} < len({local}):",
+                f"    {local}[{last}] = value",
+                "else:",
+                f"    {local}.append(value)",
+                *add,
+            )
+        else:
+            self.emit(indent, f"{local}[{last!r}] = value", *add)
+
+
+def condition_test(code: Code, condition: Condition) -> str:
     """A test of one event source (``equals`` is strict: ``true`` is not ``1``)."""
-    read = compile_source(condition.source)
+    read = read_expr(code, condition.source)
     operand = condition.operand
     if condition.op == "equals":
-        kind = type(operand)
-        return lambda scope: type(value := read(scope)[0]) is kind and value == operand
+        if operand is None or type(operand) is bool:
+            return f"({read} is {operand!r})"  # the same test: there is one True object
+        kind, value = code.bind("kind", type(operand)), code.bind("operand", operand)
+        return f"(type(cv := {read}) is {kind} and cv == {value})"
     if condition.op == "in":
-        options = tuple(operand)
-        return lambda scope: read(scope)[0] in options
-    present = condition.op == "present"
-    return lambda scope: (read(scope)[0] not in (None, "", [], {})) is present
+        return f"({read} in {code.bind('options', tuple(operand))})"
+    return f"({read} {'not in' if condition.op == 'present' else 'in'} BLANK)"
 
 
-def compile_field(spec: FieldSpec, region: str, crm: str, copied: frozenset[str]) -> Step:
-    """The step of one field rule. ``copied``: pointers a later ``copy`` reads."""
-    step = _compile_field(spec, region, crm, copied)
-    if not spec.when:
-        return step
-    tests = tuple(compile_condition(condition) for condition in spec.when)
-
-    def guarded(
-        scope: EventScope,
-        body: dict[str, Any],
-        made: dict[str, Any],
-        trace: list[TraceRow],
-        warnings: list[str],
-    ) -> None:
-        for test in tests:
-            if not test(scope):
-                return
-        step(scope, body, made, trace, warnings)
-
-    leaf = getattr(step, "inline", None)
-    if isinstance(leaf, Leaf):
-        guarded.inline = leaf._replace(tests=tests)  # type: ignore[attr-defined]
-    return guarded
+def _literal(row: tuple[str | bool | None, ...]) -> str:
+    """A trace row known when compiling, as a literal (one constant in the code)."""
+    assert all(item is None or type(item) in (str, bool) for item in row)
+    return repr(row)
 
 
-def _compile_field(spec: FieldSpec, region: str, crm: str, copied: frozenset[str]) -> Step:
-    at = spec.at
-    label = label_of(spec)
-    omitted_label = spec.omitted_label or label
-    traced, warn_missing = spec.trace, spec.warn_missing
-    trace_empty = spec.trace and spec.trace_empty
-    value_spec = spec.value
-    if value_spec is None:
-        row: TraceRow = (label, spec.trace_source or "blueprint", spec.drop_rule, True, at)
-
-        def dropped(
-            scope: EventScope,
-            body: dict[str, Any],
-            made: dict[str, Any],
-            trace: list[TraceRow],
-            warnings: list[str],
-        ) -> None:
-            if traced:
-                trace.append(row)
-
-        return dropped
-    setter = compile_setter(spec.body_pointer, spec.unique)
-    keep = "=" + spec.pointer if spec.pointer in copied else None
-    if value_spec.kind == "value":
-        constant = value_spec.constant
-        fresh = _fresh_copier(constant)
-        source = spec.trace_source or "constant"
-        made_row: TraceRow = (label, source, default_rule(value_spec), False, at)
-
-        def constant_step(
-            scope: EventScope,
-            body: dict[str, Any],
-            made: dict[str, Any],
-            trace: list[TraceRow],
-            warnings: list[str],
-        ) -> None:
-            if constant is None:  # a placeholder an overlay fills in (Close's status_id)
-                return
-            value = constant if fresh is None else fresh(constant)
-            if setter(body, made, value) and traced:
-                trace.append(made_row)
-            if keep is not None:
-                made[keep] = (value, source)
-
-        constant_step.inline = Leaf(  # type: ignore[attr-defined]
-            segments(spec.body_pointer),
-            spec.unique,
-            label,
-            at,
-            traced,
-            None,
-            keep,
-            constant=constant,
-            fresh=fresh,
-            rule=default_rule(value_spec),
-        )
-        constant_step.inline = constant_step.inline._replace(  # type: ignore[attr-defined]
-            fixed_source=source
-        )
-        return constant_step
-    if value_spec.kind == "copy":
-        read_key = "=" + (value_spec.copy or "")
-        rule = default_rule(value_spec)
-        empty_rule = spec.empty_rule
-
-        def copy_step(
-            scope: EventScope,
-            body: dict[str, Any],
-            made: dict[str, Any],
-            trace: list[TraceRow],
-            warnings: list[str],
-        ) -> None:
-            kept = made.get(read_key)
-            if kept is None:
-                if trace_empty:
-                    trace.append(
-                        (label, spec.trace_source or value_spec.copy or "", empty_rule, True, at)
-                    )
-                if warn_missing:
-                    warnings.append(warn_missing)
-                return
-            value, source = kept
-            if setter(body, made, value) and traced:
-                trace.append((label, spec.trace_source or source, rule, False, at))
-
-        return copy_step
-    settings = Settings(region, label, crm)
-    getter = compile_value(value_spec, settings)
-    key = memo_key(value_spec, settings)
-    fixed_source = spec.trace_source
-    empty_rule = spec.empty_rule
-
-    def absent(got: Got, trace: list[TraceRow], warnings: list[str]) -> None:
-        """The rows and warnings of a field left out: unusable, not finite, or empty."""
-        value, source, problem, _ = got
-        if value is not None:  # a value JSON cannot carry
-            problem = finite_failure(value)
-        source = fixed_source or source
-        if type(problem) is Failure:
-            trace.append((omitted_label, source, problem.rule, True, at))
-            message = problem.message
-            warnings.append(
-                f"{message}; {omitted_label} was left out" if problem.names_field else message
-            )
-        elif trace_empty:
-            trace.append((label, source, empty_rule, True, at))
-        if warn_missing:
-            warnings.append(warn_missing)
-
-    parts = segments(spec.body_pointer)
-    # A memo entry may come from another rule with the same sources and transforms, so a
-    # fixed rule text is taken from this rule, not from the entry.
-    static = default_rule(value_spec) if static_rule(value_spec) else ""
-    plain = traced and keep is None and fixed_source is None and not is_index(parts[-1])
-    if plain:
-        # The common shape, written out: a named key, traced with the value's own source.
-        name = parts[-1]
-        parent_of = parent_getter(parts) if len(parts) > 1 else None
-
-        def named_step(
-            scope: EventScope,
-            body: dict[str, Any],
-            made: dict[str, Any],
-            trace: list[TraceRow],
-            warnings: list[str],
-        ) -> None:
-            memo = scope.memo
-            got = memo.get(key)
-            if got is None:
-                got = memo[key] = getter(scope)
-            value = got[0]
-            if value is not None and (type(value) is str or finite_failure(value) is None):
-                if parent_of is None:
-                    body[name] = value
-                else:
-                    parent_of(body, made)[name] = value
-                trace.append((label, got[1], static or got[3], False, at))
-                if got[2] is not None:
-                    warnings.append(got[2])
-                return
-            absent(got, trace, warnings)
-
-        # What engine.route needs to write this step inline into its route's function.
-        named_step.inline = Leaf(  # type: ignore[attr-defined]
-            parts,
-            False,
-            label,
-            at,
-            True,
-            None,
-            None,
-            key,
-            getter,
-            absent,
-            rule=static,
-        )
-        return named_step
-
-    def from_step(
-        scope: EventScope,
-        body: dict[str, Any],
-        made: dict[str, Any],
-        trace: list[TraceRow],
-        warnings: list[str],
-    ) -> None:
-        memo = scope.memo
-        got = memo.get(key)
-        if got is None:
-            got = memo[key] = getter(scope)
-        value, source, problem, rule = got
-        rule = static or rule
-        if value is not None and (type(value) is str or finite_failure(value) is None):
-            if setter(body, made, value) and traced:
-                trace.append((label, fixed_source or source, rule, False, at))
-            if problem is not None:
-                warnings.append(problem)
-            if keep is not None:
-                made[keep] = (value, source)
-            return
-        absent(got, trace, warnings)
-
-    from_step.inline = Leaf(  # type: ignore[attr-defined]
-        parts,
-        spec.unique,
-        label,
-        at,
-        traced,
-        fixed_source,
-        keep,
-        key,
-        getter,
-        absent,
-        rule=static,
-    )
-    return from_step
+def emit_field(w: RouteWriter, spec: FieldSpec, region: str, crm: str) -> None:
+    """The lines of one field rule (inside its ``when`` conditions, if any)."""
+    indent = "    "
+    if spec.when:
+        tests = " and ".join(condition_test(w, condition) for condition in spec.when)
+        w.emit(indent, f"if {tests}:")
+        indent += "    "
+    start = len(w.lines)
+    value = spec.value
+    if value is None:
+        if spec.trace:
+            row = (label_of(spec), spec.trace_source or "blueprint", spec.drop_rule, True, spec.at)
+            w.emit(indent, f"trace.append({_literal(row)})")
+    elif value.kind == "value":
+        _constant(w, spec, indent)
+    elif value.kind == "copy":
+        _copy(w, spec, indent)
+    else:
+        _from_rule(w, spec, region, crm, indent)
+    if len(w.lines) == start:
+        w.emit(indent, "pass  # nothing to do (a placeholder an overlay fills in)")
 
 
-def _fresh_copier(constant: Any) -> Callable[[Any], Any] | None:
-    """How to copy a list or object constant for each body (``None``: a scalar, shared).
-
-    Every request gets its own containers, so changing one body never changes another.
-    """
+def _constant(w: RouteWriter, spec: FieldSpec, indent: str) -> None:
+    assert spec.value is not None
+    constant = spec.value.constant
+    if constant is None:  # a placeholder an overlay fills in (Close's status_id)
+        return
+    name = w.bind("constant", constant)
     if not isinstance(constant, list | dict):
-        return None
-    if isinstance(constant, list) and all(not isinstance(i, list | dict) for i in constant):
-        return list.copy
-    return _deep_copy
+        made = name
+    elif isinstance(constant, list) and all(not isinstance(i, list | dict) for i in constant):
+        made = f"{name}.copy()"  # every request gets its own list
+    else:
+        made = f"{w.bind('deep', _deep_copy)}({name})"
+    source = spec.trace_source or "constant"
+    row = _literal((label_of(spec), source, default_rule(spec.value), False, spec.at))
+    w.emit(indent, f"value = {made}")
+    traced = f"trace.append({row})" if spec.trace else None
+    w.set_value(segments(spec.body_pointer), spec.unique, indent, traced)
+    keep = w.keeps.get("=" + spec.pointer)
+    if keep is not None:
+        w.emit(indent, f"{keep} = value", f"{keep}_src = {source!r}")
 
 
 def _deep_copy(value: Any) -> Any:
@@ -317,20 +168,105 @@ def _deep_copy(value: Any) -> Any:
     return value
 
 
-def compile_check(spec: CheckSpec, labels: dict[str, str]) -> Step:
-    """A warning step naming which of ``spec.missing`` the body lacks."""
-    readers = tuple((labels.get(p, dotted(p)), compile_getter(p)) for p in spec.missing)
-    warn = spec.warn
+def _copy(w: RouteWriter, spec: FieldSpec, indent: str) -> None:
+    assert spec.value is not None
+    copied = spec.value.copy or ""
+    label, at = label_of(spec), spec.at
+    empty = []
+    if spec.trace and spec.trace_empty:
+        empty_row = (label, spec.trace_source or copied, spec.empty_rule, True, at)
+        empty.append(f"trace.append({_literal(empty_row)})")
+    if spec.warn_missing:
+        empty.append(f"warnings.append({spec.warn_missing!r})")
+    keep = w.keeps.get("=" + copied)
+    if keep is None:  # nothing before it keeps that field: it is always empty here
+        w.emit(indent, *empty)
+        return
+    w.emit(indent, f"if {keep} is None:", *[f"    {line}" for line in empty or ["pass"]])
+    w.emit(indent, "else:", f"    value = {keep}")
+    source = repr(spec.trace_source) if spec.trace_source else f"{keep}_src"
+    rule = default_rule(spec.value)
+    row = f"trace.append(({label!r}, {source}, {rule!r}, False, {at!r}))" if spec.trace else None
+    w.set_value(segments(spec.body_pointer), spec.unique, indent + "    ", row)
 
-    def check(
-        scope: EventScope,
-        body: dict[str, Any],
-        made: dict[str, Any],
-        trace: list[TraceRow],
-        warnings: list[str],
-    ) -> None:
-        missing = [label for label, read in readers if read(body) is None]
-        if missing:
-            warnings.append(warn.replace("{missing}", " and ".join(missing)))
 
-    return check
+def _from_rule(w: RouteWriter, spec: FieldSpec, region: str, crm: str, indent: str) -> None:
+    """A ``from``/``all`` field: its value (from the memo, or written out), set or not."""
+    assert spec.value is not None
+    label, at = label_of(spec), spec.at
+    settings = Settings(region, label, crm)
+    if is_dear(spec.value):
+        getter, shape = compile_getter(spec.value, settings)
+        key = memo_key(spec.value, settings)
+        w.uses.add("memo")
+        w.emit(
+            indent,
+            f"got = memo.get({key!r})",
+            "if got is None:",
+            f"    got = memo[{key!r}] = {w.bind('get', getter)}(scope)",
+            "value, src, problem, rule = got",
+        )
+    else:
+        shape = value_lines(w, spec.value, settings, indent)
+    # A memo entry may come from a rule with the same sources and transforms but another
+    # trace text, so a fixed rule text is this rule's own, not the entry's.
+    rule = repr(default_rule(spec.value)) if static_rule(spec.value) else "rule"
+    source = repr(spec.trace_source) if spec.trace_source else "src"
+    test = "value is not None"
+    if shape.any_type:
+        test += " and (type(value) is str or finite(value) is None)"
+    w.emit(indent, f"if {test}:")
+    row = f"trace.append(({label!r}, {source}, {rule}, False, {at!r}))" if spec.trace else None
+    w.set_value(segments(spec.body_pointer), spec.unique, indent + "    ", row)
+    if shape.may_warn:
+        w.emit(indent, "    if problem is not None:", "        warnings.append(problem)")
+    keep = w.keeps.get("=" + spec.pointer)
+    if keep is not None:
+        w.emit(indent, f"    {keep} = value", f"    {keep}_src = src")
+    absent = _absent_lines(spec, label, source, shape.may_fail, shape.any_type)
+    if absent:
+        w.emit(indent, "else:", *[f"    {line}" for line in absent])
+
+
+def _absent_lines(
+    spec: FieldSpec, label: str, source: str, may_fail: bool, any_type: bool
+) -> list[str]:
+    """The rows and warnings of a field left out: unusable, not finite, or empty."""
+    omitted, at = spec.omitted_label or label, spec.at
+    empty = (
+        [f"trace.append(({label!r}, {source}, {spec.empty_rule!r}, True, {at!r}))"]
+        if spec.trace and spec.trace_empty
+        else []
+    )
+    lines = []
+    if any_type:  # a value JSON cannot carry (NaN, an infinity)
+        lines += ["if value is not None:", "    problem = finite(value)"]
+    if may_fail or any_type:
+        suffix = f"; {omitted} was left out"
+        lines += [
+            "if type(problem) is Failure:",
+            f"    trace.append(({omitted!r}, {source}, problem.rule, True, {at!r}))",
+            f"    warnings.append(problem.message + {suffix!r} if problem.names_field"
+            " else problem.message)",
+        ]
+        if empty:
+            lines += ["else:", f"    {empty[0]}"]
+    else:
+        lines += empty
+    if spec.warn_missing:
+        lines.append(f"warnings.append({spec.warn_missing!r})")
+    return lines
+
+
+def emit_check(w: RouteWriter, spec: CheckSpec, labels: dict[str, str]) -> None:
+    """A warning naming which of ``spec.missing`` the body lacks."""
+    w.emit("    ", "missing = []")
+    for pointer in spec.missing:
+        parts = segments(pointer)
+        read = f"body.get({parts[0]!r})" if len(parts) == 1 else f"walk(body, {parts!r})"
+        label = labels.get(pointer, dotted(pointer))
+        w.emit("    ", f"if {read} is None:", f"    missing.append({label!r})")
+    w.emit("    ", "if missing:")
+    w.emit(
+        "    ", f"    warnings.append({spec.warn!r}.replace('{{missing}}', ' and '.join(missing)))"
+    )
