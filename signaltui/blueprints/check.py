@@ -115,6 +115,14 @@ def check_pointer(pointer: str, where: str) -> None:
             where=where,
             hint="remove the doubled or trailing '/'",
         )
+    zero = next((part for part in parts if part.isdigit() and part != str(int(part))), None)
+    if zero is not None:
+        raise BlueprintError(
+            f"{pointer!r} has the list index {zero!r}, with a leading zero",
+            where=where,
+            hint=f"write the index as {int(zero)}, e.g. "
+            f"{body_pointer.replace('/' + zero, '/' + str(int(zero)), 1)}",
+        )
     if "-" in parts[:-1]:
         raise BlueprintError(
             f"{pointer!r} uses '-' before its last segment",
@@ -138,6 +146,84 @@ def check_no_scalar_parent(pointers: list[tuple[str, str]]) -> None:
                     where=where,
                     hint=f"drop {parent} or choose another pointer",
                 )
+
+
+def check_list_items(pointers: list[tuple[str, str]]) -> None:
+    """List items are written in order, so the engine can always build them.
+
+    A numbered item past a list's end is appended, so a list is only what its pointers
+    say when each list is either a list or an object, its numbered items come in order
+    from 0 (no gap, no going back to an earlier one) and items appended with ``-`` come
+    after them. ``pointers`` are ``(pointer, file:line)`` in field order.
+    """
+    kinds: dict[tuple[str, ...], tuple[bool, str, str]] = {}  # place -> (list?, by, at)
+    last: dict[tuple[str, ...], tuple[int, str, str]] = {}  # list -> (item, by, at)
+    for pointer, where in pointers:
+        body_pointer = pointer.partition("#")[0]
+        parts = segments(body_pointer)
+        for depth in range(1, len(parts)):
+            place, part = parts[:depth], parts[depth]
+            _check_kind(kinds, place, is_index(part), body_pointer, where)
+            if is_index(part):
+                _check_order(last, place, part, body_pointer, where)
+
+
+def _place(parts: tuple[str, ...]) -> str:
+    return "/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def _check_kind(
+    kinds: dict[tuple[str, ...], tuple[bool, str, str]],
+    place: tuple[str, ...],
+    as_list: bool,
+    pointer: str,
+    where: str,
+) -> None:
+    known = kinds.setdefault(place, (as_list, pointer, where))
+    if known[0] == as_list:
+        return
+    kind, other = ("a list", "an object") if as_list else ("an object", "a list")
+    raise BlueprintError(
+        f"{pointer} uses {_place(place)} as {kind}, but {known[1]} ({known[2]}) uses it as {other}",
+        where=where,
+        hint="a place in the body holds either list items (numbers, '-') or named "
+        "fields: rename one of the two",
+    )
+
+
+def _check_order(
+    last: dict[tuple[str, ...], tuple[int, str, str]],
+    place: tuple[str, ...],
+    part: str,
+    pointer: str,
+    where: str,
+) -> None:
+    item = -2 if part == "-" else int(part)  # -2: appended, after every numbered item
+    seen, by, at = last.get(place, (-1, "", ""))
+    name = _place(place)
+    if seen == -2 and item != -2:
+        raise BlueprintError(
+            f"{pointer} comes after {by} ({at}): numbered list items must come before "
+            "the items appended with '-'",
+            where=where,
+            hint=f"move {pointer} above {by}",
+        )
+    if item > seen + 1:
+        raise BlueprintError(
+            f"list index {_place((*place, part))} leaves {name}/{seen + 1} unset: list "
+            "items must be written in order from 0",
+            where=where,
+            hint=f"write {name}/{seen + 1} first, or number this item {seen + 1}",
+        )
+    if 0 <= item < seen:
+        raise BlueprintError(
+            f"{pointer} goes back to item {item} of {name} after item {seen} ({at}): list "
+            "items must be written in order",
+            where=where,
+            hint=f"keep the fields of item {item} together, above those of item {seen}",
+        )
+    if item != seen or seen == -1:
+        last[place] = (item, pointer, where)
 
 
 def check_constant(value: Any, where: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from signaltui.blueprints.check import check_no_scalar_parent
+from signaltui.blueprints.check import check_list_items, check_no_scalar_parent
 from signaltui.blueprints.convert import Overlay
 from signaltui.blueprints.yamltext import BlueprintError
 from signaltui.core.blueprints.engine import merge_fields
@@ -55,7 +55,9 @@ def apply(base: BlueprintSpec, overlay: Overlay) -> BlueprintSpec:
 
 
 def _check_fields(fields: list[FieldSpec] | tuple[FieldSpec, ...]) -> None:
-    check_no_scalar_parent([(f.pointer, f.at) for f in fields if f.value is not None])
+    written = [(f.pointer, f.at) for f in fields if f.value is not None]
+    check_no_scalar_parent(written)
+    check_list_items(written)
     seen: set[str] = set()
     for spec in fields:
         value = spec.value

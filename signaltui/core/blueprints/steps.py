@@ -13,7 +13,7 @@ from typing import Any
 from signaltui.core.blueprints.codegen import Code, is_dear, read_expr
 from signaltui.core.blueprints.gen import compile_getter, value_lines
 from signaltui.core.blueprints.pointers import dotted, is_index, segments
-from signaltui.core.blueprints.spec import CheckSpec, Condition, FieldSpec
+from signaltui.core.blueprints.spec import CheckSpec, Condition, FieldSpec, ValueSpec
 from signaltui.core.blueprints.values import Settings, default_rule, memo_key, static_rule
 
 #: What ``present`` and ``absent`` conditions count as no value.
@@ -168,6 +168,19 @@ def _deep_copy(value: Any) -> Any:
     return value
 
 
+def _holds_container_constant(spec: ValueSpec) -> bool:
+    """Whether an alternative of ``spec`` (at any depth) is a list or object constant."""
+    return any(
+        not isinstance(source, str)
+        and (
+            isinstance(source.constant, list | dict)
+            if source.kind == "value"
+            else _holds_container_constant(source)
+        )
+        for source in spec.sources
+    )
+
+
 def _copy(w: RouteWriter, spec: FieldSpec, indent: str) -> None:
     assert spec.value is not None
     copied = spec.value.copy or ""
@@ -216,6 +229,14 @@ def _from_rule(w: RouteWriter, spec: FieldSpec, region: str, crm: str, indent: s
     if shape.any_type:
         test += " and (type(value) is str or finite(value) is None)"
     w.emit(indent, f"if {test}:")
+    if _holds_container_constant(spec.value):
+        # A constant alternative won: the body gets its own copy (the memo's value is
+        # the blueprint's constant), so nothing written into it reaches another request.
+        w.emit(
+            indent,
+            "    if src == 'constant':",
+            f"        value = {w.bind('deep', _deep_copy)}(value)",
+        )
     row = f"trace.append(({label!r}, {source}, {rule}, False, {at!r}))" if spec.trace else None
     w.set_value(segments(spec.body_pointer), spec.unique, indent + "    ", row)
     if shape.may_warn:
