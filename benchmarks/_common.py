@@ -18,11 +18,18 @@ from typing import Any
 from signaltui.recordings import new_exchange_id
 
 
-def parse_args(description: str) -> argparse.Namespace:
-    """``--quick`` (a small size for a fast check) and ``--repeat`` (runs per figure)."""
+def parse_args(
+    description: str, extra: Callable[[argparse.ArgumentParser], None] | None = None
+) -> argparse.Namespace:
+    """``--quick`` (a small size for a fast check) and ``--repeat`` (runs per figure).
+
+    ``extra``: adds a script's own options to the parser.
+    """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="small size, for a fast check")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per figure")
+    if extra is not None:
+        extra(parser)
     return parser.parse_args()
 
 

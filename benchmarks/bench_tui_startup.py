@@ -13,11 +13,18 @@ which writes bytecode and warms the page cache, is not counted). Both sides run 
 bytecode, as an installed copy does, and the base side with ``tree_sitter`` hidden
 (:func:`hide_tree_sitter`).
 
-Run: ``.venv/bin/python benchmarks/bench_tui_startup.py [--quick] [--repeat N]``
+``--compare COMMIT`` (repeatable) times that commit's app as one more side, in the same
+interleaved runs (with ``tree_sitter`` visible: for commits that have the dependency):
+whether a change of figure between two commits is the code or the machine shows there,
+since a busy machine slows every side alike. Its figures are printed, not in RESULT.
+
+Run: ``.venv/bin/python benchmarks/bench_tui_startup.py [--quick] [--repeat N]
+[--compare COMMIT]``
 """
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import statistics
 import subprocess
@@ -102,17 +109,30 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
+def _compare_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="COMMIT",
+        help="also time this commit's app in the same runs (repeatable)",
+    )
+
+
 def main() -> None:
-    args = parse_args(__doc__.splitlines()[0])
+    args = parse_args(__doc__.splitlines()[0], _compare_option)
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is not installed; this benchmark needs a real terminal")
     runs = 3 if args.quick else max(args.repeat, 7)
     socket = f"signaltui-bench-{time.time_ns()}"
-    times: dict[str, list[float]] = {"now": [], "base": []}
-    cpu: dict[str, list[float]] = {"now": [], "base": []}
+    names = ["now", "base", *args.compare]
+    times: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory(prefix="signaltui-bench-") as tmp:
         folder = Path(tmp)
         trees = {"now": ROOT, "base": extract_tree(BASE_COMMIT, folder / "base")}
+        for n, commit in enumerate(args.compare):
+            trees[commit] = extract_tree(commit, folder / f"compare-{n}")
         (folder / "empty.toml").write_text("")
         base_path = {"PYTHONPATH": str(hide_tree_sitter(folder))}
         columns, lines = SIZE
@@ -120,15 +140,15 @@ def main() -> None:
         tmux(socket, "set-option", "-t", "bench", "remain-on-exit", "on")
         try:
             for n in range(runs + 1):  # run 0 of each side is the cold one
-                for name, tree in trees.items():
+                for side, (name, tree) in enumerate(trees.items()):
                     env = {
                         "SIGNALTUI_CONFIG": str(folder / "empty.toml"),
-                        "SIGNALTUI_DB": str(folder / f"{name}-{n}.db"),
-                        "SIGNALTUI_TOKEN_FILE": str(folder / f"{name}-{n}-token.json"),
+                        "SIGNALTUI_DB": str(folder / f"side{side}-{n}.db"),
+                        "SIGNALTUI_TOKEN_FILE": str(folder / f"side{side}-{n}-token.json"),
                         "TERM": "xterm-256color",
                         # The preset cache in the temp folder: run 0 fills it, as a
                         # user's first run does (the base commit predates the cache).
-                        "SIGNALTUI_CACHE_DIR": str(folder / "cache"),
+                        "SIGNALTUI_CACHE_DIR": str(folder / f"cache-{side}"),
                         **(base_path if name == "base" else {}),
                     }
                     seconds, cpu_seconds = time_to_screen(socket, signaltui_argv(tree), env)
@@ -145,6 +165,12 @@ def main() -> None:
         cpu_listed = ", ".join(f"{v * 1000:.0f}" for v in cpu[name])
         cpu_median = statistics.median(cpu[name]) * 1000
         print(f"{name:<4} CPU by then: {cpu_listed} ms (median {cpu_median:.0f})")
+    for commit in args.compare:
+        cpu_ratio = statistics.median(cpu["now"]) / statistics.median(cpu[commit])
+        print(
+            f"now against {commit}: ratio {median['now'] / median[commit]:.2f}, "
+            f"CPU ratio {cpu_ratio:.2f}"
+        )
     ok = median["now"] <= TARGET_S
     print(
         f"RESULT TUI first complete screen {median['now'] * 1000:.0f} ms from process start, "
