@@ -2,24 +2,19 @@
 
 Live, mock and custom targets differ only in ``base_url``, ``transport`` and whether the
 documented pacing applies; the logic below never branches on which one it talks to.
-
-Attempt rules:
-- 2xx: ``delivered``.
-- 429, 5xx, timeouts, dropped or refused connections, and transient failures of the
-  Outreach token endpoint: retried after a wait (see :mod:`signaltui.delivery.retry`).
-  A wait the CRM names (Retry-After, a rate-limit reset) is honoured in full up to
-  ``max_wait``; a longer one ends the delivery as ``deferred`` with ``retry_at``. A 429
-  that names its wait does not use up the retry budget (the CRM said when; it is not a
-  failure of the request). After ``max_attempts`` other failures: ``dead_lettered``.
-- Ambiguous failures (the request was written but the answer was lost, or 502/503/504)
-  are never re-sent blindly: a look-up by the lead's email comes first (see
-  :mod:`signaltui.delivery.lookup`). Found: ``delivered`` with a "recovered after a lost
-  response" note. An Outreach 422 "email hash has already been taken" to a re-send
-  after such a failure is our own earlier request: ``delivered`` too. Failed look-ups
-  have a budget of their own (``max_attempts``), so a flaky read does not eat the sends'.
-- An Outreach 401: the access token is refreshed and the request re-sent. The first such
-  re-send is recorded but does not use up the retry budget. A 401 to a token just
-  minted by a refresh is final.
+The rules in full are in docs/delivery.md; in short:
+- 2xx naming the record's id: ``delivered``. A 2xx without one is confirmed by a
+  look-up by email and never sent again.
+- 429, 5xx, timeouts, dropped or refused connections, transient token-endpoint
+  failures: retried after a wait (:mod:`signaltui.delivery.retry`). A wait the CRM
+  names is honoured up to ``max_wait`` and does not use up the retry budget; a longer
+  one ends as ``deferred`` with ``retry_at``. After ``max_attempts`` other failures:
+  ``dead_lettered``.
+- Ambiguous failures (a lost answer, 502/503/504) are never re-sent blindly: a look-up
+  comes first (:mod:`signaltui.delivery.lookup`), with its own budget. An Outreach 422
+  "already taken" to such a re-send is our own earlier request: ``delivered``.
+- An Outreach 401: the token is refreshed and the request re-sent once without using up
+  the budget; a 401 to a token just minted is final.
 - Any other 4xx: ``rejected``. 1xx/3xx, unusable URLs, refused credentials: ``failed``.
 
 Nothing here raises for a delivery problem: every outcome is a :class:`DeliveryResult`
@@ -190,12 +185,9 @@ class DeliveryClient:
     async def look_up(
         self, create: OutboundRequest, destination: str, *, target_label: str
     ) -> tuple[bool, str | None]:
-        """Read-only: does the CRM hold the lead ``create`` would make? Nothing is created.
-
-        The same look-up as after a lost answer, paced and retried like one (a 429 that
-        names its wait is sat out up to ``max_wait``). Returns ``(answered, found id)``;
-        ``answered`` is False when the CRM could not be asked or did not answer.
-        """
+        """Read-only: does the CRM hold the lead ``create`` would make? Paced and retried
+        like the look-up after a lost answer (a named wait is sat out up to ``max_wait``).
+        Returns ``(answered, found id)``; not answered when the CRM could not be asked."""
         if self._base_url:
             create = create.with_base_url(self._base_url)
         lookup = lookup_request(destination, create)
@@ -270,9 +262,7 @@ class DeliveryClient:
     ) -> DeliveryResult | None:
         """A 2xx whose answer names no record id (not JSON, or the id left out) says the
         CRM took the create but not what it made: look it up by email, never send again.
-
-        ``None`` when the answer is an ordinary success (the caller finishes as usual).
-        """
+        ``None`` when the answer is an ordinary success (the caller finishes as usual)."""
         last = run.attempts[-1]
         status = last.response.status if last.response is not None else 0
         if not 200 <= status <= 299 or created_id(run.destination, run.last_body()):
