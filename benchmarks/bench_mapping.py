@@ -92,7 +92,8 @@ def extract(rev: str, into: Path) -> Path:
     """The ``signaltui`` package as of ``rev``, unpacked under ``into``."""
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", "--format=tar", rev, "signaltui"],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     ).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
@@ -103,7 +104,9 @@ def worker(kind: str, src: Path | str, events: Path) -> dict[str, Any]:
     """One timed pass in a fresh interpreter."""
     done = subprocess.run(
         [sys.executable, str(HERE / "mapping_worker.py"), kind, str(src), str(events)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -133,19 +136,27 @@ def main() -> None:
     assert len(digests) == 1, "the blueprint engine and the old core encoded different bodies"
     assert sides["before"][0]["requests"] == requests
     print(f"machine: {machine()}")
-    print(f"events: {count:,} varied, {requests:,} requests for 3 CRMs "
-          f"(bare mapper: {sides['bare'][0]['requests']:,}); bodies identical to {args.base}")
+    print(
+        f"events: {count:,} varied, {requests:,} requests for 3 CRMs "
+        f"(bare mapper: {sides['bare'][0]['requests']:,}); bodies identical to {args.base}"
+    )
     for name in ("blueprints", "before", "bare"):
         rate = count / best[name]
-        print(f"{name:>10}: {best[name] * 1000:8.1f} ms CPU, best of {args.repeat} "
-              f"-> {rate:,.0f} events/s")
+        print(
+            f"{name:>10}: {best[name] * 1000:8.1f} ms CPU, best of {args.repeat} "
+            f"-> {rate:,.0f} events/s"
+        )
     to_before = best["blueprints"] / best["before"]
     to_bare = best["blueprints"] / best["bare"]
-    print(f"RATIO blueprints/before {to_before:.2f}x "
-          f"(target <= {TARGET_BEFORE:.1f}x: {verdict(to_before <= TARGET_BEFORE)})")
-    print(f"RESULT blueprints/bare {to_bare:.2f}x "
-          f"(target <= {TARGET_BARE:.1f}x: {verdict(to_bare <= TARGET_BARE)}), "
-          f"before/bare {best['before'] / best['bare']:.2f}x")
+    print(
+        f"RATIO blueprints/before {to_before:.2f}x "
+        f"(target <= {TARGET_BEFORE:.1f}x: {verdict(to_before <= TARGET_BEFORE)})"
+    )
+    print(
+        f"RESULT blueprints/bare {to_bare:.2f}x "
+        f"(target <= {TARGET_BARE:.1f}x: {verdict(to_bare <= TARGET_BARE)}), "
+        f"before/bare {best['before'] / best['bare']:.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -16,8 +16,12 @@ from typing import Any
 import phonenumbers
 
 _APOLLO = {"Lead Generated", "Demo Requested", "Signed Up"}
-_OUTREACH = {"Lead Submitted": "lead", "Form Submitted": "form", "Signed Up": "signup",
-             "Demo Requested": "demo-request"}
+_OUTREACH = {
+    "Lead Submitted": "lead",
+    "Form Submitted": "form",
+    "Signed Up": "signup",
+    "Demo Requested": "demo-request",
+}
 _CLOSE = {"Lead Submitted", "Demo Requested", "Signed Up"}
 _E164 = phonenumbers.PhoneNumberFormat.E164
 
@@ -75,22 +79,42 @@ def map_lines(lines: list[str], region: str = "US") -> tuple[int, int]:
             body: dict[str, Any] = {"first_name": first, "last_name": last}
             if email:
                 body["email"] = email
-            body.update(organization_name=company, title=title, mobile_phone=phone,
-                        label_names=["Signal - Marketing Opt-in", lead_source], run_dedupe=True)
+            body.update(
+                organization_name=company,
+                title=title,
+                mobile_phone=phone,
+                label_names=["Signal - Marketing Opt-in", lead_source],
+                run_dedupe=True,
+            )
             size += len(dumps(body))
             requests += 1
         if name in _OUTREACH and email:
-            attributes = {"emails": [email], "firstName": first, "lastName": last,
-                          "name": full, "title": title, "occupation": title,
-                          "company": company, "mobilePhones": [phone],
-                          "tags": ["Signal", _OUTREACH[name]]}
+            attributes = {
+                "emails": [email],
+                "firstName": first,
+                "lastName": last,
+                "name": full,
+                "title": title,
+                "occupation": title,
+                "company": company,
+                "mobilePhones": [phone],
+                "tags": ["Signal", _OUTREACH[name]],
+            }
             size += len(dumps({"data": {"type": "prospect", "attributes": attributes}}))
             requests += 1
         if name in _CLOSE and email:
-            contact = {"name": full, "title": title, "emails": [{"email": email}],
-                       "phones": [{"phone": phone}]}
-            lead = {"name": company or last or email, "url": url, "description": lead_type,
-                    "contacts": [contact]}
+            contact = {
+                "name": full,
+                "title": title,
+                "emails": [{"email": email}],
+                "phones": [{"phone": phone}],
+            }
+            lead = {
+                "name": company or last or email,
+                "url": url,
+                "description": lead_type,
+                "contacts": [contact],
+            }
             size += len(dumps(lead))
             requests += 1
     return requests, size
