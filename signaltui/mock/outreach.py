@@ -57,8 +57,9 @@ def _not_found(prospect_id: Any) -> Response:
     return _api_error(404, "resourceNotFound", "Resource Not Found", detail, None)
 
 
-def _document(request: Request, raw: bytes) -> Any:
-    """The JSON:API document of a request body, or the 415/400 answer to send instead."""
+def _checked_data(request: Request, raw: bytes) -> Response | dict[str, Any]:
+    """The checked ``data`` object of a request's JSON:API body, or the 415/400/422
+    answer to send instead."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != JSONAPI:
         body = {
@@ -72,9 +73,10 @@ def _document(request: Request, raw: bytes) -> Any:
         }
         return JSONResponse(body, status_code=415, media_type=JSONAPI)
     try:
-        return json.loads(raw or b"null")
+        document = json.loads(raw or b"null")
     except ValueError:
         return _api_error(400, "badRequest", "Bad Request", "Body is not valid JSON.", None)
+    return _validate(document)
 
 
 def _validate(document: Any) -> Response | dict[str, Any]:
@@ -120,10 +122,7 @@ def create_prospect(state: MockState, request: Request, raw: bytes) -> Response:
     """``POST /api/v2/prospects``."""
     if not use_bearer(state, request):
         return _unauthorized()
-    document = _document(request, raw)
-    if isinstance(document, Response):
-        return document
-    checked = _validate(document)
+    checked = _checked_data(request, raw)
     if isinstance(checked, Response):
         return checked
     attributes = dict(checked.get("attributes") or {})
@@ -207,10 +206,7 @@ def update_prospect(state: MockState, request: Request, raw: bytes) -> Response:
     record = _prospect(state, request)
     if isinstance(record, Response):
         return record
-    document = _document(request, raw)
-    if isinstance(document, Response):
-        return document
-    checked = _validate(document)
+    checked = _checked_data(request, raw)
     if isinstance(checked, Response):
         return checked
     resource = record["resource"]
