@@ -21,6 +21,9 @@ _SEARCH_FIELDS = ("name", "email", "organization_name", "title")
 
 
 def _contact(state: MockState, request: Request) -> dict[str, Any] | Response:
+    """The contact the URL names, or the answer instead (401 for a refused key, then 404)."""
+    if (denied := apollo.refused(state, request)) is not None:
+        return denied
     contact = state.apollo_contacts.get(request.path_params["contact_id"])
     if contact is None:
         return JSONResponse({"error": "Contact not found"}, status_code=404)
@@ -29,8 +32,6 @@ def _contact(state: MockState, request: Request) -> dict[str, Any] | Response:
 
 def get_contact(state: MockState, request: Request, raw: bytes) -> Response:
     """``GET /api/v1/contacts/{id}``."""
-    if (denied := apollo.refused(state, request)) is not None:
-        return denied
     contact = _contact(state, request)
     if isinstance(contact, Response):
         return contact
@@ -41,8 +42,6 @@ def get_contact(state: MockState, request: Request, raw: bytes) -> Response:
 
 def update_contact(state: MockState, request: Request, raw: bytes) -> Response:
     """``PATCH`` (or ``PUT``) ``/api/v1/contacts/{id}``."""
-    if (denied := apollo.refused(state, request)) is not None:
-        return denied
     contact = _contact(state, request)
     if isinstance(contact, Response):
         return contact

@@ -25,6 +25,9 @@ NOT_FOUND = "Empty query: Lead matching query does not exist."
 
 
 def _lead(state: MockState, request: Request) -> dict[str, Any] | Response:
+    """The lead the URL names, or the answer instead (401 for a refused key, then 404)."""
+    if (denied := close.refused(state, request)) is not None:
+        return denied
     lead = state.close_leads.get(request.path_params["lead_id"])
     if lead is None:
         return JSONResponse({"error": NOT_FOUND}, status_code=404)
@@ -33,8 +36,6 @@ def _lead(state: MockState, request: Request) -> dict[str, Any] | Response:
 
 def get_lead(state: MockState, request: Request, raw: bytes) -> Response:
     """``GET /api/v1/lead/{id}/``."""
-    if (denied := close.refused(state, request)) is not None:
-        return denied
     lead = _lead(state, request)
     return lead if isinstance(lead, Response) else JSONResponse(lead)
 
@@ -98,8 +99,6 @@ def list_leads(state: MockState, request: Request, raw: bytes) -> Response:
 
 def update_lead(state: MockState, request: Request, raw: bytes) -> Response:
     """``PUT /api/v1/lead/{id}/``: the fields sent replace the stored ones."""
-    if (denied := close.refused(state, request)) is not None:
-        return denied
     lead = _lead(state, request)
     if isinstance(lead, Response):
         return lead
@@ -122,8 +121,6 @@ def update_lead(state: MockState, request: Request, raw: bytes) -> Response:
 
 def delete_lead(state: MockState, request: Request, raw: bytes) -> Response:
     """``DELETE /api/v1/lead/{id}/``: answers ``{}``."""
-    if (denied := close.refused(state, request)) is not None:
-        return denied
     lead = _lead(state, request)
     if isinstance(lead, Response):
         return lead
