@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,6 +30,10 @@ from signaltui.inputs import (
 )
 from signaltui.limits import line_too_long, may_be_too_deep, require_regular_file
 from signaltui.surrogates import has_surrogate_escape
+
+#: json.loads' own scanner (``json.loads`` is it, after skipping whitespace and before
+#: checking that nothing follows): the same values, without two regex matches a line.
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.decoder.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 class EventStream:
@@ -87,17 +91,25 @@ class EventStream:
             yield from parse_events_text("\n" * blank + line + rest, source=source)
             return
         yield _event(first, f"{source}:{number}", has_surrogate_escape(line), may_be_too_deep(line))
+        scan = _SCAN
         for number, line in lines:
-            if not line.strip():
-                continue
+            # The common line, one object and its newline, straight through json's own
+            # scanner; anything else (blank, bad, with more after it) as json.loads reads it.
             try:
-                data = _loads(line, where=f"{source}:{number}")
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    f"invalid JSON: {exc.msg} (column {exc.colno})",
-                    where=f"{source}:{number}",
-                    hint=_JSON_HINT,
-                ) from exc
+                data, end = scan(line, 0)
+            except Exception:  # StopIteration, or an error json.loads gives again below
+                end = -1
+            if end != len(line) - 1 or line[end] != "\n":
+                if not line.strip():
+                    continue
+                try:
+                    data = _loads(line, where=f"{source}:{number}")
+                except json.JSONDecodeError as exc:
+                    raise InputError(
+                        f"invalid JSON: {exc.msg} (column {exc.colno})",
+                        where=f"{source}:{number}",
+                        hint=_JSON_HINT,
+                    ) from exc
             yield _event(
                 data, f"{source}:{number}", has_surrogate_escape(line), may_be_too_deep(line)
             )

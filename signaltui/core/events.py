@@ -107,13 +107,30 @@ def canonical_traits(traits: dict[str, Any], prefix: str) -> dict[str, Trait]:
 
     When both spellings are given, the camelCase one wins: it is the canonical name.
     """
+    known = _NAMES.get(prefix)
+    if known is None:
+        known = _NAMES[prefix] = {}
     result: dict[str, Trait] = {}
     for key, value in traits.items():
-        canonical = TRAIT_ALIASES.get(key, key)
+        names = known.get(key)
+        if names is None:
+            names = (TRAIT_ALIASES.get(key, key), f"{prefix}.{key}")
+            if len(known) < _MAX_NAMES:
+                known[key] = names
+        canonical, source = names
         if canonical != key and canonical in traits:
             continue
-        result[canonical] = Trait(value, f"{prefix}.{key}")
+        result[canonical] = Trait(value, source)
     return result
+
+
+#: Per prefix, each trait key's canonical name and source path: every event spells the
+#: same few keys, so these strings are made once (at most this many keys per prefix).
+_NAMES: dict[str, dict[str, tuple[str, str]]] = {}
+_MAX_NAMES = 4096
+
+
+_VALIDATE = Event.__pydantic_validator__.validate_python
 
 
 def parse_event(data: Any, *, where: str) -> Event:
@@ -125,7 +142,9 @@ def parse_event(data: Any, *, where: str) -> Event:
             hint="each line (or the whole file) must be one event object",
         )
     try:
-        return Event.model_validate(data)
+        # The validator itself: model_validate adds only keyword checks, per event.
+        event: Event = _VALIDATE(data)
+        return event
     except ValidationError as exc:
         field, problem = first_error(exc)
         raise InputError(

@@ -50,6 +50,18 @@ def test_fixtures_stream_to_the_same_events(path: Path) -> None:
         "",
         " \n\t\n",
         LINE + "\n" + '{"type": "identify", "traits": {"x": "\\ud800"}}',  # lone surrogate
+        # Lines after the first go through json's scanner when they are one object and
+        # a newline: the rest must read exactly as json.loads reads it.
+        LINE + "\n  " + LINE + "  \n" + LINE + "\t\n",  # whitespace around an object
+        LINE + "\n" + LINE + " " + LINE + "\n",  # more after the object
+        LINE + "\n" + LINE + ",\n",
+        LINE + "\n" + '{"type": "identify", "traits": {"a": Infinity, "b": -Infinity}}\n',
+        LINE + "\n" + '{"type": "identify", "traits": {"a": 1, "a": 2, "n": 12345678901234567890123}}\n',
+        LINE + "\n" + '{"type": "identify", "traits": {"n": ' + "9" * 5000 + "}}\n",  # too long
+        LINE + "\n" + '{"type": "identify", "traits": ' + "[" * 3000 + "]" * 3000 + "}\n",
+        LINE + "\n" + '"just text"\n' + LINE + "\n",
+        LINE + "\n" + LINE + "\r" + LINE + "\n",  # a lone CR inside a line
+        LINE + "\n" + "{}\n",
     ],
 )
 def test_formats_and_errors_match_read_events(text: str, tmp_path: Path) -> None:
