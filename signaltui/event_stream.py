@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from pydantic import ValidationError
+
 from signaltui import limits
-from signaltui.core.events import Event
+from signaltui.core.events import Event, event_from_json
 from signaltui.errors import InputError
 from signaltui.inputs import (
     _JSON_HINT,
@@ -30,10 +32,6 @@ from signaltui.inputs import (
 )
 from signaltui.limits import line_too_long, may_be_too_deep, require_regular_file
 from signaltui.surrogates import has_surrogate_escape
-
-#: json.loads' own scanner (``json.loads`` is it, after skipping whitespace and before
-#: checking that nothing follows): the same values, without two regex matches a line.
-_SCAN: Callable[[str, int], tuple[Any, int]] = json.decoder.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 class EventStream:
@@ -91,28 +89,29 @@ class EventStream:
             yield from parse_events_text("\n" * blank + line + rest, source=source)
             return
         yield _event(first, f"{source}:{number}", has_surrogate_escape(line), may_be_too_deep(line))
-        scan = _SCAN
         for number, line in lines:
-            # The common line, one object and its newline, straight through json's own
-            # scanner; anything else (blank, bad, with more after it) as json.loads reads it.
-            try:
-                data, end = scan(line, 0)
-            except Exception:  # StopIteration, or an error json.loads gives again below
-                end = -1
-            if end != len(line) - 1 or line[end] != "\n":
-                if not line.strip():
-                    continue
+            escapes, deep = has_surrogate_escape(line), may_be_too_deep(line)
+            if not escapes and not deep:
+                # The common line: pydantic parses and validates it in one step. It reads
+                # JSON as json.loads does (tests/unit/test_event_stream.py); anything it
+                # refuses (a blank or bad line, an invalid event) goes the careful way
+                # below, for json's and the event model's own error.
                 try:
-                    data = _loads(line, where=f"{source}:{number}")
-                except json.JSONDecodeError as exc:
-                    raise InputError(
-                        f"invalid JSON: {exc.msg} (column {exc.colno})",
-                        where=f"{source}:{number}",
-                        hint=_JSON_HINT,
-                    ) from exc
-            yield _event(
-                data, f"{source}:{number}", has_surrogate_escape(line), may_be_too_deep(line)
-            )
+                    yield event_from_json(line)
+                    continue
+                except ValidationError:
+                    pass
+            if not line.strip():
+                continue
+            try:
+                data = _loads(line, where=f"{source}:{number}")
+            except json.JSONDecodeError as exc:
+                raise InputError(
+                    f"invalid JSON: {exc.msg} (column {exc.colno})",
+                    where=f"{source}:{number}",
+                    hint=_JSON_HINT,
+                ) from exc
+            yield _event(data, f"{source}:{number}", escapes, deep)
 
 
 class _CappedStdin(io.RawIOBase):

@@ -30,7 +30,8 @@ class Event(BaseModel):
     the store and recordings exactly as it came.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    # Parsing JSON caches only keys: ids, emails and other values seldom repeat.
+    model_config = ConfigDict(extra="allow", frozen=True, cache_strings="keys")
 
     type: Literal["track", "identify"]
     event: str | None = None
@@ -131,6 +132,19 @@ _MAX_NAMES = 4096
 
 
 _VALIDATE = Event.__pydantic_validator__.validate_python
+_VALIDATE_JSON = Event.__pydantic_validator__.validate_json
+
+
+def event_from_json(text: str) -> Event:
+    """The event JSON ``text`` holds, parsed and validated by pydantic in one step.
+
+    Raises pydantic's ``ValidationError`` for anything it refuses, bad JSON included:
+    :func:`parse_event` (after ``json.loads``) words the errors people see. Values come
+    out as ``json.loads`` gives them; a caller keeps text with surrogate escapes or
+    deep nesting for that careful path (see :mod:`signaltui.event_stream`).
+    """
+    event: Event = _VALIDATE_JSON(text)
+    return event
 
 
 def parse_event(data: Any, *, where: str) -> Event:
