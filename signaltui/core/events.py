@@ -226,10 +226,12 @@ class TraitMemory:
         keys = event.identity_keys()
         own = event.own_traits()
         merged: dict[str, Trait] = {}
+        seen = None
         for key in keys:
             person = self._people.get(key)
-            if person is None:
+            if person is None or person is seen:  # both keys of one call: merged once
                 continue
+            seen = person
             before, before_own, label = person
             for name, trait in before.items():
                 if name not in own and before_own.get(name) is trait:
