@@ -156,7 +156,11 @@ def main() -> None:
     extra = ratio(figures, "signaltui preview ONE", "... + pydantic.BaseModel", 0)
     print(f"signaltui preview ONE / (imports + pydantic.BaseModel): {extra:.2f}x wall")
     model = ratio(figures, "signaltui preview ONE", MODEL_BASELINE, 0)
-    print(f"signaltui preview ONE / (imports + one pydantic model defined): {model:.2f}x wall")
+    model_cpu = ratio(figures, "signaltui preview ONE", MODEL_BASELINE, 1)
+    print(
+        f"signaltui preview ONE / (imports + one pydantic model defined): {model:.2f}x wall, "
+        f"{model_cpu:.2f}x CPU"
+    )
     imports = "import click, pydantic, phonenumbers"
     cold = ratio(figures, "preview ONE, preset cache off", imports, 0)
     print(f"preview ONE, preset cache off (every run a first run) / imports: {cold:.2f}x wall")

@@ -25,7 +25,7 @@ from pydantic import (
     field_validator,
 )
 
-from signaltui.config_sections import DeliverySettings, ReplaySettings
+from signaltui.config_sections import DeliverySettings, ReplaySettings, no_items
 from signaltui.core.config import MappingConfig
 from signaltui.core.request import Destination
 from signaltui.errors import ConfigError, InputError
@@ -139,7 +139,7 @@ class Settings(BaseModel):
     close_lead_status_id: str | None = Field(None, description="Shortcut for Close lead status.")
     # pydantic-settings must not JSON-decode SIGNALTUI_BLUEPRINTS (config_environment.py).
     blueprints: list[Path] = Field(
-        default_factory=list,
+        default_factory=no_items,
         description="Blueprint overlays applied after the presets, in order: YAML files or "
         "folders of *.yaml (also --blueprints; in SIGNALTUI_BLUEPRINTS separate several "
         "with the path separator, ':' on Linux and macOS).",

@@ -17,8 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from pydantic import ValidationError
+
 from signaltui import limits
-from signaltui.core.events import Event
+from signaltui.core.events import Event, event_from_json
 from signaltui.errors import InputError
 from signaltui.inputs import (
     _JSON_HINT,
@@ -88,6 +90,17 @@ class EventStream:
             return
         yield _event(first, f"{source}:{number}", has_surrogate_escape(line), may_be_too_deep(line))
         for number, line in lines:
+            escapes, deep = has_surrogate_escape(line), may_be_too_deep(line)
+            if not escapes and not deep:
+                # The common line: pydantic parses and validates it in one step. It reads
+                # JSON as json.loads does (tests/unit/test_event_stream.py); anything it
+                # refuses (a blank or bad line, an invalid event) goes the careful way
+                # below, for json's and the event model's own error.
+                try:
+                    yield event_from_json(line)
+                    continue
+                except ValidationError:
+                    pass
             if not line.strip():
                 continue
             try:
@@ -98,9 +111,7 @@ class EventStream:
                     where=f"{source}:{number}",
                     hint=_JSON_HINT,
                 ) from exc
-            yield _event(
-                data, f"{source}:{number}", has_surrogate_escape(line), may_be_too_deep(line)
-            )
+            yield _event(data, f"{source}:{number}", escapes, deep)
 
 
 class _CappedStdin(io.RawIOBase):

@@ -17,7 +17,7 @@ SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 def has_surrogate_escape(text: str) -> bool:
     """Whether JSON ``text`` spells any surrogate at all (cheap; usually false)."""
-    return SURROGATE_ESCAPE.search(text) is not None
+    return "\\u" in text and SURROGATE_ESCAPE.search(text) is not None
 
 
 def unpaired_surrogate(data: Any) -> str | None:

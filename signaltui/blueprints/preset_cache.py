@@ -24,13 +24,16 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections.abc import Iterable
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from signaltui.core.blueprints import spec as spec_module
-from signaltui.core.blueprints.spec import BlueprintSpec
 from signaltui.core.request import DESTINATIONS, Destination
+
+if TYPE_CHECKING:
+    from signaltui.core.blueprints.spec import BlueprintSpec
 
 PRESET_PACKAGE = "signaltui.blueprints.presets"
 #: Bump when the file layout below changes.
@@ -49,13 +52,22 @@ _SOURCES = (
     "yamltext",
     "preset_cache",
 )
-_CLASSES = {
-    cls.__name__: cls
-    for cls in vars(spec_module).values()
-    if isinstance(cls, type) and dataclasses.is_dataclass(cls)
-}
+#: The core's folder, whose spec and engine modules the key covers too.
+CORE = Path(__file__).parent.parent / "core"
 
-Specs = dict[Destination, BlueprintSpec]
+Specs = dict[Destination, "BlueprintSpec"]
+
+
+@cache
+def _classes() -> dict[str, type]:
+    """The spec dataclasses by name (imported when a cache file is read or written)."""
+    from signaltui.core.blueprints import spec as spec_module
+
+    return {
+        cls.__name__: cls
+        for cls in vars(spec_module).values()
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+    }
 
 
 def preset_text(destination: Destination) -> str:
@@ -75,19 +87,27 @@ def cache_dir() -> Path | None:
 
 def cache_path(folder: Path, settings_key: str) -> Path:
     """The file for these presets, this code and these settings (see the module doc)."""
+    return folder / f"presets-{key_digest(settings_key).hexdigest()[:32]}.json"
+
+
+def key_digest(settings_key: str, extra: Iterable[Path] = ()) -> Any:
+    """A SHA-256 (still open for more) of what a cache file for ``settings_key`` depends
+    on: the format, the version, the preset texts and the loader's sources (size and
+    modification time), then of each file in ``extra`` the same way."""
     from signaltui import __version__
 
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{settings_key}".encode())
     for destination in DESTINATIONS:
         digest.update(b"\0" + preset_text(destination).encode("utf-8"))
-    here, core = Path(__file__).parent, Path(spec_module.__file__ or ".").parent
-    for name in (*(here / f"{n}.py" for n in _SOURCES), core / "spec.py", core / "engine.py"):
+    here = Path(__file__).parent
+    sources = (*(here / f"{n}.py" for n in _SOURCES), CORE / "blueprints" / "spec.py")
+    for name in (*sources, CORE / "blueprints" / "engine.py", *extra):
         try:
             stat = name.stat()
             digest.update(f"\0{name.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
         except OSError:
             digest.update(f"\0{name.name}:?".encode())
-    return folder / f"presets-{digest.hexdigest()[:32]}.json"
+    return digest
 
 
 def load(settings_key: str) -> Specs | None:
@@ -99,14 +119,15 @@ def load(settings_key: str) -> Specs | None:
         raw = cache_path(folder, settings_key).read_bytes()
     except OSError:
         return None
-    checksum, _, body = raw.partition(b"\n")
-    if hashlib.sha256(body).hexdigest().encode() != checksum:
+    body = checked_body(raw)
+    if body is None:
         return None
     try:
         specs = _decode(json.loads(body))
         if not isinstance(specs, dict) or set(specs) != set(DESTINATIONS):
             return None
-        if not all(isinstance(s, BlueprintSpec) for s in specs.values()):
+        spec_class = _classes()["BlueprintSpec"]
+        if not all(isinstance(s, spec_class) for s in specs.values()):
             return None
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
@@ -124,12 +145,18 @@ def store(settings_key: str, specs: Specs) -> None:
             return  # JSON would not give back exactly these values
     except (TypeError, ValueError):
         return
+    write(folder, cache_path(folder, settings_key), body)
+
+
+def write(folder: Path, target: Path, body: bytes) -> None:
+    """``target`` (in ``folder``) made to hold the checksum line and ``body``, atomically;
+    silently not, when that is not possible. The folder is made private (``0o700``)
+    when this makes it, and the file is (``mkstemp`` makes it ``0o600``)."""
     checksum = hashlib.sha256(body).hexdigest().encode()
     import tempfile  # only on a miss: it pulls in shutil and random
 
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        target = cache_path(folder, settings_key)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".presets-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
@@ -143,9 +170,16 @@ def store(settings_key: str, specs: Specs) -> None:
         return
 
 
+def checked_body(raw: bytes) -> bytes | None:
+    """The body of a cache file's bytes ``raw``, or ``None`` when its checksum fails."""
+    checksum, _, body = raw.partition(b"\n")
+    return body if hashlib.sha256(body).hexdigest().encode() == checksum else None
+
+
 def _prune(folder: Path, keep: Path) -> None:
-    """Remove all but the newest :data:`KEEP` cache files (settings that changed)."""
-    files = sorted(folder.glob("presets-*.json"), key=_mtime, reverse=True)
+    """Remove all but the newest :data:`KEEP` cache files of ``keep``'s kind."""
+    kind = keep.name.partition("-")[0]
+    files = sorted(folder.glob(f"{kind}-*{keep.suffix}"), key=_mtime, reverse=True)
     for old in files[KEEP:]:
         if old != keep:
             old.unlink(missing_ok=True)
@@ -165,7 +199,7 @@ def _mtime(path: Path) -> float:
 def _encode(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if dataclasses.is_dataclass(value) and type(value) is _CLASSES.get(type(value).__name__):
+    if dataclasses.is_dataclass(value) and type(value) is _classes().get(type(value).__name__):
         fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return {"@": type(value).__name__, **fields}
     if type(value) is tuple:
@@ -186,5 +220,5 @@ def _decode(value: Any) -> Any:
         return tuple(_decode(item) for item in value["("])
     if "{" in value:
         return {_decode(k): _decode(v) for k, v in value["{"]}
-    cls = _CLASSES[value["@"]]
+    cls = _classes()[value["@"]]
     return cls(**{k: _decode(v) for k, v in value.items() if k != "@"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,11 +15,15 @@ from signaltui.cli.common import (
     run_guarded,
 )
 from signaltui.cli.output import LineWriter
-from signaltui.cli.render import render_decision
-from signaltui.config import Credentials
 from signaltui.core.events import resolve_stream
 from signaltui.core.plan import plan_all
 from signaltui.event_stream import EventStream
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from signaltui.config import Credentials
+    from signaltui.core.decision import Decision
 
 
 def preview_secret(destination: str, credentials: Credentials) -> str | None:
@@ -29,6 +34,12 @@ def preview_secret(destination: str, credentials: Credentials) -> str | None:
     """
     names = {"apollo": "apollo_api_key", "close": "close_api_key"}
     return credentials.get(names[destination]) if destination in names else None
+
+
+def _text_renderer() -> Callable[[Decision, str | None], str]:
+    from signaltui.cli.render import render_decision
+
+    return render_decision
 
 
 @click.command("preview")
@@ -50,18 +61,22 @@ def preview_command(
 
     def run() -> None:
         settings = app_context(ctx).settings()
-        credentials = settings.credentials
+        credentials = settings.credentials if show_secrets else None
         # A stream end to end: each event is read, planned and printed before the next
         # is read, so memory does not grow with the file (only with the people in it,
         # whose identify traits later events may need).
         events = EventStream(file)
         decisions = plan_all(resolve_stream(events), destinations, settings.mapping_config)
+        # The text renderer is imported only when it is used.
+        render = None if as_json else _text_renderer()
         with LineWriter() as out:
             for _, decision in decisions:
-                secret = preview_secret(decision.destination, credentials) if show_secrets else None
-                if as_json:
+                secret = None
+                if credentials is not None:
+                    secret = preview_secret(decision.destination, credentials)
+                if render is None:
                     out.contract(decision.to_contract(secret))
                 else:
-                    out.text(render_decision(decision, secret))
+                    out.text(render(decision, secret))
 
     run_guarded(run)

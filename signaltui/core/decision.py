@@ -99,5 +99,12 @@ class Decision:
             "detail": self.detail,
             "request": self.request_contract(secret),
             "warnings": list(self.warnings),
-            "trace": [trace_object(row) for row in self.trace_rows],
+            # Most rows are kept and name their blueprint line: that object written out
+            # here (the same keys in the same order), the others by trace_object.
+            "trace": [
+                {"field": row[0], "source": row[1], "rule": row[2], "at": row[4]}
+                if row[4] is not None and not row[3]
+                else trace_object(row)
+                for row in self.trace_rows
+            ],
         }

@@ -30,7 +30,8 @@ class Event(BaseModel):
     the store and recordings exactly as it came.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    # Parsing JSON caches only keys: ids, emails and other values seldom repeat.
+    model_config = ConfigDict(extra="allow", frozen=True, cache_strings="keys")
 
     type: Literal["track", "identify"]
     event: str | None = None
@@ -107,13 +108,43 @@ def canonical_traits(traits: dict[str, Any], prefix: str) -> dict[str, Trait]:
 
     When both spellings are given, the camelCase one wins: it is the canonical name.
     """
+    known = _NAMES.get(prefix)
+    if known is None:
+        known = _NAMES[prefix] = {}
     result: dict[str, Trait] = {}
     for key, value in traits.items():
-        canonical = TRAIT_ALIASES.get(key, key)
+        names = known.get(key)
+        if names is None:
+            names = (TRAIT_ALIASES.get(key, key), f"{prefix}.{key}")
+            if len(known) < _MAX_NAMES:
+                known[key] = names
+        canonical, source = names
         if canonical != key and canonical in traits:
             continue
-        result[canonical] = Trait(value, f"{prefix}.{key}")
+        result[canonical] = Trait(value, source)
     return result
+
+
+#: Per prefix, each trait key's canonical name and source path: every event spells the
+#: same few keys, so these strings are made once (at most this many keys per prefix).
+_NAMES: dict[str, dict[str, tuple[str, str]]] = {}
+_MAX_NAMES = 4096
+
+
+_VALIDATE = Event.__pydantic_validator__.validate_python
+_VALIDATE_JSON = Event.__pydantic_validator__.validate_json
+
+
+def event_from_json(text: str) -> Event:
+    """The event JSON ``text`` holds, parsed and validated by pydantic in one step.
+
+    Raises pydantic's ``ValidationError`` for anything it refuses, bad JSON included:
+    :func:`parse_event` (after ``json.loads``) words the errors people see. Values come
+    out as ``json.loads`` gives them; a caller keeps text with surrogate escapes or
+    deep nesting for that careful path (see :mod:`signaltui.event_stream`).
+    """
+    event: Event = _VALIDATE_JSON(text)
+    return event
 
 
 def parse_event(data: Any, *, where: str) -> Event:
@@ -125,7 +156,9 @@ def parse_event(data: Any, *, where: str) -> Event:
             hint="each line (or the whole file) must be one event object",
         )
     try:
-        return Event.model_validate(data)
+        # The validator itself: model_validate adds only keyword checks, per event.
+        event: Event = _VALIDATE(data)
+        return event
     except ValidationError as exc:
         field, problem = first_error(exc)
         raise InputError(
@@ -193,10 +226,12 @@ class TraitMemory:
         keys = event.identity_keys()
         own = event.own_traits()
         merged: dict[str, Trait] = {}
+        seen = None
         for key in keys:
             person = self._people.get(key)
-            if person is None:
+            if person is None or person is seen:  # both keys of one call: merged once
                 continue
+            seen = person
             before, before_own, label = person
             for name, trait in before.items():
                 if name not in own and before_own.get(name) is trait:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from signaltui.core.blueprints.registry import blueprints_for
 from signaltui.core.blueprints.registry import last as _last  # updated in place
@@ -14,6 +15,15 @@ from signaltui.core.fields import EventScope
 from signaltui.core.request import Destination, OutboundRequest
 
 _IDENTIFY_ONLY = DROP_REASONS["identify_only"]
+#: The config planned last and, per destination, the blueprint planned with and the
+#: request URL they give (a config is frozen): worked out once, not per request.
+_urls: list[Any] = [None, {}]
+
+
+def _urls_of(config: MappingConfig) -> dict[str, tuple[Any, str]]:
+    _urls[:] = [config, {}]
+    urls: dict[str, tuple[Any, str]] = _urls[1]
+    return urls
 
 
 def plan(resolved: ResolvedEvent, destination: Destination, config: MappingConfig) -> Decision:
@@ -51,13 +61,12 @@ def plan(resolved: ResolvedEvent, destination: Destination, config: MappingConfi
         reason = reason or "missing_email"
         detail = detail or DROP_REASONS.get(reason, reason)
         return Decision(destination, name, "drop", reason, detail, None, warnings)
-    request = OutboundRequest(
-        blueprint.method,
-        config.base_url(destination) + blueprint.path,
-        blueprint.auth,
-        body,
-        dict(blueprint.headers),
-    )
+    urls = _urls[1] if config is _urls[0] else _urls_of(config)
+    known = urls.get(destination)
+    if known is None or known[0] is not blueprint:
+        known = urls[destination] = (blueprint, config.base_url(destination) + blueprint.path)
+    headers = dict(blueprint.headers)
+    request = OutboundRequest(blueprint.method, known[1], blueprint.auth, body, headers)
     return Decision(destination, name, "deliver", None, None, request, warnings, trace)
 
 

@@ -13,20 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from signaltui.core.blueprints.portable import RECIPES, RUNTIME, Recipe
 from signaltui.core.blueprints.spec import ValueSpec
-from signaltui.core.blueprints.transforms import (
-    Failure,
-    finite_failure,
-    make_transform,
-    split_transform,
-)
+from signaltui.core.blueprints.transforms import make_transform, split_transform
 from signaltui.core.blueprints.values import Settings, default_rule, static_rule
 from signaltui.core.events import TRAIT_ALIASES
-from signaltui.core.fields import compile_source, walk
-from signaltui.core.normalize import clean_text
+from signaltui.core.fields import compile_source
 
-#: Raw values that count as empty when no transform cleans them.
-EMPTY: tuple[Any, ...] = ("", [], {})
 #: Transforms that give text (or nothing) whatever they are given.
 _TEXT_OUT = frozenset({"trim", "strip", "email", "e164", "join"})
 #: Transforms whose result may be a Failure (the value is left out, with a warning).
@@ -42,20 +35,19 @@ class Code:
     """The lines of one generated function and the objects its source refers to."""
 
     def __init__(self) -> None:
-        self.names: dict[str, Any] = {
-            "Failure": Failure,
-            "EMPTY": EMPTY,
-            "walk": walk,
-            "clean": clean_text,
-            "finite": finite_failure,
-        }
+        names = ("Failure", "EMPTY", "walk", "clean", "finite")
+        self.names: dict[str, Any] = {name: RUNTIME[name] for name in names}
         self.lines: list[str] = []
         self.uses: set[str] = set()  # which per-call locals (traits, event, memo) it reads
+        #: How to make each bound name again (see :mod:`~signaltui.core.blueprints.portable`).
+        self.recipes: dict[str, Recipe] = {}
 
-    def bind(self, prefix: str, value: Any) -> str:
-        """A new global name for ``value`` in the generated function."""
+    def bind(self, prefix: str, value: Any, recipe: Recipe) -> str:
+        """A new global name for ``value`` in the generated function; ``recipe`` says
+        how a later run makes ``value`` again."""
         name = f"{prefix}_{len(self.names)}"
         self.names[name] = value
+        self.recipes[name] = recipe
         return name
 
     def emit(self, indent: str, *lines: str) -> None:
@@ -78,6 +70,7 @@ class Code:
         source = "\n".join([header, *self.prologue(), *self.lines]) + "\n"
         exec(compile(source, filename, "exec"), self.names)  # literals only: see module doc
         made: Callable[..., Any] = self.names[name]
+        setattr(made, RECIPES, self.recipes)
         return made
 
 
@@ -117,7 +110,7 @@ def read_expr(code: Code, path: str) -> str:
         code.uses.add("event")
         # Both are always objects (the event model makes them dicts): no test needed.
         return walk_expr(f"event.{root}.get({parts[0]!r})", tuple(parts[1:]))
-    reader = code.bind("read", compile_source(path))
+    reader = code.bind("read", compile_source(path), ("source", path))
     return f"{reader}(scope)[0]"
 
 
@@ -189,7 +182,8 @@ def transform_lines(
             made = make_transform(
                 name, arg, region=settings.region, label=settings.label, crm=settings.crm
             )
-            code.emit(inner, f"value = {code.bind('t', made)}(value)")
+            recipe = ("transform", name, arg, settings.region, settings.label, settings.crm)
+            code.emit(inner, f"value = {code.bind('t', made, recipe)}(value)")
             if name in _MAY_FAIL:
                 code.emit(inner, "if type(value) is Failure:")
                 failed = "value = None" if quiet else "problem, value = value, None"

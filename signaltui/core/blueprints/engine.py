@@ -7,49 +7,15 @@ calls the function of its route, with no rule tree to interpret.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from signaltui.core.blueprints.model import CompiledBlueprint, Route
 from signaltui.core.blueprints.route import RouteFn, compile_route
 from signaltui.core.blueprints.spec import BlueprintSpec, FieldSpec
-from signaltui.core.request import AuthScheme, Destination
+from signaltui.core.request import Destination
+
+__all__ = ["CRM_NAMES", "CompiledBlueprint", "Route", "compile_blueprint", "merge_fields"]
 
 #: The display name of each destination, for warnings ("Outreach allows 255").
 CRM_NAMES: dict[Destination, str] = {"apollo": "Apollo", "outreach": "Outreach", "close": "Close"}
-
-
-@dataclass(frozen=True)
-class Route:
-    """What one event name gets: its compiled body builder, or (``build is None``) a drop.
-
-    ``build`` runs the blueprint's requirements and then every field of the route (see
-    :mod:`signaltui.core.blueprints.route`).
-    """
-
-    build: RouteFn | None
-    drop_detail: str | None = None
-
-
-@dataclass(frozen=True)
-class CompiledBlueprint:
-    """One destination's blueprint, compiled: ready to plan events."""
-
-    destination: Destination
-    method: str
-    path: str
-    auth: AuthScheme
-    headers: dict[str, str]
-    consent: tuple[str, ...]
-    routes: dict[str, Route]
-    #: The route of an event the blueprint does not list (a drop, or the default fields).
-    default: Route
-    spec: BlueprintSpec
-    #: The delivered events as one string, for the ``event_not_mapped`` detail.
-    mapped: str = ""
-
-    @property
-    def mapped_events(self) -> tuple[str, ...]:
-        """The listed events this destination delivers, in blueprint order."""
-        return tuple(name for name, route in self.routes.items() if route.build is not None)
 
 
 def merge_fields(base: tuple[FieldSpec, ...], extra: tuple[FieldSpec, ...]) -> list[FieldSpec]:
@@ -92,6 +58,6 @@ def compile_blueprint(spec: BlueprintSpec, region: str) -> CompiledBlueprint:
         consent=spec.consent,
         routes=routes,
         default=default,
-        spec=spec,
+        source=spec,
         mapped=mapped,
     )

@@ -119,7 +119,7 @@ def value_lines(
     ``problem`` is set only where the shape says it may matter, or if ``need_problem``.
     """
     if spec.kind == "value":
-        constant = code.bind("c", spec.constant)
+        constant = code.bind("c", spec.constant, ("value", spec.constant))
         code.emit(indent, f"value, src, problem = {constant}, 'constant', None")
         return Shape(default_rule(spec), False, False, True)
     if spec.kind == "all":
@@ -188,7 +188,7 @@ def _nested(
     """An alternative that is a rule of its own: its getter's result, via the memo when
     it is a dear one."""
     getter, shape = compile_getter(spec, settings)
-    call = f"{code.bind('alt', getter)}(scope)"
+    call = f"{code.bind('alt', getter, ('fn', getter))}(scope)"
     if is_dear(spec):
         code.uses.add("memo")
         key = memo_key(spec, settings)

@@ -43,7 +43,7 @@ def _requirement(w: RouteWriter, spec: RequireSpec, region: str, crm: str) -> No
             "    ",
             f"got = memo.get({key!r})",
             "if got is None:",
-            f"    got = memo[{key!r}] = {w.bind('get', getter)}(scope)",
+            f"    got = memo[{key!r}] = {w.bind('get', getter, ('fn', getter))}(scope)",
             "value, problem = got[0], got[2]",
         )
     else:

@@ -8,16 +8,12 @@ compiled; the lines only do what depends on the event.
 
 from __future__ import annotations
 
-from typing import Any
-
 from signaltui.core.blueprints.codegen import Code, is_dear, read_expr
 from signaltui.core.blueprints.gen import compile_getter, value_lines
 from signaltui.core.blueprints.pointers import dotted, is_index, segments
+from signaltui.core.blueprints.portable import RUNTIME, deep_copy, type_recipe
 from signaltui.core.blueprints.spec import CheckSpec, Condition, FieldSpec, ValueSpec
 from signaltui.core.blueprints.values import Settings, default_rule, memo_key, static_rule
-
-#: What ``present`` and ``absent`` conditions count as no value.
-BLANK: tuple[Any, ...] = (None, "", [], {})
 
 
 def label_of(spec: FieldSpec) -> str:
@@ -31,7 +27,7 @@ class RouteWriter(Code):
 
     def __init__(self, keeps: dict[str, str]) -> None:
         super().__init__()
-        self.names["BLANK"] = BLANK
+        self.names["BLANK"] = RUNTIME["BLANK"]
         self.containers: dict[tuple[str, ...], str] = {}
         #: ``"=" + pointer`` -> the local keeping that field's value (and ``_src``).
         self.keeps = keeps
@@ -102,10 +98,12 @@ def condition_test(code: Code, condition: Condition) -> str:
     if condition.op == "equals":
         if operand is None or type(operand) is bool:
             return f"({read} is {operand!r})"  # the same test: there is one True object
-        kind, value = code.bind("kind", type(operand)), code.bind("operand", operand)
+        kind = code.bind("kind", type(operand), type_recipe(type(operand)))
+        value = code.bind("operand", operand, ("value", operand))
         return f"(type(cv := {read}) is {kind} and cv == {value})"
     if condition.op == "in":
-        return f"({read} in {code.bind('options', tuple(operand))})"
+        options = tuple(operand)
+        return f"({read} in {code.bind('options', options, ('value', options))})"
     return f"({read} {'not in' if condition.op == 'present' else 'in'} BLANK)"
 
 
@@ -143,13 +141,13 @@ def _constant(w: RouteWriter, spec: FieldSpec, indent: str) -> None:
     constant = spec.value.constant
     if constant is None:  # a placeholder an overlay fills in (Close's status_id)
         return
-    name = w.bind("constant", constant)
+    name = w.bind("constant", constant, ("value", constant))
     if not isinstance(constant, list | dict):
         made = name
     elif isinstance(constant, list) and all(not isinstance(i, list | dict) for i in constant):
         made = f"{name}.copy()"  # every request gets its own list
     else:
-        made = f"{w.bind('deep', _deep_copy)}({name})"
+        made = f"{w.bind('deep', deep_copy, ('deep',))}({name})"
     source = spec.trace_source or "constant"
     row = _literal((label_of(spec), source, default_rule(spec.value), False, spec.at))
     w.emit(indent, f"value = {made}")
@@ -158,14 +156,6 @@ def _constant(w: RouteWriter, spec: FieldSpec, indent: str) -> None:
     keep = w.keeps.get("=" + spec.pointer)
     if keep is not None:
         w.emit(indent, f"{keep} = value", f"{keep}_src = {source!r}")
-
-
-def _deep_copy(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_deep_copy(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _deep_copy(item) for key, item in value.items()}
-    return value
 
 
 def _holds_container_constant(spec: ValueSpec) -> bool:
@@ -216,7 +206,7 @@ def _from_rule(w: RouteWriter, spec: FieldSpec, region: str, crm: str, indent: s
             indent,
             f"got = memo.get({key!r})",
             "if got is None:",
-            f"    got = memo[{key!r}] = {w.bind('get', getter)}(scope)",
+            f"    got = memo[{key!r}] = {w.bind('get', getter, ('fn', getter))}(scope)",
             "value, src, problem, rule = got",
         )
     else:
@@ -235,7 +225,7 @@ def _from_rule(w: RouteWriter, spec: FieldSpec, region: str, crm: str, indent: s
         w.emit(
             indent,
             "    if src == 'constant':",
-            f"        value = {w.bind('deep', _deep_copy)}(value)",
+            f"        value = {w.bind('deep', deep_copy, ('deep',))}(value)",
         )
     row = f"trace.append(({label!r}, {source}, {rule}, False, {at!r}))" if spec.trace else None
     w.set_value(segments(spec.body_pointer), spec.unique, indent + "    ", row)
