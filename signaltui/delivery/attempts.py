@@ -12,7 +12,7 @@ from typing import Any
 
 from signaltui.core.request import OutboundRequest
 from signaltui.delivery.auth import AuthError
-from signaltui.delivery.lookup import contact_email, is_outreach_duplicate
+from signaltui.delivery.lookup import contact_email, is_outreach_duplicate, lookup_request
 from signaltui.delivery.outcomes import (
     AttemptRecord,
     DeliveryResult,
@@ -101,6 +101,16 @@ class Run:
     destination: str
     target: str
     attempts: list[AttemptRecord] = field(default_factory=list)
+    _lookup: OutboundRequest | None = field(default=None, init=False, repr=False)
+    _lookup_built: bool = field(default=False, init=False, repr=False)
+
+    def lookup(self) -> OutboundRequest | None:
+        """The read that finds what the request would have made (``None`` when none
+        can), built the first time it is asked for: most deliveries never look."""
+        if not self._lookup_built:
+            self._lookup = lookup_request(self.destination, self.request)
+            self._lookup_built = True
+        return self._lookup
 
     def email(self) -> str:
         """The lead's email the look-ups search by ('' when the body has none)."""
