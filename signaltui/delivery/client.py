@@ -27,6 +27,7 @@ import asyncio
 import random
 import time
 from collections.abc import Callable
+from functools import partial
 from types import TracebackType
 
 import httpx
@@ -44,7 +45,6 @@ from signaltui.delivery.lookup import (
 )
 from signaltui.delivery.outcomes import (
     AttemptKind,
-    AttemptRecord,
     DeliveryResult,
     dead_letter_hint,
     deferred_hint,
@@ -54,7 +54,14 @@ from signaltui.delivery.outcomes import (
 from signaltui.delivery.ratelimit import Pacer, Sleeper, pacing_group
 from signaltui.delivery.retry import next_wait
 from signaltui.delivery.tokenstore import MemoryTokenStore, TokenStore
-from signaltui.delivery.wire import SendFailure, iso_utc, record_request, record_response, send
+from signaltui.delivery.wire import (
+    SendFailure,
+    iso_utc,
+    record_request,
+    record_response,
+    send,
+    tls_for,
+)
 from signaltui.delivery.wire import wire_headers as _wire_headers
 from signaltui.errors import DeliveryError
 
@@ -102,6 +109,7 @@ class DeliveryClient:
             timeout=settings.timeout,
             follow_redirects=False,
             trust_env=transport is None,
+            verify=tls_for(self._base_url) if transport is None else True,
         )
         paced = documented_pacing and settings.rate_limit_per_second != 0
         self._auth = Authenticator(
@@ -312,23 +320,15 @@ class DeliveryClient:
     async def _exchange(
         self, run: Run, request: OutboundRequest, kind: AttemptKind
     ) -> tuple[httpx.Response, str | None, str]:
-        """Pace, authenticate and send ``request``; append the attempt and return the
-        response, the bearer token used and the pacing group. Raises ``Retry``/``Done``.
-
-        The attempt's record is built once, when its outcome is known (an attempt is
-        recorded for every exchange that got past pacing)."""
-        number, started_at = len(run.attempts) + 1, iso_utc(self._wall_clock())
+        """Pace, authenticate and send ``request``; append the attempt (recorded once its
+        outcome is known) and return the response, the bearer token used and the pacing
+        group. Raises ``Retry``/``Done``."""
+        record = partial(run.add, len(run.attempts) + 1, iso_utc(self._wall_clock()), kind)
         group = await self._pace(run, request.method, request.url)
         try:
             auth, bearer = await self._auth.headers(request)
         except DeliveryError as exc:
-            masked = record_request(request, None)
-            run.attempts.append(
-                AttemptRecord(
-                    number=number, started_at=started_at, request=masked, kind=kind,
-                    error=exc.message,
-                )
-            )  # fmt: skip
+            record(record_request(request, None), error=exc.message)
             if isinstance(exc, AuthError) and exc.retryable:
                 status = 429 if exc.reason == "token_http_429" else None
                 raise Retry(exc.reason, status, exc.headers, wait=exc.wait) from exc
@@ -338,12 +338,7 @@ class DeliveryClient:
         try:
             response, latency_ms = await send(self._http, request, headers, self._clock)
         except SendFailure as failure:
-            run.attempts.append(
-                AttemptRecord(
-                    number=number, started_at=started_at, request=sent, kind=kind,
-                    error=failure.message,
-                )
-            )  # fmt: skip
+            record(sent, error=failure.message)
             if failure.retryable:
                 if kind == "lookup":
                     raise Retry(f"lookup_{failure.kind}", lookup=True) from failure
@@ -353,13 +348,7 @@ class DeliveryClient:
         # One plain dict of the answer's headers (lower-case names, repeats joined), for
         # the record and the pacer: each httpx.Headers lookup scans every header.
         answer_headers = dict(response.headers.items())
-        received = record_response(response, latency_ms, answer_headers)
-        run.attempts.append(
-            AttemptRecord(
-                number=number, started_at=started_at, request=sent, response=received,
-                kind=kind,
-            )
-        )  # fmt: skip
+        record(sent, response=record_response(response, latency_ms, answer_headers))
         self.pacer.observe(group, answer_headers)
         return response, bearer, group
 

@@ -7,9 +7,11 @@ Records are what the store and recordings keep, so every header passes through
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -179,3 +181,16 @@ def iso_utc(epoch: float) -> str:
     """``epoch`` as an ISO 8601 UTC timestamp with milliseconds and a ``Z``."""
     moment = datetime.fromtimestamp(epoch, UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def tls_for(base_url: str | None) -> ssl.SSLContext | bool:
+    """What the HTTP client verifies TLS with: httpx's default (the CA bundle) unless
+    every request is rebased onto a plain ``http://`` URL (a local mock or proxy).
+
+    Then a context that trusts no authority at all: loading the bundle cost about 50 ms
+    of every such run's start-up, and a TLS connection, which none of its requests
+    makes, would fail verification rather than go unchecked.
+    """
+    if base_url is not None and urlsplit(base_url).scheme.lower() == "http":
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies; trusts nothing
+    return True

@@ -205,3 +205,17 @@ def test_the_cli_collects_garbage_again_after_start_up(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "True True"
+
+
+def test_a_plain_http_target_loads_no_ca_bundle_and_trusts_no_tls_peer() -> None:
+    import ssl
+
+    from signaltui.delivery.wire import tls_for
+
+    context = tls_for("http://127.0.0.1:8765")
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == 0  # nothing trusted: TLS fails closed
+    assert tls_for("HTTP://localhost:1") is not True
+    assert tls_for("https://api.close.com") is True  # the CA bundle, as before
+    assert tls_for(None) is True  # live: each request's own (https) URL
