@@ -199,9 +199,10 @@ class DeliverySession:
             return SentDelivery(decision=decision, result=result)
         store = self.store
         # The rows are built (and redacted) here, then committed (see signaltui.store.writer).
+        event_json = resolved.event.to_json()
         prepared = store.prepare_sent(
-            resolved.event.to_json(),
-            resolved.merged_json(),
+            event_json,
+            resolved.merged_json(event_json),
             decision.to_contract(),
             result,
             mode=mode,
@@ -210,6 +211,7 @@ class DeliverySession:
             run_id=run_id,
             replay_of=replay_of,
             exchange_key=exchange_key,
+            scrubbed_of=self._secrets,  # not scrubbed twice for the same secrets
         )
         # One transaction per delivery at most: on the loop when nothing else writes (a
         # WAL commit is cheaper than a thread hand-off), else in the store's writer

@@ -8,6 +8,7 @@ wanted (CI).
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,6 +104,7 @@ def main(
 
     With no command, opens the terminal app.
     """
+    _end_startup_pause()  # a subcommand's modules are imported by now (click resolves it first)
     from signaltui.cli.common import AppContext, run_guarded
 
     ctx.obj = AppContext(db=db, config_path=config_path, blueprints=tuple(blueprints))
@@ -116,12 +118,37 @@ def _open_tui(app_context: AppContext) -> None:
     launch(app_context.settings(), config_path=app_context.config_path)
 
 
+#: Whether :func:`entry` paused the garbage collector for start-up.
+_startup_paused = False
+
+
+def _end_startup_pause() -> None:
+    """Switch the collector back on once the command's modules are imported, with what
+    start-up made frozen (kept out of later collections: it lives as long as the process).
+
+    Importing a command makes a few hundred thousand such objects (modules, classes,
+    pydantic schemas); collecting while they are made frees nothing, and a send's later
+    collections would otherwise walk all of them again.
+    """
+    global _startup_paused
+    if _startup_paused:
+        _startup_paused = False
+        gc.freeze()
+        gc.enable()
+
+
 def entry() -> None:
     """Console-script entry point (kept for ``python -m signaltui``)."""
+    global _startup_paused
     # signaltui uses no pydantic plugins; without this pydantic reads the entry points of
     # every installed distribution when the first model is defined (~12 ms of start-up).
     # A value the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # Paused until main() runs (see _end_startup_pause); only here, where this process
+    # is ours: an embedding program (a test's CliRunner) keeps its collector as it is.
+    if gc.isenabled():
+        gc.disable()
+        _startup_paused = True
     main(prog_name="signaltui")
 
 

@@ -17,6 +17,8 @@ from typing import Any, BinaryIO
 import click
 from click.globals import resolve_color_default
 
+from signaltui.fastjson import has_float
+
 try:  # optional: pip install 'signaltui[fast]'
     import orjson
 except ImportError:  # pragma: no cover - exercised by the stdlib tests
@@ -74,24 +76,6 @@ def dumps_contract(contract: dict[str, Any]) -> bytes:
         return orjson.dumps(contract, option=_ORJSON_OPTIONS)
     except TypeError:  # as in dumps: integers past 64 bits, subclasses
         return dumps_stdlib(contract)
-
-
-def has_float(value: Any) -> bool:
-    """Whether a float is anywhere in ``value`` (dicts and lists walked, no recursion)."""
-    pending = [value]
-    pop, extend = pending.pop, pending.extend
-    while pending:
-        item = pop()
-        kind = type(item)
-        if kind is str:  # most leaves: checked first
-            continue
-        if kind is dict:
-            extend(item.values())
-        elif kind is list or kind is tuple:
-            extend(item)
-        elif isinstance(item, float):
-            return True
-    return False
 
 
 class LineWriter:

@@ -195,9 +195,13 @@ class ResolvedEvent:
             self._consent = self.event.consent()
         return self._consent
 
-    def merged_json(self) -> dict[str, Any]:
-        """The event JSON with its merged traits (what recordings keep)."""
-        data = self.event.to_json()
+    def merged_json(self, event_json: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The event JSON with its merged traits (what recordings keep).
+
+        ``event_json``: ``self.event.to_json()``, when the caller has it already (it is
+        not changed).
+        """
+        data = self.event.to_json() if event_json is None else dict(event_json)
         data["traits"] = {name: trait.value for name, trait in self.traits.items()}
         return data
 

@@ -12,11 +12,14 @@ from typing import Any
 
 from signaltui.core.request import OutboundRequest
 from signaltui.delivery.auth import AuthError
-from signaltui.delivery.lookup import contact_email, is_outreach_duplicate
+from signaltui.delivery.lookup import contact_email, is_outreach_duplicate, lookup_request
 from signaltui.delivery.outcomes import (
+    AttemptKind,
     AttemptRecord,
     DeliveryResult,
     Outcome,
+    RecordedRequest,
+    RecordedResponse,
     classify,
     recovered_hint,
 )
@@ -101,6 +104,34 @@ class Run:
     destination: str
     target: str
     attempts: list[AttemptRecord] = field(default_factory=list)
+    _lookup: OutboundRequest | None = field(default=None, init=False, repr=False)
+    _lookup_built: bool = field(default=False, init=False, repr=False)
+
+    def lookup(self) -> OutboundRequest | None:
+        """The read that finds what the request would have made (``None`` when none
+        can), built the first time it is asked for: most deliveries never look."""
+        if not self._lookup_built:
+            self._lookup = lookup_request(self.destination, self.request)
+            self._lookup_built = True
+        return self._lookup
+
+    def add(
+        self,
+        number: int,
+        started_at: str,
+        kind: AttemptKind,
+        request: RecordedRequest,
+        *,
+        response: RecordedResponse | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Append the record of one attempt, once its outcome is known."""
+        self.attempts.append(
+            AttemptRecord(
+                number=number, started_at=started_at, request=request, response=response,
+                error=error, kind=kind,
+            )
+        )  # fmt: skip
 
     def email(self) -> str:
         """The lead's email the look-ups search by ('' when the body has none)."""

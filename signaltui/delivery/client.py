@@ -27,6 +27,7 @@ import asyncio
 import random
 import time
 from collections.abc import Callable
+from functools import partial
 from types import TracebackType
 
 import httpx
@@ -43,7 +44,7 @@ from signaltui.delivery.lookup import (
     lookup_request,
 )
 from signaltui.delivery.outcomes import (
-    AttemptRecord,
+    AttemptKind,
     DeliveryResult,
     dead_letter_hint,
     deferred_hint,
@@ -53,7 +54,14 @@ from signaltui.delivery.outcomes import (
 from signaltui.delivery.ratelimit import Pacer, Sleeper, pacing_group
 from signaltui.delivery.retry import next_wait
 from signaltui.delivery.tokenstore import MemoryTokenStore, TokenStore
-from signaltui.delivery.wire import SendFailure, iso_utc, record_request, record_response, send
+from signaltui.delivery.wire import (
+    SendFailure,
+    iso_utc,
+    record_request,
+    record_response,
+    send,
+    tls_for,
+)
 from signaltui.delivery.wire import wire_headers as _wire_headers
 from signaltui.errors import DeliveryError
 
@@ -101,6 +109,7 @@ class DeliveryClient:
             timeout=settings.timeout,
             follow_redirects=False,
             trust_env=transport is None,
+            verify=tls_for(self._base_url) if transport is None else True,
         )
         paced = documented_pacing and settings.rate_limit_per_second != 0
         self._auth = Authenticator(
@@ -152,11 +161,11 @@ class DeliveryClient:
         if self._base_url:
             request = request.with_base_url(self._base_url)
         run = Run(request, destination, target_label)
-        lookup = lookup_request(destination, request)
-        state = AttemptState(unresolved=look_first and lookup is not None)
+        # The look-up request is built only when a look-up is needed (run.lookup()).
+        state = AttemptState(unresolved=look_first and run.lookup() is not None)
         while True:
             try:
-                if state.unresolved and lookup is not None:
+                if state.unresolved and (lookup := run.lookup()) is not None:
                     found = await self._look(run, lookup)
                     if found is not None:
                         return run.recovered(found)
@@ -173,12 +182,12 @@ class DeliveryClient:
                     state.just_refreshed = True
                     await self._refresh_after_401(run, bearer)
                     continue
-                confirmed = await self._confirm_created(run, lookup)
+                confirmed = await self._confirm_created(run)
                 return confirmed or run.finish(state.maybe_applied)
             except Done as done:
                 return run.result(done.outcome, done.reason, done.hint, done.retry_at)
             except Retry as retry:
-                ended = await self._after_failure(run, state, retry, lookup)
+                ended = await self._after_failure(run, state, retry)
                 if ended is not None:
                     return ended
 
@@ -200,16 +209,19 @@ class DeliveryClient:
             except Done:
                 return False, None
             except Retry as retry:
-                if await self._after_failure(run, state, retry, None) is not None:
+                if await self._after_failure(run, state, retry, last_look=False) is not None:
                     return False, None
                 continue
             last = run.attempts[-1].response if run.attempts else None
             return last is not None and 200 <= last.status <= 299, found
 
     async def _after_failure(
-        self, run: Run, state: AttemptState, retry: Retry, lookup: OutboundRequest | None
+        self, run: Run, state: AttemptState, retry: Retry, *, last_look: bool = True
     ) -> DeliveryResult | None:
-        """Wait before the next attempt, or end the delivery (deferred, dead-lettered)."""
+        """Wait before the next attempt, or end the delivery (deferred, dead-lettered).
+
+        ``last_look``: before giving up after a lost answer, look once more (a delivery
+        does; :meth:`look_up`, itself a look, does not)."""
         state.just_refreshed = False
         if retry.ambiguous:
             state.unresolved = state.maybe_applied = True
@@ -233,14 +245,14 @@ class DeliveryClient:
         else:
             state.failures += 1
         if wait > self.settings.max_wait or state.limited >= MAX_RATE_LIMITED:
-            if (found := await self._last_look(run, state, lookup)) is not None:
+            if last_look and (found := await self._last_look(run, state)) is not None:
                 return found
             retry_at = iso_utc(now + wait)
             hint = deferred_hint(run.destination, wait, retry_at, self.settings.max_wait)
             return run.result("deferred", f"{retry.kind}: wait {wait:.0f}s", hint, retry_at)
         budget = self.settings.max_attempts
         if state.failures >= budget or state.lookup_failures >= budget:
-            if (found := await self._last_look(run, state, lookup)) is not None:
+            if last_look and (found := await self._last_look(run, state)) is not None:
                 return found
             reason = f"{retry.kind} after {run.sends()} attempts"
             if state.unresolved:
@@ -257,9 +269,7 @@ class DeliveryClient:
             await self._sleep(wait)
         return None
 
-    async def _confirm_created(
-        self, run: Run, lookup: OutboundRequest | None
-    ) -> DeliveryResult | None:
+    async def _confirm_created(self, run: Run) -> DeliveryResult | None:
         """A 2xx whose answer names no record id (not JSON, or the id left out) says the
         CRM took the create but not what it made: look it up by email, never send again.
         ``None`` when the answer is an ordinary success (the caller finishes as usual)."""
@@ -267,6 +277,7 @@ class DeliveryClient:
         status = last.response.status if last.response is not None else 0
         if not 200 <= status <= 299 or created_id(run.destination, run.last_body()):
             return None
+        lookup = run.lookup()
         if lookup is None:
             return None  # nothing to look by: the status is all there is
         try:
@@ -281,11 +292,10 @@ class DeliveryClient:
         result = run.result("delivered", f"http_{status}_without_id", hint)
         return result.model_copy(update={"request": last.request, "response": last.response})
 
-    async def _last_look(
-        self, run: Run, state: AttemptState, lookup: OutboundRequest | None
-    ) -> DeliveryResult | None:
+    async def _last_look(self, run: Run, state: AttemptState) -> DeliveryResult | None:
         """Before giving up after a lost answer: one more look, so nothing is mislabelled."""
-        if not state.unresolved or lookup is None:
+        lookup = run.lookup() if state.unresolved else None
+        if lookup is None:
             return None
         try:
             found = await self._look(run, lookup)
@@ -308,47 +318,39 @@ class DeliveryClient:
         return group
 
     async def _exchange(
-        self, run: Run, request: OutboundRequest, record: AttemptRecord, kind: str
+        self, run: Run, request: OutboundRequest, kind: AttemptKind
     ) -> tuple[httpx.Response, str | None, str]:
-        """Pace, authenticate and send ``request``; append the attempt and return the
-        response, the bearer token used and the pacing group. Raises ``Retry``/``Done``."""
+        """Pace, authenticate and send ``request``; append the attempt (recorded once its
+        outcome is known) and return the response, the bearer token used and the pacing
+        group. Raises ``Retry``/``Done``."""
+        record = partial(run.add, len(run.attempts) + 1, iso_utc(self._wall_clock()), kind)
         group = await self._pace(run, request.method, request.url)
         try:
             auth, bearer = await self._auth.headers(request)
         except DeliveryError as exc:
-            run.attempts.append(record.model_copy(update={"error": exc.message}))
+            record(record_request(request, None), error=exc.message)
             if isinstance(exc, AuthError) and exc.retryable:
                 status = 429 if exc.reason == "token_http_429" else None
                 raise Retry(exc.reason, status, exc.headers, wait=exc.wait) from exc
             raise auth_done(exc) from exc
         headers = _wire_headers(request, auth)
-        sent = record_request(request, headers)
-        if request.method == "GET":
-            sent = sent.model_copy(update={"body": None})
-        record = record.model_copy(update={"request": sent})
+        sent = record_request(request, headers, with_body=request.method != "GET")
         try:
             response, latency_ms = await send(self._http, request, headers, self._clock)
         except SendFailure as failure:
-            run.attempts.append(record.model_copy(update={"error": failure.message}))
+            record(sent, error=failure.message)
             if failure.retryable:
                 if kind == "lookup":
                     raise Retry(f"lookup_{failure.kind}", lookup=True) from failure
                 ambiguous = is_ambiguous_error(failure.__cause__)
                 raise Retry(failure.kind, ambiguous=ambiguous) from failure
             raise Done("failed", failure.kind, failure.hint) from failure
-        run.attempts.append(
-            record.model_copy(update={"response": record_response(response, latency_ms)})
-        )
-        self.pacer.observe(group, response.headers)
+        # One plain dict of the answer's headers (lower-case names, repeats joined), for
+        # the record and the pacer: each httpx.Headers lookup scans every header.
+        answer_headers = dict(response.headers.items())
+        record(sent, response=record_response(response, latency_ms, answer_headers))
+        self.pacer.observe(group, answer_headers)
         return response, bearer, group
-
-    def _new_record(self, run: Run, request: OutboundRequest, kind: str) -> AttemptRecord:
-        return AttemptRecord(
-            number=len(run.attempts) + 1,
-            started_at=iso_utc(self._wall_clock()),
-            request=record_request(request, None),
-            kind="lookup" if kind == "lookup" else "send",
-        )
 
     async def _attempt(self, run: Run) -> str | None:
         """One send, appended to ``run.attempts``.
@@ -356,8 +358,7 @@ class DeliveryClient:
         Returns the bearer token when the API answered 401 to it (the caller may refresh),
         else ``None`` (the last response decides). Raises ``Retry`` or ``Done``.
         """
-        record = self._new_record(run, run.request, "send")
-        response, bearer, group = await self._exchange(run, run.request, record, "send")
+        response, bearer, group = await self._exchange(run, run.request, "send")
         status = response.status_code
         if is_retryable_status(status):
             ambiguous = status in AMBIGUOUS_STATUSES
@@ -370,8 +371,7 @@ class DeliveryClient:
         """One look-up (a 401 gets one token refresh and a second look): the found id,
         or ``None`` when the CRM does not have it (or cannot be asked). Raises ``Retry``."""
         for _ in range(2):
-            record = self._new_record(run, lookup, "lookup")
-            response, bearer, group = await self._exchange(run, lookup, record, "lookup")
+            response, bearer, group = await self._exchange(run, lookup, "lookup")
             status = response.status_code
             if status == 401 and bearer is not None:
                 run.note("token refused: refreshed for a second look")

@@ -64,7 +64,10 @@ def spent_window(headers: Mapping[str, str], wall_now: float) -> float | None:
         if params.get("remaining") == 0 and "reset" in params:
             return params["reset"]
     for prefix in ("x-ratelimit-", "x-rate-limit-"):
-        remaining = number(headers.get(prefix + "remaining") or "")
+        said = headers.get(prefix + "remaining")
+        if not said:  # the usual case: not this spelling (number() would raise inside)
+            continue
+        remaining = number(said)
         reset = number(headers.get(prefix + "reset") or "")
         if remaining == 0 and reset is not None:
             return reset - wall_now if reset > EPOCH_THRESHOLD else reset

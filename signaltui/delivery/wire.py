@@ -7,14 +7,17 @@ Records are what the store and recordings keep, so every header passes through
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
 from signaltui.core.request import OutboundRequest, auth_headers, redact_headers
 from signaltui.delivery.outcomes import RecordedRequest, RecordedResponse, transport_hint
+from signaltui.fastjson import encode
 from signaltui.limits import MAX_STORED_BODY_BYTES, json_depth_exceeds, may_be_too_deep
 from signaltui.surrogates import has_surrogate_escape, unpaired_surrogate
 
@@ -76,7 +79,11 @@ def encode_body(body: Any) -> bytes:
     """The JSON body exactly as sent (compact, UTF-8, like ``httpx``'s ``json=``).
 
     Raises ``ValueError`` for values JSON cannot carry (NaN, infinity, non-JSON types).
+    Through orjson when it gives the same bytes (see :mod:`signaltui.fastjson`).
     """
+    fast = encode(body)
+    if fast is not None:
+        return fast
     try:
         text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except TypeError as exc:
@@ -92,11 +99,14 @@ def wire_headers(request: OutboundRequest, auth: dict[str, str]) -> dict[str, st
     return headers
 
 
-def record_request(request: OutboundRequest, headers: dict[str, str] | None) -> RecordedRequest:
+def record_request(
+    request: OutboundRequest, headers: dict[str, str] | None, *, with_body: bool = True
+) -> RecordedRequest:
     """The redacted record of ``request`` as sent with ``headers``.
 
     ``headers=None`` means no credential could be obtained; the auth header is then shown
-    masked, as it would have been sent.
+    masked, as it would have been sent. ``with_body=False`` records no body (a GET
+    look-up sends none).
     """
     sent = (
         headers if headers is not None else wire_headers(request, auth_headers(request.auth, None))
@@ -105,27 +115,35 @@ def record_request(request: OutboundRequest, headers: dict[str, str] | None) -> 
         method=request.method,
         url=request.url,
         headers=redact_headers(sent),
-        body=request.body,
+        body=request.body if with_body else None,
     )
 
 
-def record_response(response: httpx.Response, latency_ms: float) -> RecordedResponse:
-    """The record of ``response``: redacted headers, JSON body when JSON, else text."""
+def record_response(
+    response: httpx.Response, latency_ms: float, headers: dict[str, str] | None = None
+) -> RecordedResponse:
+    """The record of ``response``: redacted headers, JSON body when JSON, else text.
+
+    ``headers``: the response's headers as a plain dict (``dict(response.headers)``),
+    when the caller already has it.
+    """
+    plain = dict(response.headers.items()) if headers is None else headers
     return RecordedResponse(
         status=response.status_code,
-        headers=redact_headers(dict(response.headers)),
-        body=decode_body(response),
+        headers=redact_headers(plain),
+        body=decode_body(response, plain.get("content-type", "")),
         latency_ms=round(latency_ms, 3),
     )
 
 
-def decode_body(response: httpx.Response) -> Any:
+def decode_body(response: httpx.Response, content_type: str | None = None) -> Any:
     """The body as parsed JSON when it is safe JSON, else text; ``None`` when empty.
 
     Whatever a target answers is kept, and never raises: JSON holding a lone surrogate
     (it could not be stored or printed) or nested past ``MAX_JSON_DEPTH`` is kept as its
     text, and a body over ``MAX_STORED_BODY_BYTES`` as its first that-many bytes of text
-    followed by a note of the size received.
+    followed by a note of the size received. ``content_type``: the Content-Type header,
+    when the caller already has it.
     """
     content = response.content
     if not content:
@@ -133,7 +151,9 @@ def decode_body(response: httpx.Response) -> Any:
     if len(content) > MAX_STORED_BODY_BYTES:
         return cut_text(content, response.encoding)
     text = response.text
-    content_type = response.headers.get("content-type", "").lower()
+    if content_type is None:
+        content_type = response.headers.get("content-type", "")
+    content_type = content_type.lower()
     if "json" in content_type:
         try:
             value = json.loads(text)
@@ -161,3 +181,16 @@ def iso_utc(epoch: float) -> str:
     """``epoch`` as an ISO 8601 UTC timestamp with milliseconds and a ``Z``."""
     moment = datetime.fromtimestamp(epoch, UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def tls_for(base_url: str | None) -> ssl.SSLContext | bool:
+    """What the HTTP client verifies TLS with: httpx's default (the CA bundle) unless
+    every request is rebased onto a plain ``http://`` URL (a local mock or proxy).
+
+    Then a context that trusts no authority at all: loading the bundle cost about 50 ms
+    of every such run's start-up, and a TLS connection, which none of its requests
+    makes, would fail verification rather than go unchecked.
+    """
+    if base_url is not None and urlsplit(base_url).scheme.lower() == "http":
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies; trusts nothing
+    return True

@@ -40,6 +40,9 @@ _JSON_PAIR = re.compile(rf'(?i)("(?:{_KEY_NAMES})"\s*:\s*)"(?:[^"\\]|\\.)*"')
 
 T = TypeVar("T")
 
+#: A result's final request and response, when they are its last attempt's own.
+_FINAL_EXCHANGE = {"request", "response"}
+
 
 @overload
 def redact_exchange(exchange: Exchange, secrets: Iterable[str] = ()) -> Exchange: ...
@@ -79,7 +82,12 @@ def scrub_result(result: DeliveryResult, secrets: Iterable[str] = ()) -> Deliver
     if not needles:
         return result
     # A cheap look first (pydantic's JSON encoder runs in Rust): most results hold none.
-    text = result.model_dump_json()
+    last = result.attempts[-1] if result.attempts else None
+    if last is not None and result.request is last.request and result.response is last.response:
+        # The usual case: the final exchange is the last attempt's; look at it once.
+        text = result.model_dump_json(exclude=_FINAL_EXCHANGE)
+    else:
+        text = result.model_dump_json()
     if not any(form in text for form in in_json):
         return result
     return DeliveryResult.model_validate(_scrub(result.model_dump(mode="json"), needles))

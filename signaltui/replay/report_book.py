@@ -54,7 +54,7 @@ class ReportBook:
             **result.to_json(),
             "differences": [{**d.to_json(), "text": d.describe()} for d in result.differences],
             "recorded": None,
-            "replayed": result.replayed,
+            "replayed": result.replayed_json(),
         }
         if exchange is not None:
             record["recorded"] = {

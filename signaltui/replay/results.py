@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from signaltui.replay.diff import Difference
 
 if TYPE_CHECKING:
+    from signaltui.delivery.outcomes import DeliveryResult
     from signaltui.recordings import Exchange
 
 Status = Literal["pass", "fail", "skip", "error"]
@@ -34,9 +35,22 @@ class ExchangeResult:
     #: is part of the JSON form.
     exchange: Exchange | None = field(default=None, repr=False, compare=False)
     replayed: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    #: A send's result, from which :meth:`replayed_json` builds ``replayed`` the first
+    #: time a report asks for it (most results are only counted).
+    sent: DeliveryResult | None = field(default=None, repr=False, compare=False)
     #: Mode-specific detail kept in the JSON form under ``"mutation"`` (mutate mode: the
     #: kind, the expected and actual outcome, and whether they match).
     details: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    def replayed_json(self) -> dict[str, Any] | None:
+        """``replayed``, built from ``sent`` (its request and response as JSON) if unset."""
+        if self.replayed is None and self.sent is not None:
+            request, response = self.sent.request, self.sent.response
+            self.replayed = {
+                "request": request.model_dump(mode="json") if request is not None else None,
+                "response": response.model_dump(mode="json") if response is not None else None,
+            }
+        return self.replayed
 
     @property
     def change(self) -> str:

@@ -364,5 +364,5 @@ async def _send_one(
         message=message,
         delivery_id=sent.delivery_id,
         exchange=exchange,
-        replayed={"request": _dump(result.request), "response": _dump(result.response)},
+        sent=result,
     )

@@ -50,6 +50,10 @@ class StoreBase:
         #: Credential values masked in every delivery stored (see :meth:`add_secrets`).
         self.secrets: tuple[str, ...] = ()
         self._write_depth = 0  # nested _write() blocks of the thread holding the lock
+        # The connection's busy timeout is 0 (set for a write asked not to wait) until
+        # the next operation that may wait sets it back: a send's writes follow one
+        # another, and two PRAGMAs around each cost about as much as its inserts.
+        self._no_wait = False
         try:
             with self._guard():
                 migrate(db, where)
@@ -106,8 +110,14 @@ class StoreBase:
     # -- plumbing ---------------------------------------------------------------------
 
     @contextmanager
-    def _guard(self) -> Iterator[None]:
+    def _guard(self, *, wait: bool = True) -> Iterator[None]:
+        """The store's lock held, sqlite3 errors translated; ``wait``: SQLite waits out
+        another process's lock up to the busy timeout (a write asked not to wait
+        switches that off itself)."""
         with self._lock, guarded(self.where, self.busy_timeout):
+            if wait and self._no_wait:
+                self.db.conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+                self._no_wait = False
             yield
 
     @contextmanager
@@ -122,15 +132,20 @@ class StoreBase:
         if not wait and not self._lock.acquire(blocking=False):
             raise WouldWait
         try:
-            with self._guard(), self._transaction(wait):
+            with self._guard(wait=wait), self._transaction(wait):
                 yield
         finally:
             if not wait:
                 self._lock.release()
 
     def _begin_now(self, conn: Any) -> bool:
-        """``BEGIN IMMEDIATE`` unless another connection holds the write lock (no wait)."""
-        conn.execute("PRAGMA busy_timeout = 0")
+        """``BEGIN IMMEDIATE`` unless another connection holds the write lock (no wait).
+
+        Leaves the busy timeout at 0: the next :meth:`_guard` that may wait restores it.
+        """
+        if not self._no_wait:
+            conn.execute("PRAGMA busy_timeout = 0")
+            self._no_wait = True
         try:
             conn.execute("BEGIN IMMEDIATE")
             return True
@@ -138,8 +153,6 @@ class StoreBase:
             if "locked" in str(exc) or "busy" in str(exc):
                 return False
             raise
-        finally:
-            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
 
     @contextmanager
     def _transaction(self, wait: bool) -> Iterator[None]:

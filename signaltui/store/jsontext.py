@@ -11,6 +11,7 @@ import json
 from json import encoder as _json_encoder
 from typing import Any
 
+from signaltui.fastjson import encode
 from signaltui.store import redact
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
@@ -27,7 +28,14 @@ _C_ENCODER = (
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON; odd values (datetimes, decimals) become strings rather than failing."""
+    """Compact JSON; odd values (datetimes, decimals) become strings rather than failing.
+
+    Through orjson when it is installed and gives the same text (several times faster:
+    a delivery's rows encode five values), else the standard library.
+    """
+    fast = encode(value)
+    if fast is not None:
+        return fast.decode("utf-8")
     if _C_ENCODER is None:  # pragma: no cover - CPython always has the C accelerator
         return _ENCODER.encode(value)
     return "".join(_C_ENCODER(value, 0))

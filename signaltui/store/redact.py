@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from signaltui.core.request import MASK, redact_headers
+from signaltui.fastjson import encode
 
 #: JSON keys whose values are credentials in any CRM body we may see (Apollo once took
 #: ``api_key`` in the body; Outreach's token exchange carries the OAuth secrets).
@@ -45,6 +46,13 @@ def body_needs_redaction(body_json: str) -> bool:
     return _SECRET_KEY_JSON.search(body_json.lower()) is not None
 
 
+def _may_hold_secret_key(value: Any) -> bool:
+    """Whether :func:`body` could mask anything in ``value``: its JSON text (through
+    orjson) is looked at, else (no orjson, or a value it leaves to ``json``) yes."""
+    text = encode(value)
+    return text is None or body_needs_redaction(text.decode("utf-8"))
+
+
 def url(value: str) -> str:
     """``value`` with secret-named query parameters masked; other URLs unchanged."""
     parts = urlsplit(value)
@@ -66,6 +74,7 @@ def request(data: dict[str, Any] | None) -> dict[str, Any] | None:
         safe["headers"] = headers(safe["headers"])
     if isinstance(safe.get("url"), str):
         safe["url"] = url(safe["url"])
-    if "body" in safe:
+    if "body" in safe and _may_hold_secret_key(safe["body"]):
+        # Only then walked: the copy would equal the body (a look at its text is cheaper).
         safe["body"] = body(safe["body"])
     return safe

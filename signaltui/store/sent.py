@@ -57,10 +57,13 @@ def prepare(
     run_id: int | None,
     replay_of: str | None,
     exchange_key: str | None,
+    scrubbed_of: tuple[str, ...] = (),
 ) -> SentRows:
     """The rows :meth:`Store.record_sent` stores, built and redacted, nothing written.
 
-    ``now`` is the store clock's time, for the timestamps not given.
+    ``now`` is the store clock's time, for the timestamps not given. ``scrubbed_of``:
+    secrets ``result`` was already scrubbed of (:func:`scrub_result`, by the caller);
+    it is scrubbed here again unless they include every one of ``secrets``.
     """
     if not mode:
         raise InputError("a delivery needs a mode such as 'send'", where="record_delivery")
@@ -69,7 +72,8 @@ def prepare(
         received = times.normalize(received_at or now, field="received_at")
         event_row = rows.event_values(0, event, merged, received)
     safe, decision_json = scrub_json_encoded(rows.safe_decision(decision), secrets, dumps)
-    result = scrub_result(result, secrets)
+    if not set(secrets).issubset(scrubbed_of):
+        result = scrub_result(result, secrets)
     started = result.attempts[0].started_at if result.attempts else None
     created = times.normalize(received_at or started or now, field="created_at")
     delivery, attempts = rows.delivery_rows(

@@ -117,16 +117,21 @@ class Store(StoreBase):
         run_id: int | None = None,
         replay_of: str | None = None,
         exchange_key: str | None = None,
+        scrubbed_of: tuple[str, ...] = (),
     ) -> sent.SentRows:
         """:meth:`record_sent`'s rows, redacted, without touching the file (no lock:
-        callable from any thread); store them with :meth:`write_sent`."""
+        callable from any thread); store them with :meth:`write_sent`.
+
+        ``scrubbed_of``: the secrets ``result`` was already scrubbed of
+        (:func:`~signaltui.recordings.redact.scrub_result`); the store's own are
+        masked again unless all of them are among these."""
         received = (
             None if received_at is None else times.normalize(received_at, field="received_at")
         )
         return sent.prepare(
             self.secrets, self._now(), event, merged, decision, result, mode=mode,
             event_id=event_id, received_at=received, run_id=run_id, replay_of=replay_of,
-            exchange_key=exchange_key,
+            exchange_key=exchange_key, scrubbed_of=scrubbed_of,
         )  # fmt: skip
 
     def write_sent(self, prepared: sent.SentRows, *, wait: bool = True) -> tuple[int, int]:

@@ -93,7 +93,7 @@ def test_not_retrying_a_500_fails_the_gate_naming_that_mutation(tmp_path, monkey
     assert "29 match the table, 3 differ" in result.output
 
 
-async def _as_delivered(self: Any, run: Any, lookup: Any) -> None:
+async def _as_delivered(self: Any, run: Any) -> None:
     """A broken client: a 2xx is delivered whatever its answer holds."""
     return None
 
