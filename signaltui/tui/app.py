@@ -37,6 +37,7 @@ from signaltui.tui.screens.compose import ComposePane
 from signaltui.tui.screens.modals import HelpScreen
 from signaltui.tui.services import Services
 from signaltui.tui.settings_model import config_file
+from signaltui.tui.start_screen import StartScreen
 from signaltui.tui.tabs import (
     PANE_TABS,
     SHORT_LABELS_BELOW,
@@ -150,6 +151,10 @@ class SignalApp(App[None]):
     def sessions(self) -> SessionPool:
         """The delivery sessions, one per target."""
         return self.services.sessions
+
+    def get_default_screen(self) -> Screen[Any]:
+        # Styled once before its first frame, at its final layout (start_screen.py).
+        return StartScreen(self.size.width, self.HORIZONTAL_BREAKPOINTS)
 
     def compose(self) -> ComposeResult:
         yield Header()
