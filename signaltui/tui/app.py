@@ -28,13 +28,10 @@ from signaltui.core.decision import Decision
 from signaltui.core.events import parse_event
 from signaltui.errors import SignaltuiError
 from signaltui.tui.compose_model import known_events
-from signaltui.tui.event_files import open_event_dialog, save_event_dialog
-from signaltui.tui.help import widget_help
 from signaltui.tui.palette import app_commands
 from signaltui.tui.render import decide_all
 from signaltui.tui.samples import sample_event
 from signaltui.tui.screens.compose import ComposePane
-from signaltui.tui.screens.modals import HelpScreen
 from signaltui.tui.services import Services
 from signaltui.tui.settings_model import config_file
 from signaltui.tui.start_screen import StartScreen
@@ -359,7 +356,12 @@ class SignalApp(App[None]):
 
     # -- actions ------------------------------------------------------------------------
 
+    # The dialogs' modules are imported when first used, not for the first screen.
+
     def action_help(self) -> None:
+        from signaltui.tui.help import widget_help
+        from signaltui.tui.screens.modals import HelpScreen
+
         self.push_screen(HelpScreen(widget_help(self, self.focused)))
 
     async def action_show_tab(self, tab: str) -> None:
@@ -374,9 +376,13 @@ class SignalApp(App[None]):
             self.query_one(TAB_FOCUS[tab]).focus()
 
     def action_open_event(self) -> None:
+        from signaltui.tui.event_files import open_event_dialog
+
         open_event_dialog(self)
 
     def action_save_event(self) -> None:
+        from signaltui.tui.event_files import save_event_dialog
+
         save_event_dialog(self)
 
     async def action_copy_curl(self) -> None:
