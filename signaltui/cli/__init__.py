@@ -103,6 +103,10 @@ def main(
 
     With no command, opens the terminal app.
     """
+    if ctx.invoked_subcommand is None:
+        from signaltui.tui import startup_gc
+
+        startup_gc.pause()  # until the app's first screen (see tui/startup_gc.py)
     from signaltui.cli.common import AppContext, run_guarded
 
     ctx.obj = AppContext(db=db, config_path=config_path, blueprints=tuple(blueprints))

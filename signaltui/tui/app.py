@@ -27,6 +27,7 @@ from signaltui.config import Settings
 from signaltui.core.decision import Decision
 from signaltui.core.events import parse_event
 from signaltui.errors import SignaltuiError
+from signaltui.tui import startup_gc
 from signaltui.tui.compose_model import known_events
 from signaltui.tui.palette import app_commands
 from signaltui.tui.render import decide_all
@@ -214,6 +215,7 @@ class SignalApp(App[None]):
         self.set_timer(self.start_delay, self._start_up_thread)
 
     def _start_up_thread(self) -> None:
+        startup_gc.resume()  # paused by the CLI until the first screen (startup_gc.py)
         # exit_on_error off: a quit during start-up must not turn into an error.
         self.run_worker(
             self._after_first_screen, thread=True, group="start-up", exit_on_error=False

@@ -93,3 +93,20 @@ async def test_the_skipped_restyle_would_change_no_style(
     assert count > 80  # the whole Compose tab was there to be styled
     assert after == before
 
+
+async def test_the_app_turns_the_collector_back_on_after_the_first_screen(
+    make_app: Callable[..., SignalApp],
+) -> None:
+    import gc
+
+    from signaltui.tui import startup_gc
+    from tests.tui.conftest import wait_until
+
+    startup_gc.pause()  # as the bare command does
+    try:
+        app = make_app(start_delay=0.5)
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert not gc.isenabled()
+            await wait_until(pilot, gc.isenabled)
+    finally:
+        startup_gc.resume()
