@@ -110,3 +110,32 @@ async def test_the_app_turns_the_collector_back_on_after_the_first_screen(
             await wait_until(pilot, gc.isenabled)
     finally:
         startup_gc.resume()
+
+
+async def test_a_widget_is_not_styled_before_it_is_mounted_and_is_styled_once_mounted(
+    make_app: Callable[..., SignalApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Input
+
+    roots: list[DOMNode] = []
+    real_update_nodes = Stylesheet.update_nodes
+
+    def update_nodes(self: Stylesheet, nodes: Any, animate: bool = False) -> None:
+        nodes = list(nodes)
+        roots.append(nodes[0])
+        real_update_nodes(self, nodes, animate)
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(Stylesheet, "update_nodes", update_nodes)
+        built = Input(compact=True, id="late")  # its compact watcher sets a class now
+        assert roots == []  # not styled alone, unmounted: it is styled when mounted
+        await app.screen.mount(built)
+        await pilot.pause()
+        assert built.has_class("-textual-compact")
+        before = dict(built.styles.base._rules)
+        Stylesheet.update(app.stylesheet, built)
+        assert dict(built.styles.base._rules) == before  # mounting styled it fully
+        built.add_class("-x")  # a class set once mounted still re-styles it
+        assert built in roots

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class FirstFrameFooter(Footer):
@@ -21,3 +23,13 @@ class FirstFrameFooter(Footer):
     def __init__(self, *children: Any, **options: Any) -> None:
         super().__init__(*children, **options)
         self.set_reactive(Footer._bindings_ready, True)
+
+    def compose(self) -> ComposeResult:
+        # A key bound to the footer's ``compact`` starts as FooterKey's default (True,
+        # class -compact) and is set to the footer's (False) once mounted: two re-styles
+        # of every key, on each compose. Starting it at the footer's value skips both
+        # (the command palette's key is not bound and keeps its default).
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
