@@ -166,7 +166,10 @@ class SignalApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="main-tabs"):
-            yield from self.tabs.holders()
+            # Labelled for the terminal's width at once, rather than relabelled by the
+            # first Resize (just before the first frame) in a narrow terminal.
+            self._short_labels = self.size.width < SHORT_LABELS_BELOW
+            yield from self.tabs.holders(short=self._short_labels)
         # Outside the tabs, so every tab shows it while the JSON editor is invalid.
         yield Static(id="event-error")
         yield FirstFrameFooter()
