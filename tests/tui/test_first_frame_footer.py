@@ -70,3 +70,40 @@ async def test_its_keys_end_as_textuals_without_being_restyled_on_mount(monkeypa
     ours = await _key_states(FirstFrameFooter())
     assert ours == textuals and ("Quit", False, []) in ours
     assert restyled == []
+
+
+class _Toggle(App[None]):
+    """A footer whose "Hello" key is shown while ``hello_shown`` holds."""
+
+    BINDINGS = [("ctrl+q", "quit", "Quit"), ("f5", "hello", "Hello")]
+    hello_shown = True
+
+    def compose(self) -> ComposeResult:
+        yield FirstFrameFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.hello_shown if action == "hello" else True
+
+
+async def test_it_recomposes_only_when_the_keys_it_shows_change(monkeypatch) -> None:
+    recomposed: list[object] = []
+    real = FirstFrameFooter.recompose
+
+    async def recompose(self: FirstFrameFooter) -> None:
+        recomposed.append(self)
+        await real(self)
+
+    monkeypatch.setattr(FirstFrameFooter, "recompose", recompose)
+    app = _Toggle()
+    async with app.run_test(size=(60, 5)) as pilot:
+        await pilot.pause(0.1)
+
+        def keys() -> list[str]:
+            return [key.description for key in app.query(FooterKey)]
+
+        assert "Hello" in keys() and recomposed == []  # bindings updates, same keys
+        app.hello_shown = False
+        app.refresh_bindings()
+        await pilot.pause(0.1)
+        assert "Hello" not in keys() and "Quit" in keys()
+        assert len(recomposed) == 1
