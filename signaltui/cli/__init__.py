@@ -103,15 +103,26 @@ def main(
 
     With no command, opens the terminal app.
     """
-    if ctx.invoked_subcommand is None:
-        from signaltui.tui import startup_gc
+    if ctx.invoked_subcommand is not None:
+        _set_context(ctx, db, config_path, blueprints)
+        return
+    from signaltui.tui import startup_gc
 
-        startup_gc.pause()  # until the app's first screen (see tui/startup_gc.py)
-    from signaltui.cli.common import AppContext, run_guarded
+    # Paused until the app's first screen (see tui/startup_gc.py); on again at the
+    # latest when this ends (a bad config, a quit before the first screen).
+    with startup_gc.paused():
+        from signaltui.cli.common import run_guarded
+
+        _set_context(ctx, db, config_path, blueprints)
+        run_guarded(lambda: _open_tui(ctx.obj))
+
+
+def _set_context(
+    ctx: click.Context, db: Path | None, config_path: Path | None, blueprints: tuple[Path, ...]
+) -> None:
+    from signaltui.cli.common import AppContext
 
     ctx.obj = AppContext(db=db, config_path=config_path, blueprints=tuple(blueprints))
-    if ctx.invoked_subcommand is None:
-        run_guarded(lambda: _open_tui(ctx.obj))
 
 
 def _open_tui(app_context: AppContext) -> None:

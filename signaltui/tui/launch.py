@@ -14,17 +14,13 @@ def launch(settings: Settings, config_path: Path | None = None) -> None:
 
     Textual is imported here, not at module level, so the CLI stays light.
     """
-    from signaltui.tui import startup_gc
     from signaltui.tui.app import SignalApp
     from signaltui.tui.samples import find_fixtures
 
     fixtures = find_fixtures()
-    try:
-        SignalApp(
-            settings, fixtures=fixtures, recordings=default_recordings(), config_path=config_path
-        ).run()
-    finally:
-        startup_gc.resume()  # if the app ended before its first screen
+    SignalApp(
+        settings, fixtures=fixtures, recordings=default_recordings(), config_path=config_path
+    ).run()
 
 
 def default_recordings(cwd: Path | None = None) -> str:

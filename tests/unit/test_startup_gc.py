@@ -53,6 +53,14 @@ def test_the_bare_command_runs_the_app_with_it_paused_then_on_again(
     assert gc.isenabled()  # and on again once it ended
 
 
+def test_a_bad_config_is_reported_and_leaves_the_collector_on(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("this is [not toml\n")
+    result = CliRunner().invoke(main, [], env={"SIGNALTUI_CONFIG": str(config)})
+    assert result.exit_code != 0 and "error:" in result.output
+    assert gc.isenabled()  # the app never started: on again when the command ended
+
+
 def test_a_command_leaves_the_collector_alone(tmp_path: Path) -> None:
     config = tmp_path / "empty.toml"
     config.write_text("")
