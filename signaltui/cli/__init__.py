@@ -8,14 +8,13 @@ wanted (CI).
 
 from __future__ import annotations
 
-import gc
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from signaltui import __version__
+from signaltui import __version__, startup_gc
 from signaltui.cli import _httpx_cli
 from signaltui.cli.lazy import LazyCommand, LazyGroup
 
@@ -104,12 +103,27 @@ def main(
 
     With no command, opens the terminal app.
     """
-    _end_startup_pause()  # a subcommand's modules are imported by now (click resolves it first)
-    from signaltui.cli.common import AppContext, run_guarded
+    if ctx.invoked_subcommand is not None:
+        # The subcommand's modules are imported by now (click resolves it first).
+        startup_gc.resume()
+        _set_context(ctx, db, config_path, blueprints)
+        return
+
+    # Paused until the app's first screen (see signaltui/startup_gc.py); on again at the
+    # latest when this ends (a bad config, a quit before the first screen).
+    with startup_gc.paused():
+        from signaltui.cli.common import run_guarded
+
+        _set_context(ctx, db, config_path, blueprints)
+        run_guarded(lambda: _open_tui(ctx.obj))
+
+
+def _set_context(
+    ctx: click.Context, db: Path | None, config_path: Path | None, blueprints: tuple[Path, ...]
+) -> None:
+    from signaltui.cli.common import AppContext
 
     ctx.obj = AppContext(db=db, config_path=config_path, blueprints=tuple(blueprints))
-    if ctx.invoked_subcommand is None:
-        run_guarded(lambda: _open_tui(ctx.obj))
 
 
 def _open_tui(app_context: AppContext) -> None:
@@ -118,37 +132,16 @@ def _open_tui(app_context: AppContext) -> None:
     launch(app_context.settings(), config_path=app_context.config_path)
 
 
-#: Whether :func:`entry` paused the garbage collector for start-up.
-_startup_paused = False
-
-
-def _end_startup_pause() -> None:
-    """Switch the collector back on once the command's modules are imported, with what
-    start-up made frozen (kept out of later collections: it lives as long as the process).
-
-    Importing a command makes a few hundred thousand such objects (modules, classes,
-    pydantic schemas); collecting while they are made frees nothing, and a send's later
-    collections would otherwise walk all of them again.
-    """
-    global _startup_paused
-    if _startup_paused:
-        _startup_paused = False
-        gc.freeze()
-        gc.enable()
-
-
 def entry() -> None:
     """Console-script entry point (kept for ``python -m signaltui``)."""
-    global _startup_paused
     # signaltui uses no pydantic plugins; without this pydantic reads the entry points of
     # every installed distribution when the first model is defined (~12 ms of start-up).
     # A value the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    # Paused until main() runs (see _end_startup_pause); only here, where this process
-    # is ours: an embedding program (a test's CliRunner) keeps its collector as it is.
-    if gc.isenabled():
-        gc.disable()
-        _startup_paused = True
+    # Paused until the command's modules are imported or the app's first screen (see
+    # signaltui/startup_gc.py); only here, where this process is ours: an embedding
+    # program (a test's CliRunner) keeps its collector as it is.
+    startup_gc.pause(freeze=True)
     main(prog_name="signaltui")
 
 

@@ -18,25 +18,25 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, Static, TabbedContent
 
+from signaltui import startup_gc
 from signaltui.config import Settings
 from signaltui.core.decision import Decision
 from signaltui.core.events import parse_event
 from signaltui.errors import SignaltuiError
 from signaltui.tui.compose_model import known_events
-from signaltui.tui.event_files import open_event_dialog, save_event_dialog
-from signaltui.tui.help import widget_help
 from signaltui.tui.palette import app_commands
 from signaltui.tui.render import decide_all
 from signaltui.tui.samples import sample_event
 from signaltui.tui.screens.compose import ComposePane
-from signaltui.tui.screens.modals import HelpScreen
 from signaltui.tui.services import Services
 from signaltui.tui.settings_model import config_file
+from signaltui.tui.start_screen import StartScreen
 from signaltui.tui.tabs import (
     PANE_TABS,
     SHORT_LABELS_BELOW,
@@ -151,10 +151,25 @@ class SignalApp(App[None]):
         """The delivery sessions, one per target."""
         return self.services.sessions
 
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        # A widget not yet mounted is styled when it is mounted (App._register), so a
+        # class set while it is built (the compact and flat watchers of Input, Select,
+        # Button and Checkbox) need not style it now: ~25 such passes at start-up, each
+        # on a node alone and thrown away. The rest is Textual's own.
+        if node is self or node.is_attached:
+            super().update_styles(node, animate)
+
+    def get_default_screen(self) -> Screen[Any]:
+        # Styled once before its first frame, at its final layout (start_screen.py).
+        return StartScreen(self.size.width, self.HORIZONTAL_BREAKPOINTS)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="main-tabs"):
-            yield from self.tabs.holders()
+            # Labelled for the terminal's width at once, rather than relabelled by the
+            # first Resize (just before the first frame) in a narrow terminal.
+            self._short_labels = self.size.width < SHORT_LABELS_BELOW
+            yield from self.tabs.holders(short=self._short_labels)
         # Outside the tabs, so every tab shows it while the JSON editor is invalid.
         yield Static(id="event-error")
         yield FirstFrameFooter()
@@ -212,6 +227,7 @@ class SignalApp(App[None]):
         self.set_timer(self.start_delay, self._start_up_thread)
 
     def _start_up_thread(self) -> None:
+        startup_gc.resume()  # paused by the CLI until the first screen (startup_gc.py)
         # exit_on_error off: a quit during start-up must not turn into an error.
         self.run_worker(
             self._after_first_screen, thread=True, group="start-up", exit_on_error=False
@@ -354,7 +370,12 @@ class SignalApp(App[None]):
 
     # -- actions ------------------------------------------------------------------------
 
+    # The dialogs' modules are imported when first used, not for the first screen.
+
     def action_help(self) -> None:
+        from signaltui.tui.help import widget_help
+        from signaltui.tui.screens.modals import HelpScreen
+
         self.push_screen(HelpScreen(widget_help(self, self.focused)))
 
     async def action_show_tab(self, tab: str) -> None:
@@ -369,9 +390,13 @@ class SignalApp(App[None]):
             self.query_one(TAB_FOCUS[tab]).focus()
 
     def action_open_event(self) -> None:
+        from signaltui.tui.event_files import open_event_dialog
+
         open_event_dialog(self)
 
     def action_save_event(self) -> None:
+        from signaltui.tui.event_files import save_event_dialog
+
         save_event_dialog(self)
 
     async def action_copy_curl(self) -> None:

@@ -1,12 +1,16 @@
-"""Rich renderables for decisions, requests, responses and outcomes (no widgets here)."""
+"""Rich renderables for decisions, requests, responses and outcomes (no widgets here).
+
+The first screen (the Compose tab's verdicts) needs only :func:`decide_all` and
+:func:`verdicts_text`: ``rich.syntax`` (with Pygments, ~15-45 ms to import) and the
+delivery records are imported when a request or an outcome is first shown.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -15,7 +19,11 @@ from signaltui.core.decision import DROP_REASONS, Decision, TraceEntry
 from signaltui.core.events import Event, resolve_event
 from signaltui.core.plan import plan
 from signaltui.core.request import DESTINATIONS, redact_headers
-from signaltui.delivery.outcomes import DeliveryResult, RecordedRequest, RecordedResponse
+
+if TYPE_CHECKING:
+    from rich.syntax import Syntax
+
+    from signaltui.delivery.outcomes import DeliveryResult, RecordedRequest, RecordedResponse
 
 OUTCOME_STYLES = {
     "delivered": "bold green",
@@ -82,6 +90,8 @@ def trace_table(trace: list[TraceEntry]) -> Table:
 
 def json_block(value: Any) -> Syntax:
     """``value`` as highlighted, wrapped JSON."""
+    from rich.syntax import Syntax
+
     text = json.dumps(value, indent=2, ensure_ascii=False)
     return Syntax(text, "json", theme="ansi_dark", word_wrap=True, background_color="default")
 
@@ -111,6 +121,8 @@ def _append_headers(head: Text, headers: dict[str, str]) -> None:
 
 def request_view(request: dict[str, Any] | RecordedRequest | None) -> RenderableType:
     """Method, URL, headers (secrets masked) and the highlighted JSON body."""
+    from signaltui.delivery.outcomes import RecordedRequest
+
     if request is None:
         return Text("no request: nothing would be sent", "dim")
     data = request.model_dump() if isinstance(request, RecordedRequest) else request

@@ -82,12 +82,15 @@ class LazyTabs:
         self._factories = factories
         self._mounting: dict[str, AwaitMount | None] = {}
 
-    def holders(self, first: str = TABS[0]) -> list[TabPane]:
-        """The ``TabPane``s for ``compose``; only ``first`` has its pane inside."""
+    def holders(self, first: str = TABS[0], *, short: bool = False) -> list[TabPane]:
+        """The ``TabPane``s for ``compose``; only ``first`` has its pane inside.
+
+        ``short``: labelled without their F-keys (:func:`tab_label`).
+        """
         panes = []
         for tab in TABS:
             inside = [self._factories[tab]()] if tab == first else []
-            panes.append(TabPane(tab_label(tab), *inside, id=holder_id(tab)))
+            panes.append(TabPane(tab_label(tab, short=short), *inside, id=holder_id(tab)))
             if inside:
                 self._mounting[tab] = None  # mounted with the screen
         return panes

@@ -26,9 +26,12 @@ from signaltui.tui.tabs import TABS, holder_id
 from tests.tui.conftest import ROOT, wait_until
 
 #: What the first screen must not load: the services' worlds, every other tab's pane
-#: module, and the Blueprints editor's YAML grammar (tree_sitter itself comes with
-#: Textual's TextArea, about 3 ms).
-DEFERRED_PACKAGES = ("httpx", "starlette", "uvicorn", "sqlite3", "_sqlite3", "sqlite_utils")
+#: module, the Blueprints editor's YAML grammar (tree_sitter itself comes with
+#: Textual's TextArea, about 3 ms), and Pygments (rich.syntax, for the Preview's JSON).
+DEFERRED_PACKAGES = (
+    *("httpx", "starlette", "uvicorn", "sqlite3", "_sqlite3", "sqlite_utils"),
+    "pygments",
+)
 DEFERRED_MODULES = (
     "signaltui.mock",
     "signaltui.store",
@@ -37,6 +40,8 @@ DEFERRED_MODULES = (
     "signaltui.tui.sessions",
     "signaltui.blueprints.loader",  # the presets: compiled by the start-up thread
     "tree_sitter_yaml",
+    "rich.syntax",
+    "signaltui.delivery.outcomes",  # the delivery records: shown once something is sent
     *(module for _, module in PANE_TABS.values() if not module.endswith(".compose")),
 )
 
