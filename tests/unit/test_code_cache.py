@@ -7,7 +7,6 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -71,18 +70,6 @@ EVENTS = [
     track("Page Viewed", traits={"email": "nope", "phone": "12"}),
     {"type": "identify", "userId": "u-1", "traits": {"email": "x@y.z"}},
 ]
-
-
-@pytest.fixture
-def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty, private cache folder, and nothing remembered in this process."""
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("SIGNALTUI_CACHE_DIR", str(folder))
-    loader.presets.cache_clear()
-    compiled._by_settings.clear()
-    yield folder
-    loader.presets.cache_clear()
-    compiled._by_settings.clear()
 
 
 def _key(config: MappingConfig) -> str:

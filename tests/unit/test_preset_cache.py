@@ -3,7 +3,6 @@ when they match the preset files, rebuilt when stale or damaged, the same plans 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,18 +28,6 @@ def _key(config: MappingConfig) -> str:
     import json
 
     return json.dumps(config.model_dump(mode="json", exclude={"base_urls"}), sort_keys=True)
-
-
-@pytest.fixture
-def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty cache folder, and no presets remembered in this process."""
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("SIGNALTUI_CACHE_DIR", str(folder))
-    loader.presets.cache_clear()
-    compiled._by_settings.clear()
-    yield folder
-    loader.presets.cache_clear()
-    compiled._by_settings.clear()
 
 
 def _plans(config: MappingConfig) -> dict[str, dict]:
