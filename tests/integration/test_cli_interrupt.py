@@ -29,9 +29,21 @@ def _env() -> dict[str, str]:
     return env
 
 
+#: Runs the rest of the command line as ``python ...`` with SIGINT's default action and
+#: SIGINT unblocked. A shell's background job (``pytest &`` in a script) starts with
+#: SIGINT ignored, every child inherits that, and a Python started so installs no
+#: KeyboardInterrupt handler: the Ctrl+C this test sends would never reach signaltui.
+_WITH_SIGINT = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); "
+    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+)
+
+
 def _replay(recording: Path, url: str, *extra: str) -> list[str]:
     return [
-        sys.executable, "-m", "signaltui", "replay", str(recording),
+        sys.executable, "-c", _WITH_SIGINT,
+        "-m", "signaltui", "replay", str(recording),
         "--mode", "send", "--target", url, "--concurrency", "1", *extra,
     ]  # fmt: skip
 
