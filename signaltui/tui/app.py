@@ -10,13 +10,11 @@ mocks and the delivery sessions (sqlite_utils, starlette, uvicorn, httpx;
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from textual import events
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -29,6 +27,7 @@ from signaltui.config import Settings
 from signaltui.core.decision import Decision
 from signaltui.core.events import parse_event
 from signaltui.errors import SignaltuiError
+from signaltui.tui.app_tabs import TabbedApp
 from signaltui.tui.compose_model import known_events
 from signaltui.tui.palette import app_commands
 from signaltui.tui.render import decide_all
@@ -37,16 +36,7 @@ from signaltui.tui.screens.compose import ComposePane
 from signaltui.tui.services import Services
 from signaltui.tui.settings_model import config_file
 from signaltui.tui.start_screen import StartScreen
-from signaltui.tui.tabs import (
-    PANE_TABS,
-    SHORT_LABELS_BELOW,
-    TAB_FOCUS,
-    TABS,
-    LazyTabs,
-    holder_id,
-    pane_class,
-    tab_label,
-)
+from signaltui.tui.tabs import TABS, LazyTabs, pane_class
 from signaltui.tui.widgets.event_form import EventForm
 from signaltui.tui.widgets.footer import FirstFrameFooter
 
@@ -61,13 +51,11 @@ if TYPE_CHECKING:  # imported when first needed, after the first screen (see abo
 
 __all__ = ["TABS", "SignalApp"]
 
-P = TypeVar("P", bound=Widget)
-
 #: Seconds after Textual's Ready at which the start-up thread begins (see ``on_ready``).
 START_DELAY = 0.25
 
 
-class SignalApp(App[None]):
+class SignalApp(TabbedApp):
     """Compose → preview → send → history → replay, over the one signaltui core."""
 
     CSS_PATH = "app.tcss"
@@ -112,7 +100,6 @@ class SignalApp(App[None]):
         self.recordings = recordings
         self.preview_delay = preview_delay
         self.start_delay = start_delay
-        self._short_labels = False  # as composed (tabs.tab_label)
         #: Whether the preset blueprints are compiled (just after the first screen);
         #: until then the verdicts wait (they show "planning…").
         self.planning_ready = False
@@ -166,56 +153,10 @@ class SignalApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="main-tabs"):
-            # Labelled for the terminal's width at once, rather than relabelled by the
-            # first Resize (just before the first frame) in a narrow terminal.
-            self._short_labels = self.size.width < SHORT_LABELS_BELOW
-            yield from self.tabs.holders(short=self._short_labels)
+            yield from self.tab_holders()
         # Outside the tabs, so every tab shows it while the JSON editor is invalid.
         yield Static(id="event-error")
         yield FirstFrameFooter()
-
-    async def on_tabbed_content_tab_activated(self, message: TabbedContent.TabActivated) -> None:
-        # Opened by a click or the tab bar's arrow keys rather than show_tab: build it
-        # now, and hold the app's queue until it is mounted (a quit must not cut a
-        # mount in half).
-        pane_id = message.pane.id or ""
-        if message.tabbed_content.id == "main-tabs" and pane_id.startswith("tab-"):
-            await self.tabs.ensure(pane_id.removeprefix("tab-"))
-
-    def built_pane(self, kind: type[P]) -> P | None:
-        """The pane of class ``kind`` if its tab is built and mounted, else ``None``.
-
-        A pane mounted later reads the app's state then, so updates can skip it now.
-        """
-        for pane in self.query(kind):
-            if pane.is_mounted:
-                return pane
-        return None
-
-    def _built(self, name: str) -> Any:
-        """:meth:`built_pane` by class name; ``None`` (nothing imported) if never built."""
-        if PANE_TABS[name][1] not in sys.modules:  # so no pane of it was ever built
-            return None
-        return self.built_pane(pane_class(name))
-
-    async def pane(self, kind: type[P]) -> P:
-        """The pane of class ``kind``, building its tab first if needed."""
-        await self.tabs.ensure(PANE_TABS[kind.__name__][0])
-        return self.query_one(kind)
-
-    async def _pane_named(self, name: str) -> Any:
-        """:meth:`pane` by class name, so the caller need not import the pane first."""
-        return await self.pane(pane_class(name))
-
-    def on_resize(self, event: events.Resize) -> None:
-        # All eight tabs fit in 80 columns only without their F-keys in the labels.
-        short = event.size.width < SHORT_LABELS_BELOW
-        if short == self._short_labels:
-            return  # relabelling costs a re-layout of the tab bar; the start has long ones
-        self._short_labels = short
-        tabbed = self.query_one("#main-tabs", TabbedContent)
-        for tab in TABS:
-            tabbed.get_tab(holder_id(tab)).label = tab_label(tab, short=short)
 
     def on_mount(self) -> None:
         self.query_one("#event-error").display = False
@@ -377,17 +318,6 @@ class SignalApp(App[None]):
         from signaltui.tui.screens.modals import HelpScreen
 
         self.push_screen(HelpScreen(widget_help(self, self.focused)))
-
-    async def action_show_tab(self, tab: str) -> None:
-        # Built before it is shown, so a first visit never flashes an empty tab.
-        await self.tabs.ensure(tab)
-        if tab not in TAB_FOCUS:
-            # Focus left in the tab being hidden pulls the tab bar back to that tab
-            # (Textual follows focus), so the key would do nothing: rest it on the bar.
-            self.query_one("#main-tabs > ContentTabs").focus()
-        self.query_one("#main-tabs", TabbedContent).active = holder_id(tab)
-        if tab in TAB_FOCUS:
-            self.query_one(TAB_FOCUS[tab]).focus()
 
     def action_open_event(self) -> None:
         from signaltui.tui.event_files import open_event_dialog

@@ -19,10 +19,10 @@ from textual.widgets import Input, Select, Static, TabbedContent, TabPane
 
 from signaltui.config import load_settings
 from signaltui.mock import get_mock_state
-from signaltui.tui.app import PANE_TABS, SignalApp
+from signaltui.tui.app import SignalApp
 from signaltui.tui.render import verdicts_text
 from signaltui.tui.services import Services
-from signaltui.tui.tabs import TABS, holder_id
+from signaltui.tui.tabs import PANE_TABS, TABS, holder_id
 from tests.tui.conftest import ROOT, wait_until
 
 #: What the first screen must not load: the services' worlds, every other tab's pane
