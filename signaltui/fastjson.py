@@ -57,7 +57,13 @@ def encode(value: Any) -> bytes | None:
     """``value`` as compact UTF-8 JSON through orjson, byte for byte what
     ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` writes; ``None``
     when orjson is not installed or could differ (see the module docstring)."""
-    if orjson is None or has_float(value):
+    return None if has_float(value) else encode_floatless(value)
+
+
+def encode_floatless(value: Any) -> bytes | None:
+    """:func:`encode` of a value the caller knows holds no float (the search for one
+    skipped); ``None`` when orjson is not installed or refuses the value."""
+    if orjson is None:
         return None
     try:
         return orjson.dumps(value, option=OPTIONS)

@@ -17,31 +17,10 @@ from typing import Any, BinaryIO
 import click
 from click.globals import resolve_color_default
 
-from signaltui.fastjson import has_float
-
-try:  # optional: pip install 'signaltui[fast]'
-    import orjson
-except ImportError:  # pragma: no cover - exercised by the stdlib tests
-    orjson = None  # type: ignore[assignment]
+from signaltui.fastjson import encode, encode_floatless, has_float
 
 #: One reused encoder: ``json.dumps`` with options builds a new one on every call.
 _STDLIB = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-#: orjson and ``json`` write the same digits for a float but not always in the same
-#: form (``1e-05`` is ``0.00001`` to orjson, ``1.5e-07`` is ``1.5e-7``; NaN is
-#: ``null`` to orjson, ``NaN`` to json), so a value holding any float is left to
-#: ``json``. Event values reach the bodies as strings, so floats are rare here.
-
-#: Types orjson would encode but ``json`` refuses or encodes otherwise (dataclasses,
-#: datetimes, str/int/dict subclasses): handed to ``default``, which refuses them, so
-#: :func:`dumps` falls back to ``json`` and gives its answer (or its error).
-_ORJSON_OPTIONS = (
-    0
-    if orjson is None
-    else orjson.OPT_PASSTHROUGH_DATACLASS
-    | orjson.OPT_PASSTHROUGH_DATETIME
-    | orjson.OPT_PASSTHROUGH_SUBCLASS
-)
 
 #: Bytes gathered before a write to stdout.
 CHUNK = 1 << 16
@@ -53,13 +32,10 @@ def dumps_stdlib(value: Any) -> bytes:
 
 
 def dumps(value: Any) -> bytes:
-    """The same bytes as :func:`dumps_stdlib`, through orjson when that is safe."""
-    if orjson is None or has_float(value):
-        return dumps_stdlib(value)
-    try:
-        return orjson.dumps(value, option=_ORJSON_OPTIONS)
-    except TypeError:  # orjson.JSONEncodeError: integers past 64 bits, the types above
-        return dumps_stdlib(value)
+    """The same bytes as :func:`dumps_stdlib`, through orjson when that is safe
+    (:mod:`signaltui.fastjson`)."""
+    fast = encode(value)
+    return dumps_stdlib(value) if fast is None else fast
 
 
 def dumps_contract(contract: dict[str, Any]) -> bytes:
@@ -70,12 +46,9 @@ def dumps_contract(contract: dict[str, Any]) -> bytes:
     construction, so only the body is searched for floats.
     """
     request = contract.get("request")
-    if orjson is None or (request is not None and has_float(request["body"])):
-        return dumps_stdlib(contract)
-    try:
-        return orjson.dumps(contract, option=_ORJSON_OPTIONS)
-    except TypeError:  # as in dumps: integers past 64 bits, subclasses
-        return dumps_stdlib(contract)
+    floats = request is not None and has_float(request["body"])
+    fast = None if floats else encode_floatless(contract)
+    return dumps_stdlib(contract) if fast is None else fast
 
 
 class LineWriter:

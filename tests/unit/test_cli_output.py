@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import signaltui.cli.output as output
+from signaltui import fastjson
 from signaltui.cli import main
 from signaltui.cli.output import LineWriter, dumps, dumps_stdlib
 from tests.helpers import FIXTURES
@@ -91,7 +91,7 @@ def test_preview_json_is_byte_identical_with_and_without_orjson(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fast = _preview(path, "--json")
-    monkeypatch.setattr(output, "orjson", None)
+    monkeypatch.setattr(fastjson, "orjson", None)  # the stdlib path throughout
     assert fast == _preview(path, "--json")
     assert fast.count("\n") >= 1
 
