@@ -213,6 +213,22 @@ async def test_open_and_save_event_files(make_app, tmp_path: Path) -> None:
         assert json.loads(target.read_text())["traits"]["firstName"] == "Tim"
 
 
+async def test_the_open_and_save_buttons_do_what_their_keys_do(make_app, tmp_path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.click("#open-event")
+        await wait_until(pilot, lambda: isinstance(app.screen, PathDialog))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, PathDialog))
+        target = tmp_path / "clicked.json"
+        await pilot.click("#save-event")
+        await wait_until(pilot, lambda: isinstance(app.screen, PathDialog))
+        await type_into(pilot, "#path-input", str(target))
+        await pilot.press("enter")
+        await wait_until(pilot, target.exists)
+        assert json.loads(target.read_text()) == app.event
+
+
 async def test_opening_a_missing_file_notifies_instead_of_crashing(make_app, tmp_path) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

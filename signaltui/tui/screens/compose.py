@@ -46,8 +46,10 @@ class ComposePane(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="toolbar"):
-            yield Button("Open… ^o", id="open-event", compact=True)
-            yield Button("Save… ^s", id="save-event", compact=True)
+            # The same actions as the keys (the app's bindings), so a click does what
+            # the label says.
+            yield Button("Open… ^o", id="open-event", compact=True, action="app.open_event")
+            yield Button("Save… ^s", id="save-event", compact=True, action="app.save_event")
             yield Static("Edit the form or the JSON; each updates the other.", classes="tip")
         with Horizontal(id="compose-body"):
             with Vertical(id="verdict-side"):
