@@ -16,6 +16,7 @@ from signaltui.limit_policy import parse_limits
 from signaltui.recordings import Exchange, iter_exchanges, iter_paths
 from signaltui.replay.plan import SendPlan, settle, store_hits, survey
 from signaltui.replay.plan_check import DEFAULT_CHECK_LIMIT, check_target
+from signaltui.replay.plan_limits import served_limits
 from signaltui.replay.plan_time import estimate_run, profile_for
 from signaltui.replay.runner import carries_on, resume_key, resumed_keys
 from signaltui.replay.select import Selection
@@ -80,6 +81,7 @@ async def make_plan(
         concurrency=concurrency,
         max_wait=settings.delivery.max_wait,
         mock_limits=(policy.enforce, policy.scale),
+        served_limits=await served_limits(target),
         rate_cap=settings.delivery.rate_limit_per_second,
     )
     plan.estimate = estimate_run(plan.exchanges, profile)

@@ -57,18 +57,27 @@ def profile_for(
     concurrency: int,
     max_wait: float,
     mock_limits: tuple[bool, float] = (True, 1.0),
+    served_limits: tuple[bool, float] | None = None,
     rate_cap: float | None = None,
 ) -> Profile:
     """The :class:`Profile` of a target: ``mock`` (in process), ``live``, or a URL.
 
-    ``mock_limits`` is ``(enforced, scale)`` of the in-process mock's setting; a mock
-    server's own ``--limits`` cannot be seen from here, so its default (on) is assumed.
+    ``mock_limits`` is ``(enforced, scale)`` of the in-process mock's setting.
+    ``served_limits`` is the same as a mock server on this machine reported it
+    (:func:`signaltui.replay.plan_limits.served_limits`); ``None`` when it did not, and
+    then its default (on) is assumed.
     """
     paced = not loopback and rate_cap != 0
     client = dict(DOCUMENTED_RATES) if paced else {}
     if paced and rate_cap:
         client = {crm: (min(rate, rate_cap), burst) for crm, (rate, burst) in client.items()}
-    enforced, scale = mock_limits if target_kind == "mock" else (True, 1.0)
+    served = target_kind == "url" and loopback
+    if target_kind == "mock":
+        enforced, scale = mock_limits
+    elif served and served_limits is not None:
+        enforced, scale = served_limits
+    else:
+        enforced, scale = True, 1.0
     windows = (
         {crm: tuple((n, s / scale) for n, s in w) for crm, w in CRM_WINDOWS.items()}
         if enforced
@@ -87,15 +96,28 @@ def profile_for(
             "Outreach 10,000/hour, Close 20/s per endpoint group"
         )
     if windows:
-        where = "the in-process mock's" if target_kind == "mock" else "the CRMs'"
+        reported = served and served_limits is not None
+        where = (
+            "the in-process mock's"
+            if target_kind == "mock"
+            else "the mock server's"
+            if reported
+            else "the CRMs'"
+        )
         plan = " (Apollo Professional plan)" if not loopback else ""
         said.append(
             f"{where} windows{plan}: Apollo 200/min, 600/hour, 2,000/day per endpoint; "
             "Outreach 10,000/hour; Close 20/s"
             + (f", every window {scale:g} times shorter" if scale != 1 else "")
+            + (", as the server reports them at GET /__mock/limits" if reported else "")
         )
-        if target_kind == "url" and loopback:
-            said.append("a mock server running with its default --limits on")
+        if served and served_limits is None:
+            said.append(
+                "a mock server running with its default --limits on "
+                "(the server did not report its limits at GET /__mock/limits)"
+            )
+    elif served:
+        said.append("no rate-limit windows (the mock server reports --limits off)")
     else:
         said.append("no rate-limit windows (mock limits off)")
     said.append(f"a wait longer than max_wait ({max_wait:g} s) defers the exchange")

@@ -4,6 +4,7 @@ loopback mock, the confirm before a live send, --skip-duplicates."""
 from __future__ import annotations
 
 import json
+import socket
 
 import httpx
 import pytest
@@ -44,6 +45,32 @@ def test_plan_sends_nothing_and_stores_nothing(mock_server, isolated_signaltui_e
     assert journal(mock_server) == []
     with Store.open(isolated_signaltui_env / "store.db") as store:
         assert store.list_deliveries() == []
+
+
+def _assumed(plan: dict) -> str:
+    return " | ".join(plan["estimate"]["assumptions"])
+
+
+def test_the_plan_reads_a_mock_servers_own_limits(mock_server):
+    assert "as the server reports them at GET /__mock/limits" in _assumed(
+        plan_json("-t", mock_server)
+    )
+    httpx.post(f"{mock_server}/__mock/limits", json={"limits": "scale:60"})
+    scaled = _assumed(plan_json("-t", mock_server))
+    assert "as the server reports them" in scaled and "every window 60 times shorter" in scaled
+    httpx.post(f"{mock_server}/__mock/limits", json={"limits": "off"})
+    off = _assumed(plan_json("-t", mock_server))
+    assert "the mock server reports --limits off" in off and "Apollo 200/min" not in off
+    assert journal(mock_server) == []  # the question is not a CRM request
+
+
+def test_a_loopback_url_that_says_nothing_of_limits_is_assumed_to_enforce_them():
+    with socket.socket() as unused:  # a port nothing listens on
+        unused.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{unused.getsockname()[1]}"
+        said = _assumed(plan_json("-t", url))
+    assert "its default --limits on (the server did not report its limits" in said
+    assert "Close 20/s" in said
 
 
 def test_plan_json_to_a_file_and_to_standard_output(tmp_path, mock_server):

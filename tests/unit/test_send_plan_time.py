@@ -65,6 +65,23 @@ def test_mock_limits_off_or_scaled_change_the_estimate():
     assert "every window 10 times shorter" in " ".join(scaled.assumptions)
 
 
+def test_a_mock_servers_reported_limits_replace_the_assumed_default():
+    def served(limits):
+        return profile_for("url", loopback=True, concurrency=4, max_wait=120, served_limits=limits)
+
+    plan = _sends("close", 200)
+    assumed, off, scaled = served(None), served((False, 1.0)), served((True, 10.0))
+    assert simulate(plan, off).seconds == pytest.approx(50 * off.latency)
+    assert simulate(plan, scaled).seconds == pytest.approx(0.9 + 5 * scaled.latency, abs=0.01)
+    assert simulate(plan, assumed).seconds > 9  # ten one-second windows of 20
+    assert "did not report" in " ".join(assumed.assumptions)
+    # The in-process mock goes by its own setting; live targets by the CRMs' windows.
+    live = profile_for(
+        "live", loopback=False, concurrency=4, max_wait=120, served_limits=(False, 1)
+    )
+    assert live.windows
+
+
 def test_outreach_mints_one_token_the_workers_share():
     profile = profile_for("live", loopback=False, concurrency=4, max_wait=120)
     estimate = simulate(_sends("outreach", 8, "outreach"), profile)
