@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from signaltui.errors import InputError
@@ -21,8 +22,33 @@ def parse_paths(text: str) -> list[Path]:
     return paths
 
 
-def result_row(result: ExchangeResult) -> tuple[str, ...]:
-    """A table row: status, CRM, event, outcome change (send) or differences (verify)."""
+def source_folders(paths: Sequence[Path]) -> list[Path]:
+    """The folders the replayed ``paths`` name (a file's own folder), for :func:`result_row`."""
+    return [path if path.is_dir() else path.parent for path in paths]
+
+
+def short_source(source: str, folders: Sequence[Path]) -> str:
+    """``source`` (``file:line``) relative to the first of ``folders`` holding the file.
+
+    The table is narrow and the shipped recordings sit deep in the installed package:
+    ``apollo.jsonl:1`` says which line, where the whole path would be cut off before it.
+    The detail pane keeps the full path.
+    """
+    path_text, colon, line = source.rpartition(":")
+    if not colon:
+        return source
+    for folder in folders:
+        try:
+            relative = Path(path_text).relative_to(folder)
+        except ValueError:
+            continue
+        return f"{relative}:{line}"
+    return source
+
+
+def result_row(result: ExchangeResult, folders: Sequence[Path] = ()) -> tuple[str, ...]:
+    """A table row: status, CRM, event, outcome change (send) or differences (verify),
+    and the source (relative to ``folders``, see :func:`short_source`)."""
     if result.outcome_after is not None:
         what = result.change
     elif result.differences:
@@ -34,7 +60,7 @@ def result_row(result: ExchangeResult) -> tuple[str, ...]:
         result.destination,
         result.event,
         what,
-        result.source,
+        short_source(result.source, folders),
     )
 
 

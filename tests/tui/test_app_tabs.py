@@ -55,11 +55,14 @@ async def test_replay_verify_shows_progress_and_differences(make_app, tmp_path) 
         await wait_until(pilot, lambda: "2 exchange(s)" in str(summary.content))
         assert "1 passed, 1 failed" in str(summary.content)
         assert app.query_one("#replay-progress", ProgressBar).percentage == 1.0
+        # The table names the line within the replayed folder; the detail, the full path.
+        assert [table.get_row_at(row)[-1] for row in range(2)] == ["rec.jsonl:1", "rec.jsonl:2"]
         table.focus()
         table.move_cursor(row=1)
         detail = app.query_one("#replay-detail", Static)
         await wait_until(pilot, lambda: "Differences" in str(detail.content))
         assert "Old Title" in str(detail.content)
+        assert f"from {recording}:2" in str(detail.content)
 
 
 async def test_replay_send_resends_through_the_mock(make_app, tmp_path, settings) -> None:

@@ -18,7 +18,13 @@ from signaltui.tui.compose_model import (
 )
 from signaltui.tui.curl import to_curl
 from signaltui.tui.mocks import MockServer, mask_secrets
-from signaltui.tui.replay_model import parse_paths, result_detail, result_row
+from signaltui.tui.replay_model import (
+    parse_paths,
+    result_detail,
+    result_row,
+    short_source,
+    source_folders,
+)
 from signaltui.tui.samples import BUILTIN_SAMPLE, event_choices, load_event_file, sample_event
 from signaltui.tui.settings_model import (
     apply_edits,
@@ -142,6 +148,25 @@ def test_settings_edits_apply_and_validate(settings: Settings) -> None:
         apply_edits(
             settings, default_region="XYZ", apollo_dedupe=True, close_lead_status_id="", consent={}
         )
+
+
+def test_replay_rows_show_sources_relative_to_the_replayed_folders(tmp_path: Path) -> None:
+    (tmp_path / "deep" / "recordings").mkdir(parents=True)
+    one_file = tmp_path / "elsewhere" / "failed.jsonl"
+    one_file.parent.mkdir()
+    one_file.touch()
+    folders = source_folders([tmp_path / "deep" / "recordings", one_file])
+    assert folders == [tmp_path / "deep" / "recordings", tmp_path / "elsewhere"]
+    assert short_source(f"{tmp_path}/deep/recordings/sub/apollo.jsonl:12", folders) == (
+        "sub/apollo.jsonl:12"
+    )
+    assert short_source(f"{one_file}:3", folders) == "failed.jsonl:3"
+    # Not under any of them, or not file:line: as it came.
+    assert short_source("/other/close.jsonl:1", folders) == "/other/close.jsonl:1"
+    assert short_source("stdin", folders) == "stdin"
+    result = ExchangeResult("ex-2", "close", "Lead Submitted", "pass", f"{one_file}:3")
+    assert result_row(result, folders)[-1] == "failed.jsonl:3"
+    assert f"from {one_file}:3" in result_detail(result)  # the detail keeps the full path
 
 
 def test_replay_rows_and_details(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from signaltui.replay import (
     run_verify,
 )
 from signaltui.targets import Target
-from signaltui.tui.replay_model import parse_paths, result_detail, result_row
+from signaltui.tui.replay_model import parse_paths, result_detail, result_row, source_folders
 from signaltui.tui.screens.plan_modal import PlanScreen
 from signaltui.tui.screens.send import SendPane
 
@@ -45,6 +45,8 @@ class ReplayPane(Vertical):
         super().__init__(id=id)
         self.default_paths = default_paths
         self.results: dict[str, ExchangeResult] = {}
+        #: The folders of the paths being replayed: the table's sources are relative to them.
+        self.folders: list[Path] = []
         self.total = 0
         #: Set by Stop; the result callback checks it after each exchange.
         self._stop = threading.Event()
@@ -121,6 +123,7 @@ class ReplayPane(Vertical):
             self.app.notify(error.render(), title="Replay", severity="error")
             return
         self.results.clear()
+        self.folders = source_folders(paths)
         self.query_one("#replay-table", DataTable).clear()
         self.query_one("#replay-progress", ProgressBar).update(total=total, progress=0)
         self.total = total
@@ -158,7 +161,9 @@ class ReplayPane(Vertical):
         """One finished exchange: a table row and a progress step."""
         key = f"{len(self.results)}"
         self.results[key] = result
-        self.query_one("#replay-table", DataTable).add_row(*result_row(result), key=key)
+        self.query_one("#replay-table", DataTable).add_row(
+            *result_row(result, self.folders), key=key
+        )
         self.query_one("#replay-progress", ProgressBar).advance(1)
 
     def finish(self, summary: ReplaySummary) -> None:
