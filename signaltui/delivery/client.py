@@ -325,6 +325,19 @@ class DeliveryClient:
         group. Raises ``Retry``/``Done``."""
         record = partial(run.add, len(run.attempts) + 1, iso_utc(self._wall_clock()), kind)
         group = await self._pace(run, request.method, request.url)
+        answered: dict[str, str] | None = None
+        try:
+            response, bearer, answered = await self._send_recorded(request, kind, record)
+        finally:
+            # Also when no answer came: the pacer counts the group's requests in flight.
+            self.pacer.observe(group, answered)
+        return response, bearer, group
+
+    async def _send_recorded(
+        self, request: OutboundRequest, kind: AttemptKind, record: Callable[..., None]
+    ) -> tuple[httpx.Response, str | None, dict[str, str]]:
+        """Authenticate and send ``request``, ``record`` its attempt; the response, the
+        bearer token used and the answer's headers. Raises ``Retry``/``Done``."""
         try:
             auth, bearer = await self._auth.headers(request)
         except DeliveryError as exc:
@@ -349,8 +362,7 @@ class DeliveryClient:
         # the record and the pacer: each httpx.Headers lookup scans every header.
         answer_headers = dict(response.headers.items())
         record(sent, response=record_response(response, latency_ms, answer_headers))
-        self.pacer.observe(group, answer_headers)
-        return response, bearer, group
+        return response, bearer, answer_headers
 
     async def _attempt(self, run: Run) -> str | None:
         """One send, appended to ``run.attempts``.

@@ -7,10 +7,14 @@ Two layers, per *pacing group* (what the CRM counts a limit against):
   paid plans, plus hourly and daily windows that are left to its headers and 429s);
   Outreach counts 10,000 an hour per user, so every Outreach call shares one group;
   Close counts per API key and endpoint group (method plus path), e.g. 20 a second.
-- **Header blocks** (every target, mocks included): when an answer says the window is
-  spent (Close ``RateLimit: …, remaining=0, reset=N``; Outreach ``X-RateLimit-Remaining:
-  0`` with ``X-RateLimit-Reset`` in epoch seconds) or a 429 names its wait, the group is
-  blocked until then, so concurrent deliveries wait instead of hammering the CRM.
+- **Header windows** (every target, mocks included): an answer that says how many
+  requests its window has left and when it resets (Close ``RateLimit: limit=L,
+  remaining=N, reset=S``; Outreach ``X-RateLimit-Remaining`` with ``X-RateLimit-Reset`` in
+  epoch seconds) becomes the group's budget until then, less the group's requests still in
+  flight (the CRM had not counted them when it answered). A request that would overdraw
+  it waits for the reset instead of being sent into a 429; a 429 that names its wait
+  blocks the group as well. So concurrent deliveries share the window rather than each
+  finding out it is spent.
 
 A loopback mock therefore runs as fast as its own headers allow: nothing is slowed to a
 rate the mock never asked for.
@@ -53,25 +57,31 @@ def pacing_group(destination: str, method: str, url: str) -> str:
     return f"{destination} {method.upper()} {path}"
 
 
-def spent_window(headers: Mapping[str, str], wall_now: float) -> float | None:
-    """Seconds until the window resets when an answer says none is left, else ``None``.
+def header_window(headers: Mapping[str, str], wall_now: float) -> tuple[float, float] | None:
+    """``(remaining, seconds until reset)`` of the window an answer reports, or ``None``.
 
     ``headers`` must have lower-case names (as :class:`httpx.Headers` lookups do).
     """
     structured = headers.get("ratelimit")
     if structured:
         params = {k.lower(): float(v) for k, v in _PARAM.findall(structured)}
-        if params.get("remaining") == 0 and "reset" in params:
-            return params["reset"]
+        if "remaining" in params and "reset" in params:
+            return params["remaining"], params["reset"]
     for prefix in ("x-ratelimit-", "x-rate-limit-"):
         said = headers.get(prefix + "remaining")
         if not said:  # the usual case: not this spelling (number() would raise inside)
             continue
         remaining = number(said)
         reset = number(headers.get(prefix + "reset") or "")
-        if remaining == 0 and reset is not None:
-            return reset - wall_now if reset > EPOCH_THRESHOLD else reset
+        if remaining is not None and reset is not None:
+            return remaining, reset - wall_now if reset > EPOCH_THRESHOLD else reset
     return None
+
+
+def spent_window(headers: Mapping[str, str], wall_now: float) -> float | None:
+    """Seconds until the window resets when an answer says none is left, else ``None``."""
+    window = header_window(headers, wall_now)
+    return window[1] if window is not None and window[0] <= 0 else None
 
 
 class TokenBucket:
@@ -110,7 +120,10 @@ class TokenBucket:
 
 
 class Pacer:
-    """Documented budgets (when ``documented``) plus header blocks, per pacing group.
+    """Documented budgets (when ``documented``) plus header windows, per pacing group.
+
+    Every :meth:`acquire` must be followed by one :meth:`observe`, with the answer's
+    headers or ``None`` when no answer came, so the requests in flight are known.
 
     ``cap`` (requests per second, from the ``rate_limit_per_second`` setting) lowers every
     documented rate further, with at most ``burst`` at once; ``0`` switches the
@@ -135,29 +148,73 @@ class Pacer:
         self._wall_clock = wall_clock
         self._sleep = sleep
         self._buckets: dict[str, TokenBucket] = {}
-        self._blocked_until: dict[str, float] = {}
+        self._blocked_until_429: dict[str, float] = {}
+        #: Per group: the requests its last reported window still allows, and when (on
+        #: ``clock``) that window resets. Dropped once reset: the next answer says more.
+        self._windows: dict[str, list[float]] = {}
+        self._in_flight: dict[str, int] = {}
 
     def blocked_for(self, group: str) -> float:
-        """Seconds the CRM's headers still block ``group`` (0 when free)."""
-        return max(0.0, self._blocked_until.get(group, 0.0) - self._clock())
+        """Seconds the CRM's headers still block ``group`` (0 when free): a 429's wait,
+        or a reported window with nothing left in it."""
+        return max(0.0, self._blocked_until(group) - self._clock())
+
+    def _blocked_until(self, group: str) -> float:
+        """When (on ``clock``) ``group``'s block ends; drops a window that has reset."""
+        until = self._blocked_until_429.get(group, 0.0)
+        window = self._windows.get(group)
+        if window is not None:
+            left, resets = window
+            if resets <= self._clock():
+                del self._windows[group]
+            elif left <= 0:
+                until = max(until, resets)
+        return until
 
     def block(self, group: str, seconds: float) -> None:
         """Hold ``group`` for ``seconds`` (a 429's wait, a spent window); never shortens."""
         until = self._clock() + max(0.0, seconds)
-        self._blocked_until[group] = max(self._blocked_until.get(group, 0.0), until)
+        self._blocked_until_429[group] = max(self._blocked_until_429.get(group, 0.0), until)
 
-    def observe(self, group: str, headers: Mapping[str, str]) -> None:
-        """Learn from an answer's rate headers (block the group if its window is spent)."""
-        wait = spent_window(headers, self._wall_clock())
-        if wait is not None and wait > 0:
-            self.block(group, wait)
+    def observe(self, group: str, headers: Mapping[str, str] | None) -> None:
+        """A request of ``group`` is done: learn from its answer's rate headers
+        (``None``: no answer came), and count it out of the requests in flight."""
+        in_flight = max(0, self._in_flight.get(group, 0) - 1)
+        self._in_flight[group] = in_flight
+        reported = header_window(headers, self._wall_clock()) if headers else None
+        if reported is None:
+            return
+        remaining, seconds = reported
+        if seconds <= 0:
+            return
+        # The others in flight were sent before this answer was made, so the CRM may not
+        # have counted them yet: each will take one of the requests it says are left.
+        left, resets = remaining - in_flight, self._clock() + seconds
+        window = self._windows.get(group)
+        if window is not None and window[1] > self._clock():
+            # Answers overtake one another: the lower count is the one to trust within a
+            # window (it was made later), and the later reset the safe one.
+            left, resets = min(left, window[0]), max(resets, window[1])
+        self._windows[group] = [left, resets]
 
     async def acquire(self, destination: str, group: str) -> float:
-        """Sleep out a header block (the caller checks it against ``max_wait`` first) and
-        the documented budget; returns the seconds waited."""
-        waited = self.blocked_for(group)
-        if waited > 0:
-            await self._sleep(waited)
+        """Sleep out a header block or spent window (the caller checks it against
+        ``max_wait`` first) and the documented budget, then take one request of the
+        group's window; returns the seconds waited."""
+        waited, slept_until = 0.0, 0.0
+        # Again after the sleep only if an answer that came meanwhile moved the block
+        # later (a few rounds at most); a window that has reset is dropped on the way.
+        for _ in range(3):
+            until = self._blocked_until(group)
+            wait = until - self._clock()
+            if wait <= 0 or until <= slept_until:
+                break
+            await self._sleep(wait)
+            waited, slept_until = waited + wait, until
+        window = self._windows.get(group)
+        if window is not None:
+            window[0] -= 1
+        self._in_flight[group] = self._in_flight.get(group, 0) + 1
         if not self.documented or destination not in DOCUMENTED_RATES:
             return waited
         bucket = self._buckets.get(group)

@@ -4,9 +4,10 @@ The run is replayed on a simulated clock the way :func:`~signaltui.replay.runner
 works: ``concurrency`` workers take exchanges in recorded order; each request of an
 exchange first waits for the client's pacing (the documented token buckets of
 :mod:`signaltui.delivery.ratelimit`, on paced targets), then for the CRM's own fixed
-windows (a full window answers 429 with the wait until it resets; a wait longer than
-``max_wait`` defers the exchange and holds its group), then takes one round trip. An
-Outreach run first mints an access token, and again when it has expired.
+windows (the client waits for a full window to reset, told by the rate headers or by a
+429; a wait longer than ``max_wait`` defers the exchange and holds its group), then
+takes one round trip. An Outreach run first mints an access token, and again when it
+has expired.
 
 What is assumed is listed in :attr:`Estimate.assumptions`, so the output can say it.
 """

@@ -1,5 +1,6 @@
 """The delivery client against the mock CRMs, over real loopback HTTP and in process."""
 
+import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
@@ -10,6 +11,7 @@ from signaltui.core.config import MappingConfig
 from signaltui.delivery.client import DeliveryClient
 from signaltui.mock import create_app, get_mock_state, mock_transport
 from signaltui.mock.server import serve_in_thread
+from signaltui.mock.summary import state_summary
 from tests.helpers import decide, track
 
 CREDENTIALS = Credentials().with_mock_placeholders()
@@ -155,3 +157,25 @@ async def test_final_statuses_are_not_retried(mode):
     assert (outreach.outcome, outreach.response.status) == ("rejected", 415)
     assert "Content-Type" in outreach.hint or "content type" in outreach.hint.lower()
     assert sleeps == []
+
+
+async def test_concurrent_deliveries_share_a_reported_window_instead_of_drawing_429s():
+    # Close's real window (20 a second per key and endpoint group), enforced by a real
+    # loopback mock, and four deliveries at a time that really sleep: the RateLimit
+    # header of each answer, less the requests still in flight, is what is left to send.
+    app = create_app()  # limits on: the default
+    async with client_for(app, "loopback", asyncio.sleep) as client:
+        gate = asyncio.Semaphore(4)
+
+        async def one(number: int) -> str:
+            async with gate:
+                traits = {**track()["traits"], "email": f"lead{number}@acme.test"}
+                request = request_for("close", traits=traits)
+                result = await client.deliver(request, "close", target_label="loopback")
+                return result.outcome
+
+        outcomes = await asyncio.gather(*(one(n) for n in range(50)))
+    assert outcomes == ["delivered"] * 50
+    counts = state_summary(get_mock_state(app))["crms"]["close"]
+    assert counts["records"] == 50 and counts["duplicates"] == 0
+    assert counts["rate_limited"] == 0  # none was sent into a full window

@@ -8,7 +8,7 @@ import pytest
 
 from signaltui.config import DeliverySettings
 from signaltui.delivery.client import DeliveryClient
-from signaltui.delivery.ratelimit import DOCUMENTED_RATES, pacing_group, spent_window
+from signaltui.delivery.ratelimit import DOCUMENTED_RATES, Pacer, pacing_group, spent_window
 from signaltui.delivery.tokenstore import MemoryTokenStore
 from signaltui.targets import parse_target
 from tests.unit.test_delivery_client import CREDS, REQUESTS, T0, Harness, route
@@ -152,3 +152,67 @@ async def test_sessions_pace_remote_targets_only(tmp_path) -> None:
         "https://crm-proxy.example.com": True,
         "live": True,
     }
+
+
+class _Clock:
+    """A monotonic clock that moves only when slept on."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def _pacer(clock: _Clock) -> Pacer:
+    return Pacer(documented=False, clock=clock, wall_clock=lambda: T0, sleep=clock.sleep)
+
+
+def _window(remaining: int, reset: int) -> dict[str, str]:
+    return {"ratelimit": f"limit=20, remaining={remaining}, reset={reset}"}
+
+
+async def test_a_reported_window_less_the_requests_in_flight_is_what_may_still_go() -> None:
+    clock = _Clock()
+    pacer = _pacer(clock)
+    for _ in range(4):
+        await pacer.acquire("close", "g")
+    # The CRM answered one with 4 left; three others were already on their way.
+    pacer.observe("g", _window(4, 2))
+    await pacer.acquire("close", "g")  # the one left
+    assert clock.slept == [] and pacer.blocked_for("g") == pytest.approx(2.0)
+    for _ in range(4):
+        pacer.observe("g", None)  # no answer came: still counted out of the flight
+    await pacer.acquire("close", "g")  # waits for the reset, then the window is unknown
+    assert clock.slept == [pytest.approx(2.0)]
+    assert pacer.blocked_for("g") == 0.0
+    await pacer.acquire("close", "g")
+    assert len(clock.slept) == 1
+
+
+async def test_answers_that_overtake_each_other_keep_the_lower_count() -> None:
+    clock = _Clock()
+    pacer = _pacer(clock)
+    await pacer.acquire("close", "g")
+    await pacer.acquire("close", "g")
+    pacer.observe("g", _window(1, 1))  # made later, arrived first: 1 left, one in flight
+    pacer.observe("g", _window(2, 1))  # made earlier: says more than is true
+    assert pacer.blocked_for("g") == pytest.approx(1.0)
+    # Other groups, and answers without rate headers, are untouched.
+    pacer.observe("h", {"content-type": "application/json"})
+    assert pacer.blocked_for("h") == 0.0
+
+
+async def test_outreach_headers_give_the_window_in_epoch_seconds() -> None:
+    clock = _Clock()
+    pacer = _pacer(clock)
+    await pacer.acquire("outreach", "outreach")
+    pacer.observe(
+        "outreach", {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(T0 + 30))}
+    )
+    assert pacer.blocked_for("outreach") == pytest.approx(30.0)
