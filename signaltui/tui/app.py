@@ -1,11 +1,13 @@
 """The signaltui Textual app: wiring only. Each tab's logic lives in its pane module.
 
 Start-up: this module imports only what the first screen (the Compose tab) needs. Each
-other tab's pane module is imported when the tab is first built (:data:`PANE_TABS`),
-and a thread started just after the first screen is drawn compiles the preset
-blueprints (then fills in the event picker and the verdicts) and makes the store, the
-mocks and the delivery sessions (sqlite_utils, starlette, uvicorn, httpx;
-:mod:`signaltui.tui.services`); a send before they are ready waits for them.
+other tab's pane module is imported when the tab is first built (:data:`PANE_TABS`); the
+second part of the stylesheet (the other tabs' and the dialogs' rules,
+:mod:`signaltui.tui.styles`) is added when the first other pane or screen is built; and
+a thread started just after the first screen is drawn compiles the preset blueprints
+(then fills in the event picker and the verdicts) and makes the store, the mocks and the
+delivery sessions (sqlite_utils, starlette, uvicorn, httpx; :mod:`signaltui.tui.services`);
+a send before they are ready waits for them.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from signaltui.tui.screens.compose import ComposePane
 from signaltui.tui.services import Services
 from signaltui.tui.settings_model import config_file
 from signaltui.tui.start_screen import StartScreen
+from signaltui.tui.styles import add_later_styles
 from signaltui.tui.tabs import TABS, LazyTabs, pane_class
 from signaltui.tui.widgets.event_form import EventForm
 from signaltui.tui.widgets.footer import FirstFrameFooter
@@ -108,13 +111,13 @@ class SignalApp(TabbedApp):
         self._preview_timer: Timer | None = None
         factories: dict[str, Callable[[], Widget]] = {
             "compose": lambda: ComposePane(self.event, id="compose"),
-            "preview": lambda: pane_class("PreviewPane")(id="preview"),
-            "send": lambda: pane_class("SendPane")(id="send"),
-            "history": lambda: pane_class("HistoryPane")(id="history"),
-            "replay": lambda: pane_class("ReplayPane")(self.recordings, id="replay"),
-            "mocks": lambda: pane_class("MocksPane")(id="mocks"),
-            "settings": lambda: pane_class("SettingsPane")(id="settings"),
-            "blueprints": lambda: pane_class("BlueprintsPane")(id="blueprints"),
+            "preview": lambda: self._later_pane("PreviewPane", id="preview"),
+            "send": lambda: self._later_pane("SendPane", id="send"),
+            "history": lambda: self._later_pane("HistoryPane", id="history"),
+            "replay": lambda: self._later_pane("ReplayPane", self.recordings, id="replay"),
+            "mocks": lambda: self._later_pane("MocksPane", id="mocks"),
+            "settings": lambda: self._later_pane("SettingsPane", id="settings"),
+            "blueprints": lambda: self._later_pane("BlueprintsPane", id="blueprints"),
         }
         self.tabs = LazyTabs(self, factories)
 
@@ -137,6 +140,18 @@ class SignalApp(TabbedApp):
     def sessions(self) -> SessionPool:
         """The delivery sessions, one per target."""
         return self.services.sessions
+
+    def _later_pane(self, name: str, *args: Any, id: str) -> Widget:
+        """A pane of another tab than the first screen's, with the styles it needs."""
+        add_later_styles(self)  # before its widgets are styled (tui/styles.py)
+        pane: Widget = pane_class(name)(*args, id=id)
+        return pane
+
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        # Every dialog (and Textual's command palette, a ModalScreen) is styled by
+        # app_later.tcss, which the first screen did without (tui/styles.py).
+        add_later_styles(self)
+        return super().push_screen(*args, **kwargs)
 
     def update_styles(self, node: DOMNode, animate: bool = True) -> None:
         # A widget not yet mounted is styled when it is mounted (App._register), so a

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from rich.cells import cell_len
 from textual.widgets import Checkbox, Input, OptionList, Static, TextArea
 
 from signaltui.config import load_settings
 from signaltui.core.events import parse_event
+from signaltui.tui.compose_model import PROPERTY_FIELDS, TRAIT_FIELDS
 from signaltui.tui.render import decide_all, drop_words
 from signaltui.tui.screens.modals import ConfirmScreen, EventPicker, PathDialog
 from signaltui.tui.widgets.decision_view import DecisionView
@@ -237,3 +240,37 @@ async def test_opening_a_missing_file_notifies_instead_of_crashing(make_app, tmp
         await pilot.press("enter")
         await wait_until(pilot, lambda: any(n.severity == "error" for n in app._notifications))
         assert app.query_one("#f-trait-firstName", Input).value == "Jane"
+
+
+@pytest.mark.parametrize("size", [(80, 50), (120, 40)])  # the narrow and the wide form
+async def test_each_label_is_on_its_field_s_row(make_app, size) -> None:
+    # Labels of consecutive rows are one widget, a label a line (widgets/event_form.py):
+    # each line must stay beside its field, so none of them may wrap in its column.
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        grids = list(app.query("#event-form .form-grid"))
+        label_widgets = 0
+        for grid, rows in zip(grids, (EVENT_ROWS, TRAIT_ROWS, PROPERTY_ROWS), strict=True):
+            labels = [w for w in grid.children if isinstance(w, Static)]
+            label_widgets += len(labels)
+            for label, field_id in rows:
+                y = app.query_one(field_id).region.y
+                (cell,) = [w for w in labels if w.region.y <= y < w.region.bottom]
+                lines = str(cell.render()).splitlines()
+                if cell.has_class("form-labels"):
+                    assert lines[y - cell.region.y] == label
+                    assert cell.region.height == len(lines)
+                    assert cell_len(label) <= cell.region.width
+                else:  # a label too long for the narrow column: alone, as before
+                    assert lines == [label]
+                    assert cell.region.height == 1
+    assert label_widgets == 5  # instead of 17
+
+
+EVENT_ROWS = (("Type", "#f-type"), ("Known event", "#f-event-pick"), ("Event name", "#f-event"))
+TRAIT_ROWS = tuple((label, _input_id(f"trait.{name}")) for name, label in TRAIT_FIELDS)
+PROPERTY_ROWS = (
+    *((label, _input_id(f"prop.{name}")) for name, label, _ in PROPERTY_FIELDS),
+    ("Page URL", "#f-page_url"),
+)
