@@ -43,6 +43,10 @@ DOCUMENTED_RATES: dict[str, tuple[float, int]] = {
     "close": (20.0, 20),  # per key and endpoint group; the headers give the real figure
 }
 
+#: Two answers whose resets are this close (seconds) speak of the same window: the CRMs
+#: give resets in whole seconds, so one window's end moves by up to a second between them.
+SAME_WINDOW_S = 1.0
+
 _PARAM = re.compile(r"\b(limit|remaining|reset)\s*=\s*([0-9]+(?:\.[0-9]+)?)", re.IGNORECASE)
 _ID_SEGMENT = re.compile(r"/(?:lead_|cont_)?[0-9a-zA-Z]{12,}(?=/|$)|/[0-9]+(?=/|$)")
 
@@ -189,12 +193,16 @@ class Pacer:
             return
         # The others in flight were sent before this answer was made, so the CRM may not
         # have counted them yet: each will take one of the requests it says are left.
-        left, resets = remaining - in_flight, self._clock() + seconds
+        left, now = remaining - in_flight, self._clock()
+        resets = now + seconds
         window = self._windows.get(group)
-        if window is not None and window[1] > self._clock():
-            # Answers overtake one another: the lower count is the one to trust within a
-            # window (it was made later), and the later reset the safe one.
-            left, resets = min(left, window[0]), max(resets, window[1])
+        if window is not None and window[1] > now and abs(resets - window[1]) <= SAME_WINDOW_S:
+            # The window already known: answers may overtake one another, and the lower
+            # count is the one to trust (it was made later). Its reset stays: the CRM
+            # rounds it to whole seconds, so each answer's would push it a little later.
+            window[0] = min(window[0], left)
+            return
+        # A window of its own (the first, the next, or one a 429 names): the answer rules.
         self._windows[group] = [left, resets]
 
     async def acquire(self, destination: str, group: str) -> float:

@@ -216,3 +216,20 @@ async def test_outreach_headers_give_the_window_in_epoch_seconds() -> None:
         "outreach", {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(T0 + 30))}
     )
     assert pacer.blocked_for("outreach") == pytest.approx(30.0)
+
+
+async def test_an_answer_naming_another_window_replaces_the_known_one() -> None:
+    # Outreach's hour has thousands left; then a 429 says 0 left until a second from now
+    # (a throttle of its own). The group waits that second, not until the hour is over.
+    clock = _Clock()
+    pacer = _pacer(clock)
+
+    def outreach(remaining: int, reset_in: int) -> dict[str, str]:
+        return {"x-ratelimit-remaining": str(remaining), "x-ratelimit-reset": str(T0 + reset_in)}
+
+    for headers in (outreach(9_000, 1_800), outreach(0, 1)):
+        await pacer.acquire("outreach", "outreach")
+        pacer.observe("outreach", headers)
+    assert pacer.blocked_for("outreach") == pytest.approx(1.0)
+    await pacer.acquire("outreach", "outreach")
+    assert clock.slept == [pytest.approx(1.0)] and pacer.blocked_for("outreach") == 0.0
