@@ -197,12 +197,13 @@ class Pacer:
         resets = now + seconds
         window = self._windows.get(group)
         if window is not None and window[1] > now and abs(resets - window[1]) <= SAME_WINDOW_S:
-            # The window already known: answers may overtake one another, and the lower
-            # count is the one to trust (it was made later). Its reset stays: the CRM
-            # rounds it to whole seconds, so each answer's would push it a little later.
-            window[0] = min(window[0], left)
+            # The window already known: the newest answer's count rules (a server that
+            # counts nothing, as a mock under --limits off, must never hold the group).
+            # Its reset stays: the CRM rounds it to whole seconds, so each answer's would
+            # push it a little later.
+            window[0] = left
             return
-        # A window of its own (the first, the next, or one a 429 names): the answer rules.
+        # A window of its own (the first, the next, or one a 429 names).
         self._windows[group] = [left, resets]
 
     async def acquire(self, destination: str, group: str) -> float:
