@@ -220,6 +220,70 @@ def test_close_writes_what_is_queued(tmp_path: Path) -> None:
         assert store.db.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 3
 
 
+def _autocheckpoint(store: Store) -> int:
+    return int(store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+
+
+def _in_main_file(path: Path, copy: Path) -> int:
+    """Deliveries in the database file itself, without its WAL: what checkpoints moved."""
+    copy.write_bytes(path.read_bytes())  # no -wal beside the copy: only the main file
+    with sqlite3.connect(copy) as conn:
+        try:
+            return int(conn.execute("SELECT count(*) FROM deliveries").fetchone()[0])
+        except sqlite3.OperationalError:  # not even the tables reached the file yet
+            return 0
+
+
+def test_the_writer_thread_runs_the_checkpoints_and_gives_them_back(tmp_path: Path) -> None:
+    """While a writer lives, the committing connection never checkpoints (a checkpoint
+    fsyncs, which stalled the event loop); the writer thread does, on its own connection,
+    so the WAL still reaches the database file. Closing the writer restores SQLite's
+    automatic checkpoints."""
+    from signaltui.store.base import WAL_AUTOCHECKPOINT
+    from signaltui.store.writer import CHECKPOINT_EVERY
+
+    path = tmp_path / "s.db"
+    with Store.open(path) as store:
+        assert _autocheckpoint(store) == WAL_AUTOCHECKPOINT
+        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the schema into the file
+        writer = StoreWriter(store)
+        count = CHECKPOINT_EVERY * 2 + 3
+
+        async def write_all() -> None:
+            for n in range(count):
+                await writer.write(_prepared(store, n))
+
+        try:
+            assert _autocheckpoint(store) == 0
+            asyncio.run(write_all())
+        finally:
+            writer.close()  # after the checkpoints it was asked for
+        assert _autocheckpoint(store) == WAL_AUTOCHECKPOINT
+        moved = _in_main_file(path, tmp_path / "copy.db")
+        assert CHECKPOINT_EVERY * 2 <= moved <= count
+        assert store.db.execute("SELECT count(*) FROM deliveries").fetchone()[0] == count
+
+
+def test_two_writers_on_one_store_give_the_checkpoints_back_once_both_close(
+    tmp_path: Path,
+) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        first, second = StoreWriter(store), StoreWriter(store)
+        first.close()
+        assert _autocheckpoint(store) == 0  # the second still runs them
+        second.close()
+        assert _autocheckpoint(store) > 0
+
+
+def test_a_store_in_memory_keeps_its_checkpoint_setting() -> None:
+    with Store.memory() as store:
+        before = _autocheckpoint(store)
+        writer = StoreWriter(store)
+        writer.close()
+        assert store.hand_off_checkpoints() is None
+        assert _autocheckpoint(store) == before
+
+
 @pytest.mark.parametrize("secret", ["sk-live-0123456789", "a:b,c"])
 def test_scrub_json_encoded_is_scrub_json_then_encode(secret: str) -> None:
     from signaltui.recordings.redact import scrub_json, scrub_json_encoded
