@@ -22,9 +22,6 @@ from signaltui.store.schema import index_events, migrate
 
 S = TypeVar("S", bound="StoreBase")
 
-#: SQLite's default: a commit that leaves this many pages in the WAL checkpoints it.
-WAL_AUTOCHECKPOINT = 1000
-
 
 class NotFoundError(StoreError):
     """A delivery, event or run id that the store does not hold."""
@@ -57,7 +54,6 @@ class StoreBase:
         # the next operation that may wait sets it back: a send's writes follow one
         # another, and two PRAGMAs around each cost about as much as its inserts.
         self._no_wait = False
-        self._handed_off = 0  # callers running this connection's checkpoints elsewhere
         try:
             with self._guard():
                 migrate(db, where)
@@ -94,33 +90,6 @@ class StoreBase:
         """
         with self._lock:
             self.secrets = tuple(dict.fromkeys((*self.secrets, *(v for v in values if v))))
-
-    def hand_off_checkpoints(self) -> str | None:
-        """Stop this connection's automatic WAL checkpoints, for a caller that runs them
-        elsewhere (:class:`~signaltui.store.writer.StoreWriter`'s thread); returns the
-        file to checkpoint, or ``None`` (nothing stopped) when the store is not a WAL
-        file. :meth:`take_back_checkpoints` undoes it.
-
-        A checkpoint copies the WAL into the database file and flushes both to disk
-        (``fsync``): on the thread that commits, it stalls every commit after it.
-        Commits themselves are unchanged, so what survives a killed process too.
-        """
-        with self._guard():
-            mode = self.db.execute("PRAGMA journal_mode").fetchone()[0]
-            if str(mode).lower() != "wal":
-                return None
-            if not self._handed_off:
-                self.db.execute("PRAGMA wal_autocheckpoint = 0")
-            self._handed_off += 1
-        return self.where
-
-    def take_back_checkpoints(self) -> None:
-        """Automatic WAL checkpoints on this connection again (SQLite's default) once
-        every caller of :meth:`hand_off_checkpoints` has taken them back."""
-        with self._guard():
-            if self._handed_off == 1:
-                self.db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}")
-            self._handed_off = max(0, self._handed_off - 1)
 
     def close(self) -> None:
         """Close the connection; the store cannot be used afterwards."""
