@@ -24,6 +24,9 @@ only). For information, one last CLI run with the shipped settings goes to a sec
 server that enforces Close's real windows (20 per second per key and endpoint group):
 its rate against the 20/s allowed, and how many 429s the server sent.
 
+Children run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` dropped), as an
+installed package has it; the warm-up run writes each tree's bytecode.
+
 The servers are the shipped ``serve_in_thread`` in this process (which only waits for
 its children meanwhile), reset before every run. Runs are interleaved.
 
@@ -158,6 +161,10 @@ def main() -> None:
         shipped = tree_env()
         shipped.update(SIGNALTUI_CONFIG=str(folder / "empty.toml"), NO_PROXY="127.0.0.1")
         shipped["SIGNALTUI_TOKEN_FILE"] = str(folder / "token.json")
+        # Bytecode as an installed package has it (pip compiles a wheel's modules), as in
+        # bench_startup: with PYTHONDONTWRITEBYTECODE inherited, both checkouts would be
+        # compiled from source on every run while the bare side's httpx loads its .pyc.
+        shipped.pop("PYTHONDONTWRITEBYTECODE", None)
         unpaced = dict(shipped, SIGNALTUI_DELIVERY__RATE_LIMIT_PER_SECOND="0")
         recordings: dict[int, tuple[Path, Path]] = {}
         enforced = serve_in_thread(create_app(limits="on"))
