@@ -82,12 +82,6 @@ def header_window(headers: Mapping[str, str], wall_now: float) -> tuple[float, f
     return None
 
 
-def spent_window(headers: Mapping[str, str], wall_now: float) -> float | None:
-    """Seconds until the window resets when an answer says none is left, else ``None``."""
-    window = header_window(headers, wall_now)
-    return window[1] if window is not None and window[0] <= 0 else None
-
-
 class TokenBucket:
     """``rate`` requests per second sustained, up to ``burst`` at once; rate 0 = no limit."""
 

@@ -8,7 +8,7 @@ import pytest
 
 from signaltui.config import DeliverySettings
 from signaltui.delivery.client import DeliveryClient
-from signaltui.delivery.ratelimit import DOCUMENTED_RATES, Pacer, pacing_group, spent_window
+from signaltui.delivery.ratelimit import DOCUMENTED_RATES, Pacer, header_window, pacing_group
 from signaltui.delivery.tokenstore import MemoryTokenStore
 from signaltui.targets import parse_target
 from tests.unit.test_delivery_client import CREDS, REQUESTS, T0, Harness, route
@@ -33,12 +33,15 @@ def test_pacing_groups_follow_what_each_crm_counts() -> None:
     assert DOCUMENTED_RATES["apollo"][0] == pytest.approx(200 / 60)
 
 
-def test_spent_window_reads_close_and_outreach_headers() -> None:
-    assert spent_window({"ratelimit": "limit=100, remaining=0, reset=3"}, T0) == 3.0
-    assert spent_window({"ratelimit": "limit=100, remaining=4, reset=3"}, T0) is None
+def test_header_window_reads_close_and_outreach_headers() -> None:
+    assert header_window({"ratelimit": "limit=100, remaining=0, reset=3"}, T0) == (0.0, 3.0)
+    assert header_window({"ratelimit": "limit=100, remaining=4, reset=3"}, T0) == (4.0, 3.0)
     outreach = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(T0 + 40))}
-    assert spent_window(outreach, T0) == 40.0
-    assert spent_window({"x-ratelimit-remaining": "9", "x-ratelimit-reset": "1"}, T0) is None
+    assert header_window(outreach, T0) == (0.0, 40.0)
+    assert header_window({"x-ratelimit-remaining": "9", "x-ratelimit-reset": "1"}, T0) == (9, 1)
+    # Apollo's x-*-requests-left name no reset; nothing else is a window either.
+    assert header_window({"x-minute-requests-left": "0"}, T0) is None
+    assert header_window({"ratelimit": "limit=100"}, T0) is None
 
 
 async def test_remaining_zero_holds_the_group_until_reset() -> None:
