@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -154,3 +155,16 @@ async def answer_plan(pilot: Pilot[Any], button: str = "#plan-send") -> None:
 
 
 Runner = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+def node_styles(root: DOMNode) -> dict[int, Any]:
+    """Every node's own style rules and its component classes', by node, for comparing
+    what a styling pass did (or would have done) under ``root``."""
+    return {
+        id(node): (
+            repr(node),
+            dict(node.styles.base._rules),
+            {name: dict(s.base._rules) for name, s in node._component_styles.items()},
+        )
+        for node in root.walk_children(with_self=True)
+    }

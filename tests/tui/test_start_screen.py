@@ -19,6 +19,7 @@ from textual.screen import Screen
 
 from signaltui.tui.app import SignalApp
 from signaltui.tui.start_screen import StartScreen, breakpoint_class
+from tests.tui.conftest import node_styles
 
 SIZES = [(80, 24), (120, 40)]
 BREAKPOINTS = SignalApp.HORIZONTAL_BREAKPOINTS
@@ -57,17 +58,6 @@ async def test_no_whole_screen_restyle_before_the_first_screen_is_ready(
         assert isinstance(app.screen, StartScreen)
 
 
-def _styles(screen: Screen[Any]) -> dict[int, Any]:
-    return {
-        id(node): (
-            repr(node),
-            dict(node.styles.base._rules),
-            {name: dict(s.base._rules) for name, s in node._component_styles.items()},
-        )
-        for node in screen.walk_children(with_self=True)
-    }
-
-
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_skipped_restyle_would_change_no_style(
     make_app: Callable[..., SignalApp], monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
@@ -81,9 +71,9 @@ async def test_the_skipped_restyle_would_change_no_style(
         first = not self._shown
         real_resume(self, event)
         if first:
-            before = _styles(self)
+            before = node_styles(self)
             Stylesheet.update(self.app.stylesheet, self)
-            checked.append((len(before), before, _styles(self)))
+            checked.append((len(before), before, node_styles(self)))
 
     monkeypatch.setattr(StartScreen, "on_screen_resume", on_screen_resume)
     app = make_app()

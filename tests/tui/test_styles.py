@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from textual.css.stylesheet import CssSource, Stylesheet
-from textual.dom import DOMNode
 
 from signaltui.tui.app import SignalApp
 from signaltui.tui.styles import LATER_CSS, add_later_styles
 from signaltui.tui.tabs import TABS, holder_id
+from tests.tui.conftest import node_styles
 
 SIZES = [(80, 24), (120, 40)]
 FIRST_CSS = LATER_CSS.with_name("app.tcss")
@@ -26,18 +25,6 @@ FIRST_CSS = LATER_CSS.with_name("app.tcss")
 
 def _has_later(app: SignalApp) -> bool:
     return app.stylesheet.has_source(os.path.abspath(LATER_CSS))
-
-
-def _styles(root: DOMNode) -> dict[int, Any]:
-    # Every node's own rules and its component classes' (as tests/tui/test_start_screen.py).
-    return {
-        id(node): (
-            repr(node),
-            dict(node.styles.base._rules),
-            {name: dict(s.base._rules) for name, s in node._component_styles.items()},
-        )
-        for node in root.walk_children(with_self=True)
-    }
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -48,11 +35,11 @@ async def test_the_first_screen_does_without_the_later_styles_and_they_would_cha
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert not _has_later(app)
-        before = _styles(app.screen)
+        before = node_styles(app.screen)
         add_later_styles(app)
         assert _has_later(app)
         Stylesheet.update(app.stylesheet, app.screen)
-        after = _styles(app.screen)
+        after = node_styles(app.screen)
     assert len(before) > 80  # the whole Compose tab was there
     assert after == before
 
@@ -80,7 +67,7 @@ async def test_the_two_files_style_like_one(make_app: Callable[..., SignalApp]) 
         await pilot.pause()
         start, dialog = app.screen_stack[0], app.screen
         built = [len(start.query_one(f"#{holder_id(tab)}").children) for tab in TABS]
-        before = {**_styles(start), **_styles(dialog)}
+        before = {**node_styles(start), **node_styles(dialog)}
         # The same sources with the two files as one, where app.tcss was.
         whole = FIRST_CSS.read_text() + "\n" + LATER_CSS.read_text()
         first, later = os.path.abspath(FIRST_CSS), os.path.abspath(LATER_CSS)
@@ -94,7 +81,7 @@ async def test_the_two_files_style_like_one(make_app: Callable[..., SignalApp]) 
         assert len(one_file.rules) == len(app.stylesheet.rules)
         one_file.update(start)
         one_file.update(dialog)
-        after = {**_styles(start), **_styles(dialog)}
+        after = {**node_styles(start), **node_styles(dialog)}
     assert all(built)  # every tab was built
     assert dialog is not start
     assert after == before
