@@ -17,7 +17,7 @@ from textual.widget import Widget
 
 #: What each part of the app is for, by widget id.
 WIDGET_HELP: dict[str, str] = {
-    "main-tabs": "The tabs: left and right move between them, as do F2 … F8 from anywhere.",
+    "main-tabs": "The tabs: left and right move between them, as do F2 … F9 from anywhere.",
     "event-json": (
         "The event as JSON (one object, as a website sends it). Valid edits update the "
         "form, the verdicts and the Preview; while the JSON is invalid every tab says so "

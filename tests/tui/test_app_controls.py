@@ -14,10 +14,11 @@ from signaltui.core.events import Event, resolve_event
 from signaltui.core.plan import plan
 from signaltui.delivery.outcomes import RecordedRequest
 from signaltui.recordings import Exchange, RecordingWriter
+from signaltui.tui.app import TABS, SignalApp
 from signaltui.tui.mocks import fault_profile, journal_rows
 from signaltui.tui.samples import BUILTIN_SAMPLE
 from signaltui.tui.screens import replay as replay_screen
-from signaltui.tui.screens.modals import HelpScreen
+from signaltui.tui.screens.modals import HELP_TEXT, HelpScreen
 from signaltui.tui.screens.replay import ReplayPane
 from tests.tui.conftest import answer_plan, wait_until
 
@@ -206,3 +207,12 @@ async def test_down_from_a_history_filter_moves_into_the_results(make_app) -> No
             app.query_one(box).focus()
             await pilot.press("down")
             assert app.focused is app.query_one("#history-table")
+
+
+def test_the_help_names_every_tab_and_its_f_keys() -> None:
+    # The F-keys are the app's bindings (F2 upward, one per tab): the help must say so.
+    tab_keys = {b.key: b.action for b in SignalApp.BINDINGS if "show_tab" in b.action}
+    assert list(tab_keys) == [f"f{n}" for n in range(2, 2 + len(TABS))]
+    words = " ".join(HELP_TEXT.split())
+    assert f"F2 … F{1 + len(TABS)}" in words
+    assert ", ".join(tab.capitalize() for tab in TABS) in words

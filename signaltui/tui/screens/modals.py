@@ -15,7 +15,8 @@ HELP_TEXT = """\
 [b]signaltui — keys[/b]
 
   F1       this help                  ctrl+p   command palette
-  F2 … F8  Compose, Preview, Send, History, Replay, Mocks, Settings
+  F2 … F9  Compose, Preview, Send, History, Replay, Mocks,
+           Settings, Blueprints
   ctrl+o   open an event file         ctrl+s   save the event to a file
   ctrl+r   send the event (Send tab target)
   ctrl+y   copy the previewed request as curl (secrets masked)
