@@ -43,10 +43,6 @@ DOCUMENTED_RATES: dict[str, tuple[float, int]] = {
     "close": (20.0, 20),  # per key and endpoint group; the headers give the real figure
 }
 
-#: Two answers whose resets are this close (seconds) speak of the same window: the CRMs
-#: give resets in whole seconds, so one window's end moves by up to a second between them.
-SAME_WINDOW_S = 1.0
-
 _PARAM = re.compile(r"\b(limit|remaining|reset)\s*=\s*([0-9]+(?:\.[0-9]+)?)", re.IGNORECASE)
 _ID_SEGMENT = re.compile(r"/(?:lead_|cont_)?[0-9a-zA-Z]{12,}(?=/|$)|/[0-9]+(?=/|$)")
 
@@ -147,8 +143,9 @@ class Pacer:
         self._sleep = sleep
         self._buckets: dict[str, TokenBucket] = {}
         self._blocked_until_429: dict[str, float] = {}
-        #: Per group: the requests its last reported window still allows, and when (on
-        #: ``clock``) that window resets. Dropped once reset: the next answer says more.
+        #: Per group: the requests its last reported window still allows, when (on
+        #: ``clock``) that window resets, and the count the CRM reported. Dropped once
+        #: reset: the next answer says more.
         self._windows: dict[str, list[float]] = {}
         self._in_flight: dict[str, int] = {}
 
@@ -162,7 +159,7 @@ class Pacer:
         until = self._blocked_until_429.get(group, 0.0)
         window = self._windows.get(group)
         if window is not None:
-            left, resets = window
+            left, resets, _ = window
             if resets <= self._clock():
                 del self._windows[group]
             elif left <= 0:
@@ -185,20 +182,17 @@ class Pacer:
         remaining, seconds = reported
         if seconds <= 0:
             return
+        now = self._clock()
+        window = self._windows.get(group)
+        if window is not None and window[1] > now and remaining > window[2]:
+            # Within a window the CRM's count only goes down, so a higher one is an older
+            # answer overtaken by a newer (or the next window, early): the window known
+            # stands until it resets. An equal count is taken (a mock under --limits off
+            # counts nothing, so every answer shows the whole window left).
+            return
         # The others in flight were sent before this answer was made, so the CRM may not
         # have counted them yet: each will take one of the requests it says are left.
-        left, now = remaining - in_flight, self._clock()
-        resets = now + seconds
-        window = self._windows.get(group)
-        if window is not None and window[1] > now and abs(resets - window[1]) <= SAME_WINDOW_S:
-            # The window already known: the newest answer's count rules (a server that
-            # counts nothing, as a mock under --limits off, must never hold the group).
-            # Its reset stays: the CRM rounds it to whole seconds, so each answer's would
-            # push it a little later.
-            window[0] = left
-            return
-        # A window of its own (the first, the next, or one a 429 names).
-        self._windows[group] = [left, resets]
+        self._windows[group] = [remaining - in_flight, now + seconds, remaining]
 
     async def acquire(self, destination: str, group: str) -> float:
         """Sleep out a header block or spent window (the caller checks it against
