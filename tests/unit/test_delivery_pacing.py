@@ -239,3 +239,16 @@ async def test_an_answer_naming_another_window_replaces_the_known_one() -> None:
     assert pacer.blocked_for("outreach") == pytest.approx(1.0)
     await pacer.acquire("outreach", "outreach")
     assert clock.slept == [pytest.approx(1.0)] and pacer.blocked_for("outreach") == 0.0
+
+
+async def test_an_overtaken_answer_with_a_higher_count_is_set_aside() -> None:
+    clock = _Clock()
+    pacer = _pacer(clock)
+    for _ in range(3):
+        await pacer.acquire("close", "g")
+    pacer.observe("g", _window(1, 1))  # made later, came first: 1 left, two in flight
+    pacer.observe("g", _window(2, 1))  # made earlier: its count is stale
+    assert pacer.blocked_for("g") == pytest.approx(1.0)  # 1 left, less the two in flight
+    clock.now += 1.0  # the window resets; the next answer's count is taken again
+    pacer.observe("g", _window(19, 1))
+    assert pacer.blocked_for("g") == 0.0
