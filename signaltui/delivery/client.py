@@ -36,11 +36,11 @@ from signaltui.config import Credentials, DeliverySettings
 from signaltui.core.request import OutboundRequest
 from signaltui.delivery.attempts import AttemptState, Done, Retry, Run, auth_done
 from signaltui.delivery.auth import OUTREACH_MINT_INTERVAL, Authenticator, AuthError
+from signaltui.delivery.exchange import send_recorded
 from signaltui.delivery.lookup import (
     AMBIGUOUS_STATUSES,
     created_id,
     found_id,
-    is_ambiguous_error,
     lookup_request,
 )
 from signaltui.delivery.outcomes import (
@@ -54,15 +54,7 @@ from signaltui.delivery.outcomes import (
 from signaltui.delivery.ratelimit import Pacer, Sleeper, pacing_group
 from signaltui.delivery.retry import next_wait
 from signaltui.delivery.tokenstore import MemoryTokenStore, TokenStore
-from signaltui.delivery.wire import (
-    SendFailure,
-    iso_utc,
-    record_request,
-    record_response,
-    send,
-    tls_for,
-)
-from signaltui.delivery.wire import wire_headers as _wire_headers
+from signaltui.delivery.wire import iso_utc, tls_for
 from signaltui.errors import DeliveryError
 
 #: A run of 429s that each name a short wait ends as deferred after this many.
@@ -327,42 +319,13 @@ class DeliveryClient:
         group = await self._pace(run, request.method, request.url)
         answered: dict[str, str] | None = None
         try:
-            response, bearer, answered = await self._send_recorded(request, kind, record)
+            response, bearer, answered = await send_recorded(
+                self._http, self._auth, request, kind, record, self._clock
+            )
         finally:
             # Also when no answer came: the pacer counts the group's requests in flight.
             self.pacer.observe(group, answered)
         return response, bearer, group
-
-    async def _send_recorded(
-        self, request: OutboundRequest, kind: AttemptKind, record: Callable[..., None]
-    ) -> tuple[httpx.Response, str | None, dict[str, str]]:
-        """Authenticate and send ``request``, ``record`` its attempt; the response, the
-        bearer token used and the answer's headers. Raises ``Retry``/``Done``."""
-        try:
-            auth, bearer = await self._auth.headers(request)
-        except DeliveryError as exc:
-            record(record_request(request, None), error=exc.message)
-            if isinstance(exc, AuthError) and exc.retryable:
-                status = 429 if exc.reason == "token_http_429" else None
-                raise Retry(exc.reason, status, exc.headers, wait=exc.wait) from exc
-            raise auth_done(exc) from exc
-        headers = _wire_headers(request, auth)
-        sent = record_request(request, headers, with_body=request.method != "GET")
-        try:
-            response, latency_ms = await send(self._http, request, headers, self._clock)
-        except SendFailure as failure:
-            record(sent, error=failure.message)
-            if failure.retryable:
-                if kind == "lookup":
-                    raise Retry(f"lookup_{failure.kind}", lookup=True) from failure
-                ambiguous = is_ambiguous_error(failure.__cause__)
-                raise Retry(failure.kind, ambiguous=ambiguous) from failure
-            raise Done("failed", failure.kind, failure.hint) from failure
-        # One plain dict of the answer's headers (lower-case names, repeats joined), for
-        # the record and the pacer: each httpx.Headers lookup scans every header.
-        answer_headers = dict(response.headers.items())
-        record(sent, response=record_response(response, latency_ms, answer_headers))
-        return response, bearer, answer_headers
 
     async def _attempt(self, run: Run) -> str | None:
         """One send, appended to ``run.attempts``.

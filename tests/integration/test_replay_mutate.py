@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from signaltui.cli import main
 from signaltui.delivery import client as client_module
+from signaltui.delivery import exchange as exchange_module
 from signaltui.replay.mutate_expect import EXPECTED, SHORT_WAIT
 from tests.helpers import ROOT
 
@@ -109,7 +110,8 @@ def test_taking_a_2xx_without_id_as_delivered_fails_the_gate(tmp_path, monkeypat
 
 
 def test_a_blind_resend_after_a_lost_answer_shows_as_a_duplicate(tmp_path, monkeypatch):
-    monkeypatch.setattr(client_module, "is_ambiguous_error", lambda exc: False)
+    # The round trip (delivery/exchange.py) is where a dropped answer is judged ambiguous.
+    monkeypatch.setattr(exchange_module, "is_ambiguous_error", lambda exc: False)
     result, rows = mutate(tmp_path)
     assert result.exit_code == 1
     assert "lost-response/close" in _mismatched(result.output)
