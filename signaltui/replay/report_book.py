@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from signaltui.recordings.redact import scrub
-from signaltui.replay.results import ExchangeResult, ReplaySummary
+from signaltui.replay.results import ExchangeResult, ReplaySummary, model_json
 
 #: Failing exchanges shown in full in one report; the rest are counted, not shown.
 SHOWN_FAILURES = 500
@@ -59,10 +59,8 @@ class ReportBook:
         if exchange is not None:
             record["recorded"] = {
                 "outcome": exchange.outcome,
-                "request": exchange.request.model_dump(mode="json") if exchange.request else None,
-                "response": (
-                    exchange.response.model_dump(mode="json") if exchange.response else None
-                ),
+                "request": model_json(exchange.request),
+                "response": model_json(exchange.response),
             }
         redacted: dict[str, Any] = scrub(record, self.secrets)
         return redacted

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 Status = Literal["pass", "fail", "skip", "error"]
 
 
+def model_json(model: Any) -> Any:
+    """A recorded request or response (a pydantic model) as JSON data; ``None`` stays."""
+    return model.model_dump(mode="json") if model is not None else None
+
+
 @dataclass
 class ExchangeResult:
     """How one recorded exchange fared in a replay."""
@@ -45,10 +50,9 @@ class ExchangeResult:
     def replayed_json(self) -> dict[str, Any] | None:
         """``replayed``, built from ``sent`` (its request and response as JSON) if unset."""
         if self.replayed is None and self.sent is not None:
-            request, response = self.sent.request, self.sent.response
             self.replayed = {
-                "request": request.model_dump(mode="json") if request is not None else None,
-                "response": response.model_dump(mode="json") if response is not None else None,
+                "request": model_json(self.sent.request),
+                "response": model_json(self.sent.response),
             }
         return self.replayed
 

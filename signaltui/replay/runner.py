@@ -22,7 +22,7 @@ from signaltui.config import Settings
 from signaltui.core.config import MappingConfig
 from signaltui.recordings import Exchange, RecordingWriter, iter_exchanges, iter_paths
 from signaltui.replay.ignore import check_pointers
-from signaltui.replay.results import ExchangeResult, ReplaySummary
+from signaltui.replay.results import ExchangeResult, ReplaySummary, model_json
 from signaltui.replay.runlock import hold_run, lock_path
 from signaltui.replay.select import Selection
 from signaltui.replay.verify import compare, replan, updated_exchange
@@ -156,13 +156,9 @@ def verify_one(
         differences=differences,
         message=f"{len(differences)} difference(s)" if differences else None,
         exchange=exchange,
-        replayed={"request": _dump(updated.request)} if updated is not None else None,
+        replayed={"request": model_json(updated.request)} if updated is not None else None,
     )
     return result, updated
-
-
-def _dump(model: Any) -> Any:
-    return model.model_dump(mode="json") if model is not None else None
 
 
 def run_verify(
