@@ -27,6 +27,7 @@ from signaltui.config import Settings
 from signaltui.errors import InputError
 from signaltui.recordings import Exchange, RecordedDecision
 from signaltui.recordings.redact import redact_exchange, scrub
+from signaltui.replay.results import model_json
 from signaltui.store.models import DeliveryDetail
 from signaltui.targets import is_loopback_url
 
@@ -164,10 +165,6 @@ def overlay_files(paths: Iterable[Path]) -> dict[str, str]:
 
 def _parts(detail: DeliveryDetail) -> dict[str, Any]:
     """The delivery's pieces as plain JSON, before hashing."""
-
-    def dump(model: Any) -> Any:
-        return model.model_dump(mode="json") if model is not None else None
-
     verdict = {
         "delivery": f"delivery-{detail.id}",
         "destination": detail.destination,
@@ -187,9 +184,9 @@ def _parts(detail: DeliveryDetail) -> dict[str, Any]:
         "event": detail.event_row.merged or detail.event_row.raw,
         "event_raw": detail.event_row.raw,
         "decision": detail.decision,
-        "request": dump(detail.request),
-        "response": dump(detail.response),
-        "attempts": [dump(attempt) for attempt in detail.attempts],
+        "request": model_json(detail.request),
+        "response": model_json(detail.response),
+        "attempts": [model_json(attempt) for attempt in detail.attempts],
         "verdict": verdict,
     }
 
