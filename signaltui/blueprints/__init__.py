@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         load_overlays,
         merged_specs,
         presets,
+        set_aside_by,
     )
     from signaltui.blueprints.yamltext import BlueprintError
 
@@ -29,6 +30,7 @@ __all__ = [
     "load_overlays",
     "merged_specs",
     "presets",
+    "set_aside_by",
 ]
 
 

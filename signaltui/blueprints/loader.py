@@ -14,7 +14,7 @@ from pathlib import Path
 
 from signaltui.blueprints.compiled import compiled_presets
 from signaltui.blueprints.convert import Overlay, parse_overlay
-from signaltui.blueprints.merge import build
+from signaltui.blueprints.merge import SetAside, build, set_aside
 from signaltui.blueprints.preset_cache import PRESET_PACKAGE, preset_text
 from signaltui.blueprints.settings import settings_overlays
 from signaltui.blueprints.yamltext import BlueprintError
@@ -133,6 +133,17 @@ def merged_specs(
         mine = [o for o in overlays if o.destination == destination]
         specs[destination] = build(preset, [from_settings[destination], *mine])
     return specs
+
+
+def set_aside_by(config: MappingConfig, overlays: Sequence[Overlay]) -> list[SetAside]:
+    """What each of ``overlays`` without ``extends`` leaves out, merged as
+    :func:`merged_specs` merges them (the config's settings first)."""
+    from_settings = settings_overlays(config)
+    found: list[SetAside] = []
+    for destination, preset in presets().items():
+        mine = [o for o in overlays if o.destination == destination]
+        found += set_aside(preset, [from_settings[destination], *mine])
+    return found
 
 
 def compile_set(config: MappingConfig, overlays: Sequence[Overlay] = ()) -> BlueprintSet:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from signaltui.blueprints.check import check_list_items, check_no_scalar_parent
 from signaltui.blueprints.convert import Overlay
@@ -77,6 +78,44 @@ def check_whole(spec: BlueprintSpec) -> BlueprintSpec:
         if event.fields:
             _check_fields(merge_fields(spec.fields, event.fields))
     return spec
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """What an overlay without ``extends`` leaves out of the blueprint below it: the
+    events that blueprint delivered and the fields it set, which the file does not name
+    again (starting from nothing is allowed, but rarely what a short file means)."""
+
+    file: str
+    destination: str
+    events: tuple[str, ...]
+    fields: tuple[str, ...]
+
+
+def set_aside(preset: BlueprintSpec, overlays: Sequence[Overlay]) -> list[SetAside]:
+    """For each of ``overlays`` (applied in order onto ``preset``, as :func:`build` does)
+    that starts from nothing, what it sets aside; overlays that lose nothing are left out."""
+    spec, found = preset, []
+    for overlay in overlays:
+        if not overlay.extends:
+            named = {event.name for event in overlay.events}
+            pointers = {field.pointer for field in overlay.fields}
+            events = tuple(
+                e.name for e in spec.events if e.action == "deliver" and e.name not in named
+            )
+            fields = tuple(
+                f.pointer for f in spec.fields if f.pointer not in pointers and _sends(f)
+            )
+            if events or fields:
+                found.append(SetAside(overlay.file, preset.destination, events, fields))
+        spec = apply(spec if overlay.extends else empty_like(preset), overlay)
+    return found
+
+
+def _sends(field: FieldSpec) -> bool:
+    """Whether ``field`` can put something in a body (not dropped, not a null constant)."""
+    value = field.value
+    return value is not None and not (value.kind == "value" and value.constant is None)
 
 
 def build(preset: BlueprintSpec, overlays: list[Overlay]) -> BlueprintSpec:

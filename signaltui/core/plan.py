@@ -47,7 +47,7 @@ def plan(resolved: ResolvedEvent, destination: Destination, config: MappingConfi
     build = route.build
     if build is None:
         detail = route.drop_detail or (
-            f"{name!r} is not mapped for {destination} ({blueprint.mapped})"
+            f"{name!r} is not mapped for {destination} ({blueprint.mapped or 'it maps no event'})"
         )
         return Decision(destination, name, "drop", "event_not_mapped", detail, None, [])
     granted = scope.consent

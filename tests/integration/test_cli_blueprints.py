@@ -83,6 +83,43 @@ def test_check_exits_0_for_a_good_file_and_2_for_a_bad_one(overlay, bad):
     assert f"{bad}:5: unknown source traits.compnay; did you mean traits.company?" in wrong.output
 
 
+def test_check_warns_when_a_file_without_extends_drops_what_was_in_force(overlay, tmp_path):
+    short = tmp_path / "short.yaml"
+    short.write_text(OVERLAY.replace("extends: preset\n", ""))
+    result = run("blueprints", "check", str(short))
+    assert result.exit_code == 0 and result.stdout.startswith(f"ok: {short} (close:")
+    # Only the preset's events it does not name again, and only fields that send a value
+    # (the preset's /status_id is a null placeholder).
+    assert result.stderr.startswith(
+        f"warning: {short}: no 'extends: preset', so close starts from nothing: 3 events "
+        "no longer delivered (Lead Submitted, Demo Requested, Signed Up) and 7 fields no "
+        "longer sent (/name, /url, /description, /contacts/0/name, ...)\n"
+    )
+    assert "hint: add 'extends: preset'" in result.stderr
+    planned = run("--blueprints", str(short), "preview", str(FIXTURES / "events" /
+                  "close-lead-submitted.jsonl"), "-d", "close", "--json")  # fmt: skip
+    details = [json.loads(line)["detail"] for line in planned.stdout.splitlines()]
+    assert "'Lead Submitted' is not mapped for close (Trial Started)" in details
+    # Building on the preset, or a complete copy of what is in force, loses nothing.
+    assert run("blueprints", "check", str(overlay)).stderr == ""
+    complete = tmp_path / "complete.yaml"
+    complete.write_text(run("blueprints", "show", "close").stdout)
+    assert run("blueprints", "check", str(complete)).stderr == ""
+    # A complete copy of the preset set after an overlay leaves out the overlay's field.
+    behind = run("--blueprints", str(overlay), "blueprints", "check", str(complete))
+    assert "1 field no longer sent (/custom.cf_lead_type)" in behind.stderr
+    assert "Trial Started" in behind.stderr
+
+
+def test_an_event_is_dropped_saying_when_nothing_is_mapped(tmp_path):
+    empty = tmp_path / "close.yaml"
+    empty.write_text("version: 1\ndestination: close\n")
+    planned = run("--blueprints", str(empty), "preview", str(FIXTURES / "events" /
+                  "close-lead-submitted.jsonl"), "-d", "close", "--json")  # fmt: skip
+    details = [json.loads(line)["detail"] for line in planned.stdout.splitlines()]
+    assert "'Lead Submitted' is not mapped for close (it maps no event)" in details
+
+
 def test_diff_counts_changes_per_pointer(overlay, tmp_path):
     against = run("blueprints", "diff", str(overlay), "--against", str(RECORDINGS))
     assert against.exit_code == 0
