@@ -79,6 +79,7 @@ def check_command(ctx: click.Context, path: Path) -> None:
 
     def run() -> None:
         from signaltui.blueprints import blueprint_files, load_overlays, set_aside_by
+        from signaltui.blueprints.advice import advise
 
         settings = app_context(ctx).settings()
         files = blueprint_files([path])
@@ -95,6 +96,11 @@ def check_command(ctx: click.Context, path: Path) -> None:
         for lost in set_aside_by(settings._mapping_options(), overlays):
             if lost.file in checked:
                 click.echo(_set_aside_warning(lost), err=True)
+        for spec in specs.values():
+            for advice in advise(spec):
+                if advice.at.rpartition(":")[0] in checked:
+                    click.echo(f"warning: {advice.at}: {advice.message}", err=True)
+                    click.echo(f"  hint: {advice.hint}", err=True)
 
     run_guarded(run)
 

@@ -111,6 +111,18 @@ def test_check_warns_when_a_file_without_extends_drops_what_was_in_force(overlay
     assert "Trial Started" in behind.stderr
 
 
+def test_check_warns_of_close_custom_fields_in_a_deprecated_form(tmp_path):
+    legacy = tmp_path / "close.yaml"
+    legacy.write_text(OVERLAY + "  /custom/score: {from: traits.score}\n")
+    result = run("blueprints", "check", str(legacy))
+    assert result.exit_code == 0
+    assert result.stderr.startswith(
+        f"warning: {legacy}:8: /custom/score writes a 'custom' object, which Close has "
+        "deprecated: it takes a custom field as the top-level key 'custom.cf_<field id>'"
+    )
+    assert "/custom.cf_lead_type" not in result.stderr  # the current form is fine
+
+
 def test_an_event_is_dropped_saying_when_nothing_is_mapped(tmp_path):
     empty = tmp_path / "close.yaml"
     empty.write_text("version: 1\ndestination: close\n")

@@ -1,0 +1,73 @@
+"""Warnings for valid blueprints the CRM would not read as meant, and for short files that
+start from nothing (``blueprints check`` prints both)."""
+
+from __future__ import annotations
+
+from signaltui.blueprints.advice import advise
+from signaltui.blueprints.convert import parse_overlay
+from signaltui.blueprints.loader import merged_specs, presets, set_aside_by
+from signaltui.blueprints.merge import set_aside
+from signaltui.core.config import MappingConfig
+
+HEAD = "version: 1\ndestination: {d}\nextends: preset\n"
+
+
+def _specs(text: str):
+    return merged_specs(MappingConfig(), [parse_overlay(text, "mine.yaml")])
+
+
+def test_close_custom_fields_in_a_deprecated_form_are_named_at_their_line():
+    text = HEAD.format(d="close") + (
+        "fields:\n"
+        "  /custom/score: {from: traits.score}\n"  # line 5
+        "  /custom.Score: {from: traits.score}\n"  # line 6
+        "  /custom.cf_abc: {from: traits.score}\n"
+        "events:\n"
+        "  Trial Started:\n"
+        "    fields:\n"
+        "      /custom/plan: {from: properties.plan}\n"  # line 11
+    )
+    found = advise(_specs(text)["close"])
+    assert [(a.at, a.message.split(" writes ")[0]) for a in found] == [
+        ("mine.yaml:5", "/custom/score"),
+        ("mine.yaml:6", "/custom.Score"),
+        ("mine.yaml:11", "/custom/plan"),
+    ]
+    assert "'custom.cf_<field id>'" in found[0].message
+    assert "custom.cf_<id>" in found[0].hint
+
+
+def test_the_presets_and_other_destinations_get_no_advice():
+    for destination, spec in _specs(HEAD.format(d="apollo")).items():
+        assert advise(spec) == [], destination
+    apollo = HEAD.format(d="apollo") + "fields:\n  /custom/x: {from: traits.score}\n"
+    assert advise(_specs(apollo)["apollo"]) == []
+
+
+def test_a_file_without_extends_sets_aside_what_it_does_not_name_again():
+    short = parse_overlay(
+        "version: 1\ndestination: close\nevents:\n  Signed Up: deliver\n"
+        "fields:\n  /name: {from: traits.company}\n",
+        "short.yaml",
+    )
+    (lost,) = set_aside(presets()["close"], [short])
+    assert (lost.file, lost.destination) == ("short.yaml", "close")
+    assert lost.events == ("Lead Submitted", "Demo Requested")
+    # /name is named again; /status_id is the preset's null placeholder, which sends nothing.
+    assert "/name" not in lost.fields and "/status_id" not in lost.fields
+    assert lost.fields[:2] == ("/url", "/description")
+    extended = parse_overlay(HEAD.format(d="close") + "fields:\n  /x: {value: 1}\n", "ext.yaml")
+    assert set_aside(presets()["close"], [extended]) == []
+
+
+def test_set_aside_by_counts_the_config_settings_as_in_force():
+    # The config's settings are an overlay of their own: a file starting from nothing
+    # also leaves out the Close custom fields the config maps.
+    config = MappingConfig(close_custom_fields={"cf_plan": "properties.plan"})
+    complete = parse_overlay(
+        "version: 1\ndestination: close\nevents:\n  Lead Submitted: deliver\n"
+        "fields:\n  /name: {from: traits.company}\n",
+        "c.yaml",
+    )
+    (lost,) = set_aside_by(config, [complete])
+    assert "/custom.cf_plan" in lost.fields
