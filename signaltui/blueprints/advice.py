@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from signaltui import outreach_attributes
+from signaltui.blueprints.check import suggest
 from signaltui.core.blueprints.pointers import segments
 from signaltui.core.blueprints.spec import BlueprintSpec, FieldSpec
 
@@ -25,9 +27,12 @@ class Advice:
 
 def advise(spec: BlueprintSpec) -> list[Advice]:
     """Warnings about ``spec``'s fields (its own and its events'), in field order."""
-    if spec.destination != "close":
+    rule = _RULES.get(spec.destination)
+    if rule is None:
         return []
-    return [advice for field in _all_fields(spec) if (advice := _close_custom(field))]
+    return [
+        advice for field in _all_fields(spec) if field.value is not None and (advice := rule(field))
+    ]
 
 
 def _all_fields(spec: BlueprintSpec) -> Iterator[FieldSpec]:
@@ -40,8 +45,6 @@ def _close_custom(field: FieldSpec) -> Advice | None:
     """Close reads a custom field only as the top-level key ``custom.cf_<field id>``; the
     ``custom`` object and ``custom.<Name>`` are its deprecated forms (the mock, like a
     current org, keeps only the ``cf_`` keys)."""
-    if field.value is None:
-        return None
     first = segments(field.pointer.partition("#")[0])[0]
     if first == "custom":
         written = "a 'custom' object"
@@ -55,3 +58,28 @@ def _close_custom(field: FieldSpec) -> Advice | None:
         "field as the top-level key 'custom.cf_<field id>' (the mock keeps only those)",
         "write the pointer as /custom.cf_<id>, with the id from Close's Settings > Custom Fields",
     )
+
+
+def _outreach_attribute(field: FieldSpec) -> Advice | None:
+    """A prospect attribute Outreach does not take: unknown, or read-only (``name`` is
+    read-only too, yet Outreach accepts it on create, as the preset sends it)."""
+    parts = segments(field.pointer.partition("#")[0])
+    if parts[:2] != ("data", "attributes") or len(parts) < 3:
+        return None
+    name = parts[2]
+    if name in outreach_attributes.WRITABLE or name == "name":
+        return None
+    if name in outreach_attributes.READ_ONLY:
+        problem = f"the prospect attribute {name!r} is read-only"
+    else:
+        known = outreach_attributes.WRITABLE
+        problem = f"a prospect has no attribute {name!r}{suggest(name, known)}"
+    return Advice(
+        field.at,
+        f"{field.pointer}: {problem} in Outreach's API; the mock refuses it with a 422",
+        "write a writable prospect attribute (e.g. title, company, workPhones, tags, "
+        "source) or one of custom1..custom150",
+    )
+
+
+_RULES = {"close": _close_custom, "outreach": _outreach_attribute}

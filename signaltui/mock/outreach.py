@@ -18,7 +18,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from signaltui.mock import outreach_schema as schema
+from signaltui import outreach_attributes as schema
 from signaltui.mock.ids import iso_millis_z
 from signaltui.mock.outreach_oauth import bearer_claims, token, use_bearer
 from signaltui.mock.routing import Flavor, LimitCheck

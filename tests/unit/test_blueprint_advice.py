@@ -7,6 +7,7 @@ from signaltui.blueprints.advice import advise
 from signaltui.blueprints.convert import parse_overlay
 from signaltui.blueprints.loader import merged_specs, presets, set_aside_by
 from signaltui.blueprints.merge import set_aside
+from signaltui.core.blueprints.pointers import segments
 from signaltui.core.config import MappingConfig
 
 HEAD = "version: 1\ndestination: {d}\nextends: preset\n"
@@ -71,3 +72,44 @@ def test_set_aside_by_counts_the_config_settings_as_in_force():
     )
     (lost,) = set_aside_by(config, [complete])
     assert "/custom.cf_plan" in lost.fields
+
+
+def test_outreach_attributes_it_does_not_take_are_named():
+    text = HEAD.format(d="outreach") + (
+        "fields:\n"
+        "  /data/attributes/jobTitle: {from: traits.title}\n"  # line 5: unknown
+        "  /data/attributes/createdAt: {value: '2026-01-01'}\n"  # line 6: read-only
+        "  /data/attributes/custom7: {from: traits.score}\n"
+        "  /data/attributes/source: {value: web}\n"
+        "  /data/relationships/owner/data/id: {value: 1}\n"
+    )
+    found = advise(_specs(text)["outreach"])
+    assert [(a.at, a.message) for a in found] == [
+        (
+            "mine.yaml:5",
+            "/data/attributes/jobTitle: a prospect has no attribute 'jobTitle' in "
+            "Outreach's API; the mock refuses it with a 422",
+        ),
+        (
+            "mine.yaml:6",
+            "/data/attributes/createdAt: the prospect attribute 'createdAt' is read-only "
+            "in Outreach's API; the mock refuses it with a 422",
+        ),
+    ]
+
+
+def test_what_the_advice_calls_refused_the_mock_refuses():
+    # The warning and the mock read one catalogue: each attribute advised against is one
+    # the Outreach mock answers 422 for, and every attribute the preset writes is taken.
+    from signaltui.mock.outreach import _validate
+
+    def status(attributes: dict) -> int:
+        answer = _validate({"data": {"type": "prospect", "attributes": attributes}})
+        return 201 if isinstance(answer, dict) else answer.status_code
+
+    assert status({"jobTitle": "x"}) == 422 and status({"createdAt": "x"}) == 422
+    written = [segments(f.pointer) for f in presets()["outreach"].fields]
+    preset = {parts[2] for parts in written if parts[:2] == ("data", "attributes")}
+    assert "title" in preset and status(dict.fromkeys(preset, None)) == 201
+    text = HEAD.format(d="outreach") + "fields:\n  /data/attributes/custom7: {value: x}\n"
+    assert advise(_specs(text)["outreach"]) == [] and status({"custom7": "x"}) == 201

@@ -1,4 +1,9 @@
-"""The Outreach ``prospect`` attribute catalogue (from Outreach's vendor OpenAPI)."""
+"""The Outreach ``prospect`` attribute catalogue (from Outreach's vendor OpenAPI).
+
+Shared by the Outreach mock, which validates each attribute it is sent against it (an
+unknown or read-only one is a 422), and ``blueprints check``, which warns of a rule
+writing such an attribute before anything is sent. Pure data and checks, no I/O.
+"""
 
 from __future__ import annotations
 
