@@ -7,22 +7,58 @@ planner sends what the file says), they tell the user before production does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from signaltui import outreach_attributes
 from signaltui.blueprints.check import suggest
+from signaltui.blueprints.convert import Overlay
+from signaltui.blueprints.loader import merged_specs, set_aside_by
+from signaltui.blueprints.merge import SetAside
 from signaltui.core.blueprints.pointers import segments
 from signaltui.core.blueprints.spec import BlueprintSpec, FieldSpec
+from signaltui.core.config import MappingConfig
 
 
 @dataclass(frozen=True)
 class Advice:
-    """One warning about the rule at ``at`` (``file:line``), and what to write instead."""
+    """One warning about the rule at ``at`` (``file:line``, or the file), and what to do."""
 
     at: str
     message: str
     hint: str
+
+
+def file_warnings(
+    config: MappingConfig, overlays: Sequence[Overlay], files: Collection[str]
+) -> list[Advice]:
+    """The warnings about ``files`` (among ``overlays``, merged over ``config``'s
+    presets and settings): what a file without ``extends`` leaves out, then the
+    destinations' rules, in destination and field order."""
+    found = [_set_aside(lost) for lost in set_aside_by(config, overlays) if lost.file in files]
+    for spec in merged_specs(config, overlays).values():
+        found += [a for a in advise(spec) if a.at.rpartition(":")[0] in files]
+    return found
+
+
+def _set_aside(lost: SetAside) -> Advice:
+    parts = []
+    if lost.events:
+        events = ", ".join(lost.events)
+        parts.append(f"{_count(lost.events, 'event')} no longer delivered ({events})")
+    if lost.fields:
+        shown = ", ".join(lost.fields[:4]) + (", ..." if len(lost.fields) > 4 else "")
+        parts.append(f"{_count(lost.fields, 'field')} no longer sent ({shown})")
+    return Advice(
+        lost.file,
+        f"no 'extends: preset', so {lost.destination} starts from nothing: " + " and ".join(parts),
+        "add 'extends: preset' to build on what is in force; leave it out only for a "
+        f"complete blueprint (see 'signaltui blueprints show {lost.destination}')",
+    )
+
+
+def _count(items: tuple[str, ...], noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
 def advise(spec: BlueprintSpec) -> list[Advice]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -11,9 +11,6 @@ from signaltui.cli.common import app_context, run_guarded
 from signaltui.config import Settings
 from signaltui.core.config import MappingConfig
 from signaltui.core.request import DESTINATIONS
-
-if TYPE_CHECKING:
-    from signaltui.blueprints.merge import SetAside
 
 _PATH = click.Path(path_type=Path)
 
@@ -78,8 +75,8 @@ def check_command(ctx: click.Context, path: Path) -> None:
     """Validate the blueprint file (or folder of *.yaml) PATH over the presets: exit 0 or 2."""
 
     def run() -> None:
-        from signaltui.blueprints import blueprint_files, load_overlays, set_aside_by
-        from signaltui.blueprints.advice import advise
+        from signaltui.blueprints import blueprint_files, load_overlays
+        from signaltui.blueprints.advice import file_warnings
 
         settings = app_context(ctx).settings()
         files = blueprint_files([path])
@@ -93,37 +90,11 @@ def check_command(ctx: click.Context, path: Path) -> None:
                     )
         overlays = load_overlays([*settings.blueprints, path])
         checked = {str(file) for file in files}
-        for lost in set_aside_by(settings._mapping_options(), overlays):
-            if lost.file in checked:
-                click.echo(_set_aside_warning(lost), err=True)
-        for spec in specs.values():
-            for advice in advise(spec):
-                if advice.at.rpartition(":")[0] in checked:
-                    click.echo(f"warning: {advice.at}: {advice.message}", err=True)
-                    click.echo(f"  hint: {advice.hint}", err=True)
+        for advice in file_warnings(settings._mapping_options(), overlays, checked):
+            click.echo(f"warning: {advice.at}: {advice.message}", err=True)
+            click.echo(f"  hint: {advice.hint}", err=True)
 
     run_guarded(run)
-
-
-def _set_aside_warning(lost: SetAside) -> str:
-    """The warning for a file that starts from nothing and so drops what was in force."""
-    parts = []
-    if lost.events:
-        events = ", ".join(lost.events)
-        parts.append(f"{_count(lost.events, 'event')} no longer delivered ({events})")
-    if lost.fields:
-        shown = ", ".join(lost.fields[:4]) + (", ..." if len(lost.fields) > 4 else "")
-        parts.append(f"{_count(lost.fields, 'field')} no longer sent ({shown})")
-    return (
-        f"warning: {lost.file}: no 'extends: preset', so {lost.destination} starts from "
-        f"nothing: {' and '.join(parts)}\n"
-        "  hint: add 'extends: preset' to build on what is in force; leave it out only "
-        f"for a complete blueprint (see 'signaltui blueprints show {lost.destination}')"
-    )
-
-
-def _count(items: tuple[str, ...], noun: str) -> str:
-    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
 
 
 @blueprints_group.command("diff")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signaltui.blueprints import BlueprintError
-from signaltui.blueprints.convert import parse_overlay
+from signaltui.blueprints.convert import Overlay, parse_overlay
 from signaltui.blueprints.impact import compare
 from signaltui.blueprints.loader import compile_set, load_overlays
 from signaltui.config import Settings
@@ -39,6 +39,9 @@ class Planned:
     config: MappingConfig | None
     error: str | None = None
     line: int | None = None
+    #: Valid, yet not what production would read as meant (``blueprints check``'s
+    #: warnings), each as "line N: what; hint".
+    warnings: tuple[str, ...] = ()
 
 
 def apply_text(text: str, destination: str, settings: Settings, name: str = EDITOR_NAME) -> Planned:
@@ -55,12 +58,24 @@ def apply_text(text: str, destination: str, settings: Settings, name: str = EDIT
             )
         # An overlay file already in force is replaced by the text being edited.
         overlays = [o for o in overlays if Path(o.file).name != name] + [overlay]
-        return Planned(with_blueprints(options, compile_set(options, overlays)))
+        config = with_blueprints(options, compile_set(options, overlays))
+        return Planned(config, warnings=_warnings(options, overlays, name))
     except BlueprintError as error:
         where = error.where or ""
         line = int(where.rpartition(":")[2]) if where.rpartition(":")[2].isdigit() else None
         message = error.message + (f"\n  {error.hint}" if error.hint else "")
         return Planned(None, message, line)
+
+
+def _warnings(options: MappingConfig, overlays: list[Overlay], name: str) -> tuple[str, ...]:
+    from signaltui.blueprints.advice import file_warnings
+
+    found = []
+    for advice in file_warnings(options, overlays, {name}):
+        line = advice.at.rpartition(":")[2] if ":" in advice.at else ""
+        where = f"line {line}: " if line.isdigit() else ""
+        found.append(f"{where}{advice.message}\n  {advice.hint}")
+    return tuple(found)
 
 
 def _line_of(text: str, key: str) -> int | None:

@@ -86,3 +86,33 @@ async def test_picking_a_destination_opens_its_overlay(make_app):
             ),
         )
         assert app.query_one("#bp-path", Input).value == "outreach.yaml"
+
+
+async def test_warnings_show_under_the_editor_and_do_not_stop_a_save(make_app, tmp_path):
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: bool(app.query(BlueprintsPane)))
+        pane = app.query_one(BlueprintsPane)
+        pane.delay = 0.01
+        await wait_until(pilot, lambda: "DELIVER" in _text(app, "#bp-verdict"))
+        warning = app.query_one("#bp-warning", Static)
+        assert not warning.display  # the starter overlay is fine
+        path = tmp_path / "close.yaml"
+        app.query_one("#bp-path", Input).value = str(path)
+        legacy = OVERLAY.replace("/custom.cf_plan", "/custom/plan")
+        app.query_one("#bp-text", TextArea).text = legacy
+        await wait_until(pilot, lambda: warning.display)
+        shown = _text(app, "#bp-warning")
+        assert "⚠ line 5: /custom/plan writes a 'custom' object" in shown
+        assert "custom.cf_<id>" in shown
+        assert not app.query_one("#bp-error", Static).display
+        await pilot.click("#bp-save")
+        await wait_until(pilot, path.exists)
+        assert path.read_text() == legacy
+        # Without extends, the tab says what the preset no longer gives.
+        app.query_one("#bp-text", TextArea).text = OVERLAY.replace("extends: preset\n", "")
+        await wait_until(pilot, lambda: "starts from nothing" in _text(app, "#bp-warning"))
+        assert "3 events no longer delivered" in _text(app, "#bp-warning")
+        app.query_one("#bp-text", TextArea).text = OVERLAY
+        await wait_until(pilot, lambda: not warning.display)

@@ -58,6 +58,7 @@ class BlueprintsPane(Vertical):
                 table.add_columns("field", "source", "rule", "at")
                 yield table
         yield Static(id="bp-error")
+        yield Static(id="bp-warning")
         yield Static(id="bp-impact")
 
     def _default_path(self, destination: str) -> str:
@@ -107,6 +108,9 @@ class BlueprintsPane(Vertical):
             return
         error.update("")
         error.display = False
+        warning = self.query_one("#bp-warning", Static)
+        warning.update(Text("\n".join(f"⚠ {line}" for line in planned.warnings)))
+        warning.display = bool(planned.warnings)
         try:
             decision = decide_event(self.signal_app.event, self.destination, planned.config)
         except ValueError as exc:
