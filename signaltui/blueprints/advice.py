@@ -22,11 +22,13 @@ from signaltui.core.config import MappingConfig
 
 @dataclass(frozen=True)
 class Advice:
-    """One warning about the rule at ``at`` (``file:line``, or the file), and what to do."""
+    """One warning about the rule at ``at`` (``file:line``, or the file), and what to do;
+    ``brief`` says both in one short line (for the terminal app's small screens)."""
 
     at: str
     message: str
     hint: str
+    brief: str
 
 
 def file_warnings(
@@ -54,6 +56,9 @@ def _set_aside(lost: SetAside) -> Advice:
         f"no 'extends: preset', so {lost.destination} starts from nothing: " + " and ".join(parts),
         "add 'extends: preset' to build on what is in force; leave it out only for a "
         f"complete blueprint (see 'signaltui blueprints show {lost.destination}')",
+        f"no 'extends: preset': {lost.destination} starts from nothing, "
+        + ", ".join(parts).replace(" no longer", " not")
+        + "; add 'extends: preset'",
     )
 
 
@@ -93,6 +98,7 @@ def _close_custom(field: FieldSpec) -> Advice | None:
         f"{field.pointer} writes {written}, which Close has deprecated: it takes a custom "
         "field as the top-level key 'custom.cf_<field id>' (the mock keeps only those)",
         "write the pointer as /custom.cf_<id>, with the id from Close's Settings > Custom Fields",
+        f"{field.pointer}: a custom-field form Close has deprecated; write /custom.cf_<id>",
     )
 
 
@@ -115,6 +121,7 @@ def _outreach_attribute(field: FieldSpec) -> Advice | None:
         f"{field.pointer}: {problem} in Outreach's API; the mock refuses it with a 422",
         "write a writable prospect attribute (e.g. title, company, workPhones, tags, "
         "source) or one of custom1..custom150",
+        f"{field.pointer}: {problem} (the mock answers 422)",
     )
 
 

@@ -40,7 +40,7 @@ class Planned:
     error: str | None = None
     line: int | None = None
     #: Valid, yet not what production would read as meant (``blueprints check``'s
-    #: warnings), each as "line N: what; hint".
+    #: warnings), each in brief: "line N: what; what to write".
     warnings: tuple[str, ...] = ()
 
 
@@ -73,9 +73,22 @@ def _warnings(options: MappingConfig, overlays: list[Overlay], name: str) -> tup
     found = []
     for advice in file_warnings(options, overlays, {name}):
         line = advice.at.rpartition(":")[2] if ":" in advice.at else ""
-        where = f"line {line}: " if line.isdigit() else ""
-        found.append(f"{where}{advice.message}\n  {advice.hint}")
+        found.append(f"line {line}: {advice.brief}" if line.isdigit() else advice.brief)
     return tuple(found)
+
+
+#: Warnings shown at once under the editor; the rest are counted (an 80x24 screen keeps
+#: room for the editor).
+SHOWN_WARNINGS = 2
+
+
+def warning_lines(warnings: tuple[str, ...]) -> str:
+    """The warnings as shown under the editor: the first few, then how many more."""
+    lines = [f"⚠ {warning}" for warning in warnings[:SHOWN_WARNINGS]]
+    if len(warnings) > SHOWN_WARNINGS:
+        more = len(warnings) - SHOWN_WARNINGS
+        lines.append(f"⚠ and {more} more: signaltui blueprints check FILE lists them all")
+    return "\n".join(lines)
 
 
 def _line_of(text: str, key: str) -> int | None:

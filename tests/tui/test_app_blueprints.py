@@ -104,8 +104,10 @@ async def test_warnings_show_under_the_editor_and_do_not_stop_a_save(make_app, t
         app.query_one("#bp-text", TextArea).text = legacy
         await wait_until(pilot, lambda: warning.display)
         shown = _text(app, "#bp-warning")
-        assert "⚠ line 5: /custom/plan writes a 'custom' object" in shown
-        assert "custom.cf_<id>" in shown
+        assert shown == (
+            "⚠ line 5: /custom/plan: a custom-field form Close has deprecated; "
+            "write /custom.cf_<id>"
+        )
         assert not app.query_one("#bp-error", Static).display
         await pilot.click("#bp-save")
         await wait_until(pilot, path.exists)
@@ -113,6 +115,11 @@ async def test_warnings_show_under_the_editor_and_do_not_stop_a_save(make_app, t
         # Without extends, the tab says what the preset no longer gives.
         app.query_one("#bp-text", TextArea).text = OVERLAY.replace("extends: preset\n", "")
         await wait_until(pilot, lambda: "starts from nothing" in _text(app, "#bp-warning"))
-        assert "3 events no longer delivered" in _text(app, "#bp-warning")
+        assert "3 events not delivered (Lead Submitted" in _text(app, "#bp-warning")
+        # Many warnings: the first two, then a count, so the editor keeps its room.
+        many = legacy + "".join(f"  /custom/x{n}: {{value: {n}}}\n" for n in range(3))
+        app.query_one("#bp-text", TextArea).text = many
+        await wait_until(pilot, lambda: "and 2 more" in _text(app, "#bp-warning"))
+        assert len(_text(app, "#bp-warning").splitlines()) == 3
         app.query_one("#bp-text", TextArea).text = OVERLAY
         await wait_until(pilot, lambda: not warning.display)

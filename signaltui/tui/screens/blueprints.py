@@ -14,7 +14,13 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
 from signaltui.core.decision import Decision
 from signaltui.core.request import DESTINATIONS, Destination
-from signaltui.tui.blueprints_model import apply_text, decide_event, impact_line, starter
+from signaltui.tui.blueprints_model import (
+    apply_text,
+    decide_event,
+    impact_line,
+    starter,
+    warning_lines,
+)
 from signaltui.tui.render import request_view, verdict
 from signaltui.tui.widgets.editors import highlighted_editor
 
@@ -109,7 +115,7 @@ class BlueprintsPane(Vertical):
         error.update("")
         error.display = False
         warning = self.query_one("#bp-warning", Static)
-        warning.update(Text("\n".join(f"⚠ {line}" for line in planned.warnings)))
+        warning.update(Text(warning_lines(planned.warnings)))
         warning.display = bool(planned.warnings)
         try:
             decision = decide_event(self.signal_app.event, self.destination, planned.config)
