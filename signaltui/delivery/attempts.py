@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from signaltui.core.request import OutboundRequest
+from signaltui.delivery.answers import answer_hint
 from signaltui.delivery.auth import AuthError
 from signaltui.delivery.lookup import contact_email, is_outreach_duplicate, lookup_request
 from signaltui.delivery.outcomes import (
@@ -164,6 +165,8 @@ class Run:
             self.note("duplicate of our own earlier try, whose answer was lost")
             return self.result("delivered", None, recovered_hint(self.destination, None))
         outcome, hint = classify(self.destination, status)
+        if outcome == "rejected":  # the body may say which field, or that no fix helps
+            hint = answer_hint(self.destination, status, last.response.body) or hint
         reason = None if outcome == "delivered" else f"http_{status}"
         return self.result(outcome, reason, hint)
 

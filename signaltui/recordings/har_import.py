@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
+from signaltui.delivery.answers import answer_hint
 from signaltui.delivery.outcomes import classify
 from signaltui.errors import InputError, RecordingError
 from signaltui.recordings.har import CODEC_KEY
@@ -229,6 +230,8 @@ def _captured(entry: Any, index: int, tool: str, result: HarImport, where: str) 
             "latency_ms": float(entry.get("time") or 0.0),
         }
         outcome, hint = classify(destination, status)
+        if outcome == "rejected":
+            hint = answer_hint(destination, status, recorded_response["body"]) or hint
     digest = hashlib.sha256(json.dumps(entry, sort_keys=True, default=str).encode()).hexdigest()
     return Exchange.model_validate(
         {

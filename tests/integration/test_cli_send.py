@@ -56,6 +56,32 @@ def test_rejected_delivery_exits_1_with_the_spec_hint():
     assert "first and last name" in rejected[0]["hint"]
 
 
+def test_a_refusal_hint_reads_the_crms_answer(isolated_signaltui_env, tmp_path):
+    # Against a real loopback mock: the second send of the same prospect is Outreach's
+    # duplicate 422, and a blueprint writing a read-only attribute gets its own 422.
+    events = str(EVENTS / "outreach-demo-requested.jsonl")
+    read_only = tmp_path / "outreach.yaml"
+    read_only.write_text(
+        "version: 1\ndestination: outreach\nextends: preset\n"
+        "fields:\n  /data/attributes/createdAt: {value: '2026-01-01'}\n"
+    )
+    with serve_in_thread(create_app()) as url:
+        assert invoke("send", events, "-d", "outreach", "-t", url).exit_code == 0
+        again = invoke("send", events, "-d", "outreach", "-t", url, "--json")
+        field = invoke("--blueprints", str(read_only), "send", str(EVENTS / "demo-requested.json"),
+                       "-d", "outreach", "-t", url, "--json")  # fmt: skip
+    assert again.exit_code == 1 and field.exit_code == 1
+    duplicate = json_lines(again.output)[-1]
+    assert duplicate["outcome"] == "rejected"
+    assert duplicate["hint"].startswith("A prospect with this email already exists in Outreach")
+    (refused,) = json_lines(field.output)
+    assert refused["hint"].startswith(
+        "Outreach refused /data/attributes/createdAt: Attribute 'createdAt' is read-only."
+    )
+    with Store.open(isolated_signaltui_env / "store.db") as store:
+        assert store.get_delivery(refused["delivery_id"]).hint == refused["hint"]
+
+
 def test_dead_letter_against_a_flaky_server_exits_1(monkeypatch):
     monkeypatch.setenv("SIGNALTUI_DELIVERY__MAX_ATTEMPTS", "2")
     monkeypatch.setenv("SIGNALTUI_DELIVERY__BACKOFF_BASE", "0")
