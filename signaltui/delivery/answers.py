@@ -50,7 +50,7 @@ def _outreach_422(body: Any) -> str | None:
     pointer = _text(source.get("pointer")) if isinstance(source, dict) else ""
     if pointer.startswith("/data/attributes/") and detail:
         return (
-            f"Outreach refused {pointer}: {detail} Fix the blueprint rule for {pointer} "
+            f"Outreach refused {pointer}: {_sentence(detail)} Fix the blueprint rule for {pointer} "
             "(the preview's trace names its file and line), then send again."
         )
     return None
@@ -60,13 +60,18 @@ def _close_400(body: Any) -> str | None:
     errors = body.get("field-errors") if isinstance(body, dict) else None
     if not isinstance(errors, dict) or not errors:
         return None
-    named = "; ".join(f"{field}: {_text(message)}" for field, message in errors.items())
+    named = _sentence("; ".join(f"{field}: {_text(message)}" for field, message in errors.items()))
     fields = "field" if len(errors) == 1 else "fields"
     pointers = ", ".join(f"/{field}" for field in errors)
     return (
         f"Close refused the {fields} {named} Fix the blueprint rule for {pointers} (the "
         "preview's trace names its file and line), then send again."
     )
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending as a sentence does, so the hint's own sentence can follow."""
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
 def _text(value: Any) -> str:

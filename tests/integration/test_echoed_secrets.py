@@ -105,3 +105,31 @@ def test_echoed_credentials_reach_neither_store_nor_output(echo_url, tmp_path, m
     assert hits(listed.output) == []
     stored = b"".join(p.read_bytes() for p in Path(tmp_path).glob("store.db*"))
     assert [n for n in NEEDLES if n.encode() in stored] == []
+
+
+class _EchoInFieldErrors(_Echo):
+    """Close's 400 whose field error quotes the key: the hint read from it is masked."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        decoded = base64.b64decode(self.headers["Authorization"].split(" ", 1)[1]).decode()
+        body = json.dumps({"errors": [], "field-errors": {"name": f"not for {decoded}"}})
+        self._answer(400, "application/json", body.encode(), {})
+
+
+def test_a_hint_quoting_an_echoed_key_is_masked(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIGNALTUI_CLOSE_API_KEY", CLOSE_KEY)
+    events = tmp_path / "event.json"
+    events.write_text(json.dumps(track()))
+    db = tmp_path / "store.db"
+    with loopback_http(_EchoInFieldErrors) as server:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        sent = CliRunner().invoke(
+            main, ["--db", str(db), "send", str(events), "-d", "close", "-t", url, "--json"]
+        )
+    (line,) = [json.loads(text) for text in sent.output.splitlines()]
+    assert line["outcome"] == "rejected"
+    assert line["hint"].startswith("Close refused the field name: not for ***:. Fix")
+    assert hits(sent.output) == []
+    stored = b"".join(p.read_bytes() for p in Path(tmp_path).glob("store.db*"))
+    assert b"not for ***" in stored and [n for n in NEEDLES if n.encode() in stored] == []
