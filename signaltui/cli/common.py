@@ -17,6 +17,11 @@ from signaltui.errors import SignaltuiError
 
 T = TypeVar("T")
 
+#: What ``--target`` takes, for ``send`` and ``replay``.
+TARGET_HELP = (
+    "mock (in-process mock CRMs), live (the real APIs), or a base URL like http://127.0.0.1:8765."
+)
+
 
 @dataclass
 class AppContext:

@@ -6,10 +6,11 @@ import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from signaltui.cli.common import app_context, blueprints_option, run_guarded
+from signaltui.cli.common import TARGET_HELP, app_context, blueprints_option, run_guarded
 from signaltui.cli.replay_guards import (
     check_mode_flags,
     confirm_rerun,
@@ -18,9 +19,7 @@ from signaltui.cli.replay_guards import (
     outcome_filter,
 )
 from signaltui.cli.replay_mutate import mutation_options, run_mutate
-from signaltui.cli.replay_plan import PlanRequest, build_plan, confirm_live_plan, show_plan
 from signaltui.cli.reports import Report, extra_reports, ignored_pointers, report_options
-from signaltui.cli.send import TARGET_HELP
 from signaltui.config import Settings
 from signaltui.delivery.outcomes import OUTCOMES
 from signaltui.errors import SignaltuiError
@@ -28,9 +27,10 @@ from signaltui.recordings import count_lines, iter_paths
 from signaltui.replay import ExchangeResult, ReplayOptions, ReplaySummary, run_send, run_verify
 from signaltui.replay.report import JsonReport, JUnitReport, summary_table
 from signaltui.replay.select import Selection, parse_shard
-from signaltui.service import DeliverySession
-from signaltui.store import Store
 from signaltui.targets import Target, parse_target
+
+if TYPE_CHECKING:
+    from signaltui.cli.replay_plan import PlanRequest
 
 
 class Printer:
@@ -248,6 +248,8 @@ def replay_command(
         shard=run_guarded(lambda: parse_shard(shard)),
     )
     if plan_only:
+        from signaltui.cli.replay_plan import PlanRequest, show_plan
+
         asked = PlanRequest(
             paths, selection, concurrency, fresh, skip_duplicates, check_target, check_limit
         )
@@ -269,6 +271,9 @@ def replay_command(
         # or a declined live send leaves no trace.
         send_target = None
         if mode == "send":
+            # Send plans read the delivery code (its look-ups); a verify run never does.
+            from signaltui.cli.replay_plan import PlanRequest
+
             asked = PlanRequest(
                 paths, selection, concurrency, fresh, skip_duplicates, check_target, check_limit
             )
@@ -361,6 +366,8 @@ def _send_target(
 ) -> tuple[Target, dict[str, str]]:
     """The ``--target`` of a send replay once a live one is confirmed (after its plan),
     and the exchanges ``--skip-duplicates`` leaves out."""
+    from signaltui.cli.replay_plan import build_plan, confirm_live_plan
+
     parsed = parse_target(target)
     if not (parsed.is_live or asked.skip_duplicates):
         return parsed, {}
@@ -379,6 +386,9 @@ async def _send(
     *,
     again: bool,
 ) -> ReplaySummary:
+    from signaltui.service import DeliverySession  # send only: httpx and the store
+    from signaltui.store import Store
+
     with Store.open(settings.db) as store:
         confirm_rerun(store, paths, target, options.selection, again=again)
         async with DeliverySession(settings, target, store=store, live_confirmed=True) as session:

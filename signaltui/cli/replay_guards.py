@@ -8,6 +8,7 @@ is not silently sent again.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,8 +18,10 @@ from signaltui.delivery.outcomes import OUTCOMES
 from signaltui.errors import InputError
 from signaltui.replay.runner import left_for_later, resume_key
 from signaltui.replay.select import Selection
-from signaltui.store import Store
 from signaltui.targets import Target
+
+if TYPE_CHECKING:
+    from signaltui.store import Store
 
 
 def _items(values: tuple[str, ...]) -> list[str]:

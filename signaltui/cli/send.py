@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from signaltui.cli.common import (
+    TARGET_HELP,
     app_context,
     blueprints_option,
     destination_option,
@@ -22,21 +23,13 @@ from signaltui.cli.render import render_delivery
 from signaltui.config import Settings
 from signaltui.core.events import Event, ResolvedEvent, resolve_stream
 from signaltui.core.plan import plan_all
-from signaltui.core.request import DESTINATIONS, Destination
+from signaltui.core.request import CRM_NAMES, DESTINATIONS, Destination
 from signaltui.errors import DeliveryError
 from signaltui.inputs import read_events
 from signaltui.recordings import RecordingWriter, exchange_from_result
 from signaltui.service import DeliverySession, SentDelivery
 from signaltui.store import Store
 from signaltui.targets import Target, parse_target
-
-TARGET_HELP = (
-    "mock (in-process mock CRMs), live (the real APIs), or a base URL like http://127.0.0.1:8765."
-)
-
-
-#: How the prompt names each CRM.
-CRM_NAMES = {"apollo": "Apollo", "outreach": "Outreach", "close": "Close"}
 
 
 def live_question(count: int, noun: str, destinations: Iterable[str]) -> str:

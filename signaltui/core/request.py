@@ -16,6 +16,8 @@ from signaltui.core.records import readonly
 
 Destination = Literal["apollo", "outreach", "close"]
 DESTINATIONS: tuple[Destination, ...] = ("apollo", "outreach", "close")
+#: Each destination as people name the CRM.
+CRM_NAMES: dict[str, str] = {"apollo": "Apollo", "outreach": "Outreach", "close": "Close"}
 
 AuthScheme = Literal["api_key_header", "basic", "oauth_bearer"]
 MASK = "***"

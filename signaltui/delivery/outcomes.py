@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from signaltui.core.request import CRM_NAMES
+
 Outcome = Literal["delivered", "dropped", "rejected", "failed", "dead_lettered", "deferred"]
 OUTCOMES: tuple[Outcome, ...] = (
     "delivered",
@@ -168,11 +170,9 @@ _DROP_HINTS = {
     "identify_only": "Identify calls only record traits; a later lead event sends them to {crm}.",
 }
 
-_CRM_NAMES = {"apollo": "Apollo", "outreach": "Outreach", "close": "Close"}
-
 
 def _crm(destination: str) -> str:
-    return _CRM_NAMES.get(destination, destination)
+    return CRM_NAMES.get(destination, destination)
 
 
 def is_retryable_status(status: int) -> bool:

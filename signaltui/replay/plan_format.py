@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from signaltui.core.request import CRM_NAMES
 from signaltui.replay.plan import DEDUPE, OUTCOMES, SendPlan
 from signaltui.replay.plan_time import Estimate, human_seconds
 
@@ -15,7 +16,6 @@ PLAN_FORMAT = "signaltui.send-plan"
 PLAN_VERSION = 1
 
 #: CRM names as people write them.
-CRM_NAMES = {"apollo": "Apollo", "outreach": "Outreach", "close": "Close"}
 
 _CRM_ORDER = ("apollo", "outreach", "close")
 

@@ -23,13 +23,12 @@ from signaltui.core.config import MappingConfig
 from signaltui.recordings import Exchange, RecordingWriter, iter_exchanges, iter_paths
 from signaltui.replay.ignore import check_pointers
 from signaltui.replay.results import ExchangeResult, ReplaySummary, model_json
-from signaltui.replay.runlock import hold_run, lock_path
 from signaltui.replay.select import Selection
 from signaltui.replay.verify import compare, replan, updated_exchange
-from signaltui.service import DeliverySession
 from signaltui.targets import Target
 
 if TYPE_CHECKING:
+    from signaltui.service import DeliverySession
     from signaltui.store import RunRow, Store
 
 OnResult = Callable[[ExchangeResult], None]
@@ -246,6 +245,10 @@ async def run_send(
     key = resume_key(paths, session.target, options.selection)
     # The lock makes an identical replay elsewhere refuse (or wait) instead of resuming
     # this run's unfinished record while it is still delivering.
+    # Here, not at the top: a verify run (the CI gate) loads neither the run lock nor,
+    # through the session, httpx and the store.
+    from signaltui.replay.runlock import hold_run, lock_path
+
     lock = lock_path(store.where, key)
     async with hold_run(lock, wait=options.wait, on_wait=options.on_wait) as waited:
         previous = None if options.fresh else store.find_run(key)

@@ -18,7 +18,7 @@ from signaltui.config import Settings
 from signaltui.core.decision import DROP_REASONS, Decision, TraceEntry
 from signaltui.core.events import Event, resolve_event
 from signaltui.core.plan import plan
-from signaltui.core.request import DESTINATIONS, redact_headers
+from signaltui.core.request import CRM_NAMES, DESTINATIONS, redact_headers
 
 if TYPE_CHECKING:
     from rich.syntax import Syntax
@@ -43,7 +43,6 @@ def decide_all(event: Event, settings: Settings) -> dict[str, Decision]:
 
 
 #: How each CRM is named on screen.
-CRM_NAMES = {"apollo": "Apollo", "outreach": "Outreach", "close": "Close"}
 
 
 def drop_words(decision: Decision) -> str:

@@ -61,6 +61,15 @@ def test_preview_loads_no_http_store_mock_or_tui_modules() -> None:
     assert '"destination":"apollo"' in stdout  # it did preview
 
 
+def test_replay_verify_loads_no_http_store_mock_or_tui_modules(tmp_path: Path) -> None:
+    # The CI gate: re-planning and comparing needs neither the network nor the store.
+    junit = tmp_path / "replay.xml"
+    argv = ["replay", str(ROOT / "recordings"), "--mode", "verify", "--junit", str(junit)]
+    heavy, stdout = _modules_after(argv)
+    assert heavy == []
+    assert "all          9      9" in stdout and 'failures="0"' in junit.read_text()
+
+
 def test_preview_with_the_presets_cached_loads_no_yaml_or_pydantic_settings() -> None:
     event = FIXTURES / "events" / "demo-requested.json"
     argv = ["preview", str(event), "--json"]
