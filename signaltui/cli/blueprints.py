@@ -70,11 +70,13 @@ def show_command(ctx: click.Context, destination: str) -> None:
 
 @blueprints_group.command("check")
 @click.argument("path", type=_PATH)
+@click.option("--strict", is_flag=True, help="Exit 1 when there are warnings (for a CI gate).")
 @click.pass_context
-def check_command(ctx: click.Context, path: Path) -> None:
-    """Validate the blueprint file (or folder of *.yaml) PATH over the presets: exit 0 or 2."""
+def check_command(ctx: click.Context, path: Path, strict: bool) -> None:
+    """Validate the blueprint file (or folder of *.yaml) PATH over the presets: exit 0,
+    2 for a bad file; warnings go to stderr (exit 1 with --strict)."""
 
-    def run() -> None:
+    def run() -> int:
         from signaltui.blueprints import blueprint_files, load_overlays
         from signaltui.blueprints.advice import file_warnings
 
@@ -90,11 +92,14 @@ def check_command(ctx: click.Context, path: Path) -> None:
                     )
         overlays = load_overlays([*settings.blueprints, path])
         checked = {str(file) for file in files}
-        for advice in file_warnings(settings._mapping_options(), overlays, checked):
+        warnings = file_warnings(settings._mapping_options(), overlays, checked)
+        for advice in warnings:
             click.echo(f"warning: {advice.at}: {advice.message}", err=True)
             click.echo(f"  hint: {advice.hint}", err=True)
+        return len(warnings)
 
-    run_guarded(run)
+    if run_guarded(run) and strict:
+        ctx.exit(1)
 
 
 @blueprints_group.command("diff")

@@ -80,6 +80,7 @@ def test_check_exits_0_for_a_good_file_and_2_for_a_bad_one(overlay, bad):
     assert good.exit_code == 0 and good.output.startswith(f"ok: {overlay} (close:")
     wrong = run("blueprints", "check", str(bad))
     assert wrong.exit_code == 2
+    assert run("blueprints", "check", "--strict", str(bad)).exit_code == 2
     assert f"{bad}:5: unknown source traits.compnay; did you mean traits.company?" in wrong.output
 
 
@@ -121,6 +122,11 @@ def test_check_warns_of_close_custom_fields_in_a_deprecated_form(tmp_path):
         "deprecated: it takes a custom field as the top-level key 'custom.cf_<field id>'"
     )
     assert "/custom.cf_lead_type" not in result.stderr  # the current form is fine
+    # --strict makes a warning fail the check, for a CI gate; a clean file still passes.
+    assert run("blueprints", "check", "--strict", str(legacy)).exit_code == 1
+    clean = tmp_path / "clean.yaml"
+    clean.write_text(OVERLAY)
+    assert run("blueprints", "check", "--strict", str(clean)).exit_code == 0
 
 
 def test_an_event_is_dropped_saying_when_nothing_is_mapped(tmp_path):
