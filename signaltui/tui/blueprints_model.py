@@ -124,6 +124,8 @@ def impact_line(
             continue
     impact = compare(pairs, settings.mapping_config, config)
     total, changed = impact.compared[destination], impact.changed[destination]
+    if not rows:
+        return "Impact: the store holds no events yet (send some to see what would change)"
     if not total:
         return f"Impact: none of the {len(rows)} stored events is a {destination} request"
     counts = ", ".join(f"{p} {n}" for p, n in impact.pointers.get(destination, {}).items())
