@@ -151,20 +151,15 @@ def store(settings_key: str, specs: Specs) -> None:
 def write(folder: Path, target: Path, body: bytes) -> None:
     """``target`` (in ``folder``) made to hold the checksum line and ``body``, atomically;
     silently not, when that is not possible. The folder is made private (``0o700``)
-    when this makes it, and the file is (``mkstemp`` makes it ``0o600``)."""
+    when this makes it, and the file is (a :class:`~signaltui.replacement.Replacement`)."""
     checksum = hashlib.sha256(body).hexdigest().encode()
-    import tempfile  # only on a miss: it pulls in shutil and random
+    from signaltui.replacement import Replacement  # only on a miss
 
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".presets-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(checksum + b"\n" + body)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        # Not durable: a cache lost with a power cut is simply built again.
+        with Replacement(target, binary=True, durable=False) as file:
+            file.handle.write(checksum + b"\n" + body)
         _prune(folder, keep=target)
     except OSError:
         return

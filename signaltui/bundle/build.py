@@ -8,7 +8,6 @@ secrets removed; :func:`write_bundle` writes them as a private zip. Both are use
 from __future__ import annotations
 
 import json
-import os
 import secrets as random
 import zipfile
 from collections.abc import Iterable
@@ -27,6 +26,7 @@ from signaltui.config import Settings
 from signaltui.errors import InputError
 from signaltui.recordings import Exchange, RecordedDecision
 from signaltui.recordings.redact import redact_exchange, scrub
+from signaltui.replacement import Replacement
 from signaltui.replay.results import model_json
 from signaltui.store.models import DeliveryDetail
 from signaltui.targets import is_loopback_url
@@ -107,12 +107,10 @@ def write_bundle(path: Path, contents: dict[str, bytes]) -> None:
     interrupted write leaves no half bundle. An unwritable path is an :class:`InputError`.
     """
     path = Path(path)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with (
-            os.fdopen(fd, "wb") as handle,
-            zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+            Replacement(path, binary=True) as file,
+            zipfile.ZipFile(file.handle, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         ):
             stamp = datetime.now(UTC).timetuple()[:6]
             for name, data in contents.items():
@@ -120,9 +118,7 @@ def write_bundle(path: Path, contents: dict[str, bytes]) -> None:
                 info.external_attr = _PRIVATE
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, data)
-        os.replace(temp, path)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
         raise InputError(
             f"cannot write the bundle: {exc.strerror or exc}",
             where=str(path),

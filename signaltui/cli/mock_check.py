@@ -138,12 +138,12 @@ def _loopback(target: str) -> str:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    from signaltui.replay.report import _discard, _finish, _open_beside
+    from signaltui.replay.report import finish, open_beside
 
-    handle, scratch = _open_beside(path)
+    file = open_beside(path)
     try:
-        json.dump(data, handle, ensure_ascii=False, indent=2)
-        _finish(handle, scratch, path)
+        json.dump(data, file.handle, ensure_ascii=False, indent=2)
+        finish(file)
     except BaseException:
-        _discard(handle, scratch)
+        file.discard()
         raise

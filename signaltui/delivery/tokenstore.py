@@ -28,8 +28,6 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
@@ -40,6 +38,7 @@ from typing import Any, Protocol
 from filelock import FileLock, Timeout
 
 from signaltui.errors import DeliveryError
+from signaltui.replacement import Replacement
 
 #: Longest wait, in seconds, for another process's token exchange to finish.
 LOCK_TIMEOUT = 30.0
@@ -205,28 +204,5 @@ class FileTokenStore:
     def _write_atomically(self, text: str) -> None:
         directory = self.path.parent
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # mkstemp creates the file 0600 and in the same directory, so os.replace is an
-        # atomic rename on the same filesystem.
-        fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temp_name, 0o600)
-            os.replace(temp_name, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-            raise
-        _fsync_directory(directory)
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Makes the rename itself durable; not possible on every platform, hence best effort.
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        with Replacement(self.path) as file:  # private, whole, and flushed to the disk
+            file.handle.write(text)

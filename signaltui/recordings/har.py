@@ -17,7 +17,6 @@ entry (how the recorded bodies were typed) make export → import lossless; see
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 from pathlib import Path
@@ -29,6 +28,7 @@ from signaltui import __version__
 from signaltui.errors import RecordingError
 from signaltui.recordings.model import Exchange
 from signaltui.recordings.writer import redacted_exchange
+from signaltui.replacement import Replacement
 
 #: The ``format`` marker of the log-level ``_signaltui`` block.
 HAR_FORMAT: Final = "signaltui.har"
@@ -180,7 +180,7 @@ class HarWriter:
         #: Exchanges written so far.
         self.count = 0
         self._file: IO[str] | None = None
-        self._temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        self._replacement: Replacement | None = None
         self._entries = 0
         self._without_request: list[dict[str, Any]] = []
 
@@ -192,8 +192,8 @@ class HarWriter:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # A HAR export carries lead PII, as recordings do: private (0600) from creation.
-            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-            self._file = os.fdopen(os.open(self._temp, flags, 0o600), "w", encoding="utf-8")
+            self._replacement = Replacement(self.path)
+            self._file = self._replacement.handle
         except OSError as exc:
             raise RecordingError(
                 f"cannot write HAR file: {exc.strerror or exc}",
@@ -237,13 +237,19 @@ class HarWriter:
                 handle.write(self._closing())
             handle.flush()
             return
+        replacement, self._replacement = self._replacement, None
+        assert replacement is not None
         if exc_type is not None:
-            handle.close()
-            self._temp.unlink(missing_ok=True)
+            replacement.discard()
             return
-        handle.write(self._closing())
-        handle.close()
-        os.replace(self._temp, self.path)
+        try:
+            handle.write(self._closing())
+            replacement.commit()
+        except OSError as exc:
+            replacement.discard()
+            raise RecordingError(
+                f"cannot write HAR file: {exc.strerror or exc}", where=str(self.path)
+            ) from exc
 
     def _closing(self) -> str:
         """The end of the document: the log's ``_signaltui`` block and the brackets."""

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from signaltui.errors import RecordingError
 from signaltui.recordings.model import Exchange
 from signaltui.recordings.redact import redact_exchange
+from signaltui.replacement import Replacement
 
 
 def redacted_exchange(
@@ -76,7 +77,7 @@ class RecordingWriter:
         #: Exchanges written so far by this writer.
         self.count = 0
         self._file: IO[bytes] | None = None
-        self._temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        self._replacement: Replacement | None = None  # atomic mode's scratch file
 
     def __enter__(self) -> RecordingWriter:
         self.open()
@@ -99,8 +100,8 @@ class RecordingWriter:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Recordings carry lead PII: a file this writer creates is private (0600).
             if self.atomic:
-                flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-                self._file = os.fdopen(os.open(self._temp, flags, 0o600), "wb")
+                self._replacement = Replacement(self.path, binary=True)
+                self._file = self._replacement.handle
             else:
                 flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
                 self._file = os.fdopen(os.open(self.path, flags, 0o600), "ab")
@@ -139,14 +140,21 @@ class RecordingWriter:
             self._file.flush()
             self._file = None
             return
-        self._file.close()
-        self._file = None
-        if not self.atomic:
-            return
-        if commit:
-            os.replace(self._temp, self.path)
+        handle, replacement = self._file, self._replacement
+        self._file = self._replacement = None
+        if replacement is None:
+            handle.close()
+        elif not commit:
+            replacement.discard()
         else:
-            self._temp.unlink(missing_ok=True)
+            try:
+                replacement.commit()
+            except OSError as exc:
+                raise RecordingError(
+                    f"cannot write recording: {exc.strerror or exc}",
+                    where=str(self.path),
+                    hint="check that the folder exists and is writable",
+                ) from exc
 
     def _end_partial_line(self) -> None:
         """Start on a fresh line if the file ends mid-line (e.g. a disk filled up).

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from signaltui import __version__
-from signaltui.replay.report import _discard, _finish, _open_beside
+from signaltui.replay.report import finish, open_beside
 from signaltui.replay.report_book import ReportBook, http_text, verdict
 from signaltui.replay.results import ExchangeResult, ReplaySummary
 
@@ -58,7 +58,7 @@ class HtmlReport:
         self.mode = mode
         # The scratch file is made now, so a path that cannot be written fails the run
         # before it starts rather than after it ran.
-        self._handle, self._scratch = _open_beside(path)
+        self._file = open_beside(path)
         self.book = ReportBook(mode, secrets)
 
     def add(self, result: ExchangeResult) -> None:
@@ -68,17 +68,17 @@ class HtmlReport:
     def close(self, summary: ReplaySummary) -> None:
         """Write the finished page, replacing ``path`` in one step."""
         try:
-            self._write(self._handle, summary)
-            _finish(self._handle, self._scratch, self.path)
+            self._write(self._file.handle, summary)
+            finish(self._file)
         except BaseException:
-            _discard(self._handle, self._scratch)
+            self._file.discard()
             raise
         finally:
             self.book.close()
 
     def discard(self) -> None:
         """Drop an unfinished report; whatever is at ``path`` stays."""
-        _discard(self._handle, self._scratch)
+        self._file.discard()
         self.book.close()
 
     def _write(self, out: IO[str], summary: ReplaySummary) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from signaltui.errors import InputError
-from signaltui.replay.report import _discard, _finish, _open_beside
+from signaltui.replay.report import finish, open_beside
 from signaltui.replay.report_book import ReportBook, http_text, verdict
 from signaltui.replay.results import ExchangeResult, ReplaySummary
 
@@ -53,7 +53,7 @@ class MarkdownReport:
         self.mode = mode
         self.append = append
         # A file report's scratch file is made now, so an unwritable path fails first.
-        self._scratch_file = None if append else _open_beside(path)
+        self._scratch_file = None if append else open_beside(path)
         self.book = ReportBook(mode, secrets, **({"shown": shown} if shown is not None else {}))
 
     def add(self, result: ExchangeResult) -> None:
@@ -75,12 +75,11 @@ class MarkdownReport:
                     ) from exc
                 return
             assert self._scratch_file is not None
-            handle, scratch = self._scratch_file
             try:
-                self._write(handle, summary)
-                _finish(handle, scratch, self.path)
+                self._write(self._scratch_file.handle, summary)
+                finish(self._scratch_file)
             except BaseException:
-                _discard(handle, scratch)
+                self._scratch_file.discard()
                 raise
         finally:
             self.book.close()
@@ -88,7 +87,7 @@ class MarkdownReport:
     def discard(self) -> None:
         """Drop an unfinished report; nothing is written."""
         if self._scratch_file is not None:
-            _discard(*self._scratch_file)
+            self._scratch_file.discard()
         self.book.close()
 
     def _write(self, out: IO[str], summary: ReplaySummary) -> None:

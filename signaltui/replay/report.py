@@ -5,15 +5,14 @@ JSON and JUnit reports stream to disk so a replay of any size runs in constant m
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import tempfile
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from signaltui.errors import InputError
+from signaltui.replacement import Replacement
 from signaltui.replay.ignore import extra_summary_lines, junit_properties
 from signaltui.replay.results import ExchangeResult, ReplaySummary
 
@@ -23,7 +22,8 @@ class JsonReport:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._handle, self._scratch = _open_beside(path)
+        self._file = open_beside(path)
+        self._handle = self._file.handle
         self._handle.write('{"exchanges": [\n')
         self._first = True
         self._done = False
@@ -37,7 +37,7 @@ class JsonReport:
         """Write the summary and move the finished file into place."""
         try:
             self._handle.write('\n], "summary": ' + json.dumps(summary.to_json()) + "}\n")
-            _finish(self._handle, self._scratch, self.path)
+            finish(self._file)
         except BaseException:
             self.discard()
             raise
@@ -50,7 +50,7 @@ class JsonReport:
         """
         if not self._done:
             self._done = True
-            _discard(self._handle, self._scratch)
+            self._file.discard()
 
 
 class JUnitReport:
@@ -81,7 +81,8 @@ class JUnitReport:
     def close(self, summary: ReplaySummary) -> None:
         """Write the suite with its counts around the cases."""
         try:
-            handle, scratch = _open_beside(self.path)
+            file = open_beside(self.path)
+            handle = file.handle
             try:
                 handle.write('<?xml version="1.0" encoding="UTF-8"?>\n')
                 handle.write(
@@ -94,9 +95,9 @@ class JUnitReport:
                 for line in self._cases:
                     handle.write(line)
                 handle.write("</testsuite>\n")
-                _finish(handle, scratch, self.path)
+                finish(file)
             except BaseException:
-                _discard(handle, scratch)
+                file.discard()
                 raise
         finally:
             self._cases.close()
@@ -110,24 +111,21 @@ class JUnitReport:
         self._cases.close()
 
 
-def _open_beside(path: Path) -> tuple[IO[str], str]:
+def open_beside(path: Path) -> Replacement:
     """A scratch file next to ``path``, so the finished report is renamed into place."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        return Replacement(path)
     except OSError as exc:
         raise _unwritable(path, exc) from exc
-    return os.fdopen(fd, "w", encoding="utf-8"), scratch
 
 
-def _finish(handle: IO[str], scratch: str, path: Path) -> None:
-    handle.flush()
-    os.fsync(handle.fileno())
-    handle.close()
+def finish(file: Replacement) -> None:
+    """Put the finished report in place (an ``OSError`` says why it could not be)."""
     try:
-        os.replace(scratch, path)
+        file.commit()
     except OSError as exc:  # e.g. a folder of that name is in the way
-        raise _unwritable(path, exc) from exc
+        raise _unwritable(file.path, exc) from exc
 
 
 def _unwritable(path: Path, exc: OSError) -> InputError:
@@ -138,14 +136,6 @@ def _unwritable(path: Path, exc: OSError) -> InputError:
         where=str(path),
         hint="give --json / --junit a file path in a folder you can write to",
     )
-
-
-def _discard(handle: IO[str], scratch: str) -> None:
-    """Close and delete a scratch file that will not become a report."""
-    with contextlib.suppress(OSError):
-        handle.close()
-    with contextlib.suppress(OSError):
-        os.unlink(scratch)
 
 
 def summary_table(summary: ReplaySummary) -> str:
