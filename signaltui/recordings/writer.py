@@ -107,11 +107,7 @@ class RecordingWriter:
                 self._file = os.fdopen(os.open(self.path, flags, 0o600), "ab")
                 self._end_partial_line()
         except OSError as exc:
-            raise RecordingError(
-                f"cannot write recording: {exc.strerror or exc}",
-                where=str(self.path),
-                hint="check that the folder exists and is writable",
-            ) from exc
+            raise self._unwritable(exc) from exc
 
     def write(self, exchange: Exchange | Mapping[str, Any]) -> Exchange:
         """Redact ``exchange``, append it as one line, flush; return what was written."""
@@ -150,11 +146,14 @@ class RecordingWriter:
             try:
                 replacement.commit()
             except OSError as exc:
-                raise RecordingError(
-                    f"cannot write recording: {exc.strerror or exc}",
-                    where=str(self.path),
-                    hint="check that the folder exists and is writable",
-                ) from exc
+                raise self._unwritable(exc) from exc
+
+    def _unwritable(self, exc: OSError) -> RecordingError:
+        return RecordingError(
+            f"cannot write recording: {exc.strerror or exc}",
+            where=str(self.path),
+            hint="check that the folder exists and is writable",
+        )
 
     def _end_partial_line(self) -> None:
         """Start on a fresh line if the file ends mid-line (e.g. a disk filled up).
