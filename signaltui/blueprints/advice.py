@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-from signaltui import outreach_attributes
+from signaltui import apollo_fields, outreach_attributes
 from signaltui.blueprints.check import suggest
 from signaltui.blueprints.convert import Overlay
 from signaltui.blueprints.loader import merged_specs, set_aside_by
@@ -125,4 +125,24 @@ def _outreach_attribute(field: FieldSpec) -> Advice | None:
     )
 
 
-_RULES = {"close": _close_custom, "outreach": _outreach_attribute}
+def _apollo_field(field: FieldSpec) -> Advice | None:
+    """A top-level field Apollo's create-contact API does not document: the mock stores
+    only the documented ones, so its value reaches no contact here."""
+    name = segments(field.pointer.partition("#")[0])[0]
+    if name in apollo_fields.DOCUMENTED:
+        return None
+    close = suggest(name, apollo_fields.DOCUMENTED)
+    return Advice(
+        field.at,
+        f"{field.pointer}: Apollo's create-contact API documents no field {name!r}{close} "
+        "(the mock keeps none of it on the contact)",
+        "write one of its fields: " + ", ".join(sorted(apollo_fields.DOCUMENTED)),
+        f"{field.pointer}: not a field Apollo documents{close} (the mock drops it)",
+    )
+
+
+_RULES = {
+    "apollo": _apollo_field,
+    "close": _close_custom,
+    "outreach": _outreach_attribute,
+}

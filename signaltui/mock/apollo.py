@@ -18,6 +18,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from signaltui import apollo_fields
 from signaltui.mock.ids import iso_millis_z
 from signaltui.mock.phones import e164, parse_phone
 from signaltui.mock.routing import Flavor, LimitCheck, unavailable
@@ -35,24 +36,8 @@ USER_ID = "5f8a1c2e9b3d4a0017e6c0d1"
 DEFAULT_STAGE_ID = "5f8a1c2e9b3d4a0017e6c0d2"
 
 _HEX24 = re.compile(r"^[0-9a-f]{24}$")
-_PHONE_TYPES = {
-    "direct_phone": "work_direct",
-    "corporate_phone": "work_hq",
-    "mobile_phone": "mobile",
-    "home_phone": "home",
-    "other_phone": "other",
-}
-_PLAIN_FIELDS = (
-    "first_name",
-    "last_name",
-    "organization_name",
-    "title",
-    "email",
-    "website_url",
-    "present_raw_address",
-    "account_id",
-    "contact_stage_id",
-)
+_PHONE_TYPES = apollo_fields.PHONE_TYPES
+_PLAIN_FIELDS = apollo_fields.PLAIN_FIELDS
 
 
 def _stable_id(kind: str, name: str) -> str:

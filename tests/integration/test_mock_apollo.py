@@ -133,3 +133,28 @@ async def test_429_has_the_documented_message_and_retry_after(mock_client):
     )
     assert response.headers["retry-after"] == "1"
     assert response.headers["x-hourly-requests-left"] == "0"
+
+
+async def test_a_field_apollo_does_not_document_reaches_no_contact(mock_client):
+    # What blueprints check warns of (blueprints/advice.py): the mock keeps the
+    # documented fields only, so a rule writing /phone or /job_title loses its value.
+    from signaltui import apollo_fields
+    from signaltui.blueprints.advice import advise
+    from signaltui.blueprints.convert import parse_overlay
+    from signaltui.blueprints.loader import merged_specs
+    from signaltui.core.config import MappingConfig
+
+    sent = {**CONTACT, "phone": "+1 555 0100", "job_title": "CEO"}
+    contact = (await post(mock_client, sent)).json()["contact"]
+    assert "phone" not in contact and "job_title" not in contact
+    assert contact["title"] == "Head of Growth"
+    assert set(CONTACT) <= apollo_fields.DOCUMENTED
+    overlay = parse_overlay(
+        "version: 1\ndestination: apollo\nextends: preset\nfields:\n"
+        "  /phone: {from: traits.phone}\n  /title: {from: traits.title}\n",
+        "mine.yaml",
+    )
+    found = advise(merged_specs(MappingConfig(), [overlay])["apollo"])
+    assert [(a.at, a.brief) for a in found] == [
+        ("mine.yaml:5", "/phone: not a field Apollo documents (the mock drops it)")
+    ]

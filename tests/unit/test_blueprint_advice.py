@@ -38,11 +38,17 @@ def test_close_custom_fields_in_a_deprecated_form_are_named_at_their_line():
     assert "custom.cf_<id>" in found[0].hint
 
 
-def test_the_presets_and_other_destinations_get_no_advice():
+def test_the_presets_and_documented_fields_get_no_advice():
     for destination, spec in _specs(HEAD.format(d="apollo")).items():
         assert advise(spec) == [], destination
-    apollo = HEAD.format(d="apollo") + "fields:\n  /custom/x: {from: traits.score}\n"
+    apollo = HEAD.format(d="apollo") + (
+        "fields:\n  /typed_custom_fields/64a0: {from: traits.score}\n"
+        "  /direct_phone: {from: traits.phone}\n"
+    )
     assert advise(_specs(apollo)["apollo"]) == []
+    # A Close-style custom field is no Apollo field.
+    custom = HEAD.format(d="apollo") + "fields:\n  /custom/x: {from: traits.score}\n"
+    assert [a.at for a in advise(_specs(custom)["apollo"])] == ["mine.yaml:5"]
 
 
 def test_a_file_without_extends_sets_aside_what_it_does_not_name_again():
