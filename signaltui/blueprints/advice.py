@@ -112,16 +112,16 @@ def _outreach_attribute(field: FieldSpec) -> Advice | None:
     if name in outreach_attributes.WRITABLE or name == "name":
         return None
     if name in outreach_attributes.READ_ONLY:
-        problem = f"the prospect attribute {name!r} is read-only"
+        problem, close = f"the prospect attribute {name!r} is read-only", ""
     else:
-        known = outreach_attributes.WRITABLE
-        problem = f"a prospect has no attribute {name!r}{suggest(name, known)}"
+        problem = f"a prospect has no attribute {name!r}"
+        close = suggest(name, outreach_attributes.WRITABLE)
     return Advice(
         field.at,
-        f"{field.pointer}: {problem} in Outreach's API; the mock refuses it with a 422",
+        f"{field.pointer}: {problem} in Outreach's API; the mock refuses it with a 422{close}",
         "write a writable prospect attribute (e.g. title, company, workPhones, tags, "
         "source) or one of custom1..custom150",
-        f"{field.pointer}: {problem} (the mock answers 422)",
+        f"{field.pointer}: {problem} (the mock answers 422){close}",
     )
 
 
@@ -134,10 +134,10 @@ def _apollo_field(field: FieldSpec) -> Advice | None:
     close = suggest(name, apollo_fields.DOCUMENTED)
     return Advice(
         field.at,
-        f"{field.pointer}: Apollo's create-contact API documents no field {name!r}{close} "
-        "(the mock keeps none of it on the contact)",
+        f"{field.pointer}: Apollo's create-contact API documents no field {name!r} (the "
+        f"mock keeps none of it on the contact){close}",
         "write one of its fields: " + ", ".join(sorted(apollo_fields.DOCUMENTED)),
-        f"{field.pointer}: not a field Apollo documents{close} (the mock drops it)",
+        f"{field.pointer}: not a field Apollo documents (the mock drops it){close}",
     )
 
 

@@ -119,3 +119,15 @@ def test_what_the_advice_calls_refused_the_mock_refuses():
     assert "title" in preset and status(dict.fromkeys(preset, None)) == 201
     text = HEAD.format(d="outreach") + "fields:\n  /data/attributes/custom7: {value: x}\n"
     assert advise(_specs(text)["outreach"]) == [] and status({"custom7": "x"}) == 201
+
+
+def test_a_near_miss_is_suggested_after_the_warning():
+    apollo = HEAD.format(d="apollo") + "fields:\n  /titel: {from: traits.title}\n"
+    (found,) = advise(_specs(apollo)["apollo"])
+    assert found.message.endswith("(the mock keeps none of it on the contact); did you mean title?")
+    outreach = HEAD.format(d="outreach") + "fields:\n  /data/attributes/titel: {value: x}\n"
+    (found,) = advise(_specs(outreach)["outreach"])
+    assert found.brief == (
+        "/data/attributes/titel: a prospect has no attribute 'titel' (the mock answers 422); "
+        "did you mean title?"
+    )
