@@ -121,5 +121,10 @@ async def test_warnings_show_under_the_editor_and_do_not_stop_a_save(make_app, t
         app.query_one("#bp-text", TextArea).text = many
         await wait_until(pilot, lambda: "and 2 more" in _text(app, "#bp-warning"))
         assert len(_text(app, "#bp-warning").splitlines()) == 3
+        # A text with an error shows the error alone, not the last text's warnings.
+        app.query_one("#bp-text", TextArea).text = many.replace("/custom/x0", "/custom/x0/")
+        await wait_until(pilot, lambda: app.query_one("#bp-error", Static).display)
+        assert not warning.display
         app.query_one("#bp-text", TextArea).text = OVERLAY
-        await wait_until(pilot, lambda: not warning.display)
+        await wait_until(pilot, lambda: not app.query_one("#bp-error", Static).display)
+        assert not warning.display

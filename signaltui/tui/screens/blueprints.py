@@ -105,6 +105,9 @@ class BlueprintsPane(Vertical):
         name = self.query_one("#bp-path", Input).value or "overlay"
         planned = apply_text(text, self.destination, self.signal_app.settings, name=Path(name).name)
         error = self.query_one("#bp-error", Static)
+        warning = self.query_one("#bp-warning", Static)
+        warning.update(Text(warning_lines(planned.warnings)))
+        warning.display = bool(planned.warnings)  # none for a text with an error
         self.error_line = planned.line
         if planned.config is None:
             self.decision = None
@@ -114,9 +117,6 @@ class BlueprintsPane(Vertical):
             return
         error.update("")
         error.display = False
-        warning = self.query_one("#bp-warning", Static)
-        warning.update(Text(warning_lines(planned.warnings)))
-        warning.display = bool(planned.warnings)
         try:
             decision = decide_event(self.signal_app.event, self.destination, planned.config)
         except ValueError as exc:
