@@ -62,11 +62,19 @@ def _close_400(body: Any) -> str | None:
         return None
     named = _sentence("; ".join(f"{field}: {_text(message)}" for field, message in errors.items()))
     fields = "field" if len(errors) == 1 else "fields"
-    pointers = ", ".join(f"/{field}" for field in errors)
+    pointers = ", ".join(_close_pointer(str(field)) for field in errors)
     return (
         f"Close refused the {fields} {named} Fix the blueprint rule for {pointers} (the "
         "preview's trace names its file and line), then send again."
     )
+
+
+def _close_pointer(field: str) -> str:
+    """Close's dotted name of a body place (``contacts.0.phones.0.phone``) as the JSON
+    Pointer a blueprint rule is written under; a custom field's key keeps its dot."""
+    if field.startswith("custom."):
+        return "/" + field
+    return "/" + "/".join(field.split("."))
 
 
 def _sentence(text: str) -> str:

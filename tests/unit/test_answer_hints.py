@@ -41,6 +41,12 @@ def test_close_400_names_each_refused_field():
     )
     two = {"errors": [], "field-errors": {"status": "x", "name": ["too", "long"]}}
     assert "the fields status: x; name: too long" in (answer_hint("close", 400, two) or "")
+    # Close names a nested place with dots; the hint gives the blueprint's JSON Pointer.
+    nested = {"field-errors": {"contacts.0.phones.0.phone": "Invalid phone number.",
+                               "custom.cf_abc": "Not a number."}}  # fmt: skip
+    assert "rule for /contacts/0/phones/0/phone, /custom.cf_abc (the" in (
+        answer_hint("close", 400, nested) or ""
+    )
 
 
 @pytest.mark.parametrize(
