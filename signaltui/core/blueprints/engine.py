@@ -10,12 +10,9 @@ from __future__ import annotations
 from signaltui.core.blueprints.model import CompiledBlueprint, Route
 from signaltui.core.blueprints.route import RouteFn, compile_route
 from signaltui.core.blueprints.spec import BlueprintSpec, FieldSpec
-from signaltui.core.request import Destination
+from signaltui.core.request import CRM_NAMES
 
 __all__ = ["CRM_NAMES", "CompiledBlueprint", "Route", "compile_blueprint", "merge_fields"]
-
-#: The display name of each destination, for warnings ("Outreach allows 255").
-CRM_NAMES: dict[Destination, str] = {"apollo": "Apollo", "outreach": "Outreach", "close": "Close"}
 
 
 def merge_fields(base: tuple[FieldSpec, ...], extra: tuple[FieldSpec, ...]) -> list[FieldSpec]:
