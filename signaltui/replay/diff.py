@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 _MISSING: Any = object()
@@ -22,6 +22,9 @@ class Difference:
     path: str
     old: Any
     new: Any
+    #: ``file:line`` of the blueprint rule in force for this body place today (several,
+    #: comma-separated, for a list filled by several rules); ``None`` when none is.
+    rule_at: str | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """JSON form; an absent side is omitted rather than written as ``null``."""
@@ -30,14 +33,20 @@ class Difference:
             data["old"] = self.old
         if self.new is not ABSENT:
             data["new"] = self.new
+        if self.rule_at is not None:
+            data["rule_at"] = self.rule_at
         return data
 
     def describe(self) -> str:
         """``path: old → new`` for people; a body difference ends with its JSON Pointer
-        (``(/contacts/0/name)``), the key a blueprint rule is written under. Parentheses,
-        not brackets: the TUI shows this text as markup, where ``[/x]`` is a tag."""
+        (``(/contacts/0/name)``), the key a blueprint rule is written under, and where
+        that rule is (``(/url, rule my/close.yaml:7)``). Parentheses, not brackets: the
+        TUI shows this text as markup, where ``[/x]`` is a tag."""
         text = f"{self.path}: {_show(self.old)} → {_show(self.new)}"
         pointer = self.body_pointer()
+        if pointer and self.rule_at:
+            rules = "rules" if "," in self.rule_at else "rule"
+            return f"{text} ({pointer}, {rules} {self.rule_at})"
         return f"{text} ({pointer})" if pointer else text
 
     def body_pointer(self) -> str | None:

@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from signaltui.config import Settings
+from signaltui.core.blueprints.registry import blueprints_for
 from signaltui.core.config import MappingConfig
 from signaltui.recordings import Exchange, RecordingWriter, iter_exchanges, iter_paths
 from signaltui.replay.ignore import check_pointers
 from signaltui.replay.results import ExchangeResult, ReplaySummary, model_json
+from signaltui.replay.rules import with_rules
 from signaltui.replay.select import Selection
 from signaltui.replay.verify import compare, replan, updated_exchange
 from signaltui.targets import Target
@@ -145,6 +147,9 @@ def verify_one(
     except ValidationError as error:
         return _invalid_event(exchange, source, error), None
     differences = compare(exchange, decision, ignore)
+    if differences:  # name the rule behind each changed place (read only on a failure)
+        blueprint = blueprints_for(config or settings.mapping_config)[exchange.destination]
+        differences = with_rules(differences, blueprint.spec, decision.event)
     updated = updated_exchange(exchange, decision) if differences else None
     result = ExchangeResult(
         exchange.id,

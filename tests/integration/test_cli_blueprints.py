@@ -175,7 +175,7 @@ def test_bad_blueprint_stops_preview_send_and_replay_before_planning(bad, tmp_pa
 def test_replay_verify_is_the_ci_gate_and_update_accepts(overlay, tmp_path):
     gate = run("replay", str(RECORDINGS), "--mode", "verify", "--blueprints", str(overlay))
     assert gate.exit_code == 1
-    assert '(absent) → "Pricing enquiry" (/custom.cf_lead_type)' in gate.output
+    assert f'(absent) → "Pricing enquiry" (/custom.cf_lead_type, rule {overlay}:7)' in gate.output
     assert run("replay", str(RECORDINGS), "--mode", "verify").exit_code == 0
     copy = tmp_path / "recordings"
     shutil.copytree(RECORDINGS, copy)

@@ -51,7 +51,12 @@ def test_an_edited_body_fails_naming_the_field(recordings, tmp_path):
     data = json.loads(report.read_text())
     failing = [x for x in data["exchanges"] if x["status"] == "fail"]
     assert failing[0]["differences"] == [
-        {"path": "request.body.name", "old": "Acme Ltd", "new": "Acme Inc"}
+        {
+            "path": "request.body.name",
+            "old": "Acme Ltd",
+            "new": "Acme Inc",
+            "rule_at": "presets/close.yaml:26",
+        }
     ]
     assert data["summary"]["failed"] == 1 and data["summary"]["total"] == 9
     suite = ET.parse(junit).getroot()
