@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -146,6 +147,19 @@ class SignalApp(TabbedApp):
         add_later_styles(self)  # before its widgets are styled (tui/styles.py)
         pane: Widget = pane_class(name)(*args, id=id)
         return pane
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        # Plain text unless asked: messages carry paths, event names and CRM answers,
+        # whose brackets Textual would read as markup ("[/x]" raises, "[b]" vanishes).
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         # Every dialog (and Textual's command palette, a ModalScreen) is styled by

@@ -80,10 +80,10 @@ def trace_table(trace: list[TraceEntry]) -> Table:
     table.add_column("source", ratio=3, overflow="fold")
     table.add_column("rule / why omitted", ratio=3, overflow="fold")
     for entry in trace:
-        if entry.omitted:
-            table.add_row(entry.field, entry.source, Text(f"✗ omitted: {entry.rule}", "yellow"))
-        else:
-            table.add_row(entry.field, entry.source, entry.rule)
+        omitted = entry.omitted
+        rule = Text(f"✗ omitted: {entry.rule}", "yellow") if omitted else Text(entry.rule)
+        # Text, not str: a rule or source from the user's blueprint is shown as written.
+        table.add_row(Text(entry.field), Text(entry.source), rule)
     return table
 
 

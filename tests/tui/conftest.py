@@ -168,3 +168,9 @@ def node_styles(root: DOMNode) -> dict[int, Any]:
         )
         for node in root.walk_children(with_self=True)
     }
+
+
+def row_text(table: Any, row: int) -> list[str]:
+    """The cells of ``table``'s row ``row`` as plain text (cells holding lead data are
+    Rich ``Text``, so brackets in it are shown, not read as markup)."""
+    return [str(cell) for cell in table.get_row_at(row)]

@@ -8,7 +8,7 @@ import os
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from signaltui.tui.screens.blueprints import BlueprintsPane
-from tests.tui.conftest import wait_until
+from tests.tui.conftest import row_text, wait_until
 
 OVERLAY = """\
 version: 1
@@ -42,7 +42,7 @@ async def test_editing_an_overlay_replans_the_current_event_and_saves(make_app, 
             return decision is not None and "custom.cf_plan" in decision.request.body
 
         await wait_until(pilot, planned)
-        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        rows = [row_text(table, i) for i in range(table.row_count)]
         assert ["custom.cf_plan", "constant", "constant", "mine.yaml:5"] in [
             [str(c) for c in row] for row in rows
         ]

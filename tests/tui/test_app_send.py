@@ -8,7 +8,7 @@ from signaltui.store import Store
 from signaltui.tui.screens.detail import DeliveryDetailScreen
 from signaltui.tui.screens.history import COLUMNS
 from signaltui.tui.screens.modals import ConfirmScreen
-from tests.tui.conftest import APOLLO_FORM, blank_event, type_into, wait_until
+from tests.tui.conftest import APOLLO_FORM, blank_event, row_text, type_into, wait_until
 
 
 def _apollo_event(**traits: str) -> dict:
@@ -72,7 +72,7 @@ async def test_failed_delivery_is_shown_in_history_and_resent_after_fixing(
         table = app.query_one("#history-table", DataTable)
         await type_into(pilot, "#history-email", "tim@apollo.io")
         await wait_until(pilot, lambda: table.row_count == 1)
-        row = dict(zip(COLUMNS, table.get_row_at(0), strict=True))
+        row = dict(zip(COLUMNS, row_text(table, 0), strict=True))
         assert (row["outcome"], row["HTTP"]) == ("rejected", "422")
         # re-send it as stored: still rejected, as nothing was fixed yet
         table.focus()

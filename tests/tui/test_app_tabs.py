@@ -15,7 +15,7 @@ from signaltui.tui.app import TABS
 from signaltui.tui.samples import BUILTIN_SAMPLE
 from signaltui.tui.screens.modals import HelpScreen
 from signaltui.tui.widgets.decision_view import DecisionView
-from tests.tui.conftest import answer_plan, type_into, wait_until
+from tests.tui.conftest import answer_plan, row_text, type_into, wait_until
 
 
 def write_recording(path: Path) -> None:
@@ -56,7 +56,7 @@ async def test_replay_verify_shows_progress_and_differences(make_app, tmp_path) 
         assert "1 passed, 1 failed" in str(summary.content)
         assert app.query_one("#replay-progress", ProgressBar).percentage == 1.0
         # The table names the line within the replayed folder; the detail, the full path.
-        assert [table.get_row_at(row)[-1] for row in range(2)] == ["rec.jsonl:1", "rec.jsonl:2"]
+        assert [row_text(table, row)[-1] for row in range(2)] == ["rec.jsonl:1", "rec.jsonl:2"]
         table.focus()
         table.move_cursor(row=1)
         detail = app.query_one("#replay-detail", Static)
@@ -101,7 +101,7 @@ async def test_mocks_server_faults_and_journal(make_app) -> None:
         await pilot.press("f7")  # built now: it shows what arrived before it existed
         journal = app.query_one("#mock-journal", DataTable)
         await wait_until(pilot, lambda: journal.row_count == 4)
-        assert journal.get_row_at(0)[1:4] == ["apollo", "POST", "/api/v1/contacts"]
+        assert row_text(journal, 0)[1:4] == ["apollo", "POST", "/api/v1/contacts"]
 
         # switch the in-process mock to rate-limited
         app.query_one("#mock-faults", Select).value = "rate-limited"
@@ -142,15 +142,15 @@ async def test_mocks_journal_follows_past_its_row_limit_and_late_answers(make_ap
         for _ in range(201):
             journal.answer(arrive(), 200, None)
         pane.refresh_journal()
-        assert table.row_count == 200 and table.get_row_at(199)[0] == "201"
+        assert table.row_count == 200 and row_text(table, 199)[0] == "201"
         # The table is full: a new request must still show up, not be taken for "no change"
         pending = arrive()
         pane.refresh_journal()
-        assert table.get_row_at(199)[0:5] == ["202", "close", "POST", "/api/v1/lead/", "…"]
+        assert row_text(table, 199)[0:5] == ["202", "close", "POST", "/api/v1/lead/", "…"]
         # ... and so must the answer to a request that was shown while still pending
         journal.answer(pending, 429, "rate_limit")
         pane.refresh_journal()
-        assert table.get_row_at(199)[4:] == ["429", "rate_limit"]
+        assert row_text(table, 199)[4:] == ["429", "rate_limit"]
 
 
 async def test_settings_apply_changes_the_preview(make_app) -> None:

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Static, TextArea
 
 from signaltui.store import Store
 from signaltui.tui.screens.detail import DeliveryDetailScreen
-from tests.tui.conftest import seed_store
+from tests.tui.conftest import row_text, seed_store
 
 SIZE = (80, 24)
 
@@ -59,7 +59,7 @@ async def test_every_part_fits_80x24(app) -> None:
         labels = [str(column.label) for column in table.ordered_columns]
         outcome = labels.index("outcome")
         assert sum(widths[: outcome + 1]) <= table.content_region.width  # not cut to "del"
-        assert {table.get_row_at(row)[outcome] for row in range(2)} == {"delivered", "rejected"}
+        assert {row_text(table, row)[outcome] for row in range(2)} == {"delivered", "rejected"}
 
         await pilot.press("enter")
         assert isinstance(app.screen, DeliveryDetailScreen)

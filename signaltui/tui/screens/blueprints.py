@@ -131,7 +131,8 @@ class BlueprintsPane(Vertical):
         table.clear()
         for entry in decision.trace:
             rule = f"✗ {entry.rule}" if entry.omitted else entry.rule
-            table.add_row(entry.field, entry.source, rule, entry.at or "")
+            cells = (entry.field, entry.source, rule, entry.at or "")
+            table.add_row(*map(Text, cells))  # the user's rule texts, as written
         self.query_one("#bp-impact", Static).update(
             impact_line(
                 self.signal_app.store, self.destination, self.signal_app.settings, planned.config

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -187,7 +188,7 @@ class HistoryPane(Vertical):
             self.app.notify(error.render(), title="History", severity="error")
             return
         for row in rows:
-            table.add_row(*history_row(row), key=str(row.id))
+            table.add_row(*map(Text, history_row(row)), key=str(row.id))  # lead data as is
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

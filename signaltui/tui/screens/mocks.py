@@ -113,7 +113,7 @@ class MocksPane(Vertical):
         table = self.query_one("#mock-journal", DataTable)
         table.clear()
         for row in rows:
-            table.add_row(*row, key=row[0])
+            table.add_row(*(Text(str(cell)) for cell in row), key=row[0])  # paths as sent
         if rows:
             table.move_cursor(row=len(rows) - 1)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static, TabbedContent, TabPane
@@ -41,7 +42,7 @@ class PreviewPane(Vertical):
     def show_error(self, message: str) -> None:
         """The event cannot be planned (invalid): say why above the last good preview."""
         error = self.query_one("#preview-error", Static)
-        error.update(f"Preview shows the last valid event — {message}")
+        error.update(Text(f"Preview shows the last valid event — {message}"))
         error.display = True
 
     def active_view(self) -> DecisionView:

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -161,9 +162,8 @@ class ReplayPane(Vertical):
         """One finished exchange: a table row and a progress step."""
         key = f"{len(self.results)}"
         self.results[key] = result
-        self.query_one("#replay-table", DataTable).add_row(
-            *result_row(result, self.folders), key=key
-        )
+        cells = result_row(result, self.folders)  # event names and paths: shown as written
+        self.query_one("#replay-table", DataTable).add_row(*map(Text, cells), key=key)
         self.query_one("#replay-progress", ProgressBar).advance(1)
 
     def finish(self, summary: ReplaySummary) -> None:
@@ -186,7 +186,7 @@ class ReplayPane(Vertical):
     def _failed(self, error: Exception) -> None:
         self._set_running(False)
         text = error.render() if isinstance(error, SignaltuiError) else repr(error)
-        self.query_one("#replay-summary", Static).update(f"Replay stopped: {text}")
+        self.query_one("#replay-summary", Static).update(Text(f"Replay stopped: {text}"))
         self.app.notify(text, title="Replay", severity="error", timeout=10)
 
     @work(thread=True, exclusive=True, group="replay", exit_on_error=False)
@@ -240,4 +240,5 @@ class ReplayPane(Vertical):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         result = self.results.get(str(event.row_key.value))
         if result is not None:
-            self.query_one("#replay-detail", Static).update(result_detail(result))
+            # Recorded values and CRM answers, shown as written (never read as markup).
+            self.query_one("#replay-detail", Static).update(Text(result_detail(result)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -131,14 +132,14 @@ class SendPane(Vertical):
     @work(exclusive=True, group="send", exit_on_error=False)
     async def _send(self, target: Target, names: list[str], live_confirmed: bool) -> None:
         status = self.query_one("#send-status", Static)
-        status.update(f"Sending to {target.label}: {', '.join(names)} …")
+        status.update(Text(f"Sending to {target.label}: {', '.join(names)} …"))
         try:
             await self.signal_app.services.ready()  # at start-up: wait for the mock, store
             sent = await self.signal_app.sessions.send(
                 self.signal_app.event, names, target, live_confirmed=live_confirmed
             )
         except SignaltuiError as error:
-            status.update(f"Not sent: {error.message}")
+            status.update(Text(f"Not sent: {error.message}"))
             self.app.notify(error.render(), title="Not sent", severity="error", timeout=10)
             return
         except Exception as error:  # a bug, but the app must stay usable
@@ -146,7 +147,7 @@ class SendPane(Vertical):
             self.app.notify(f"Unexpected error: {error!r}", severity="error", timeout=10)
             return
         summary = ", ".join(f"{s.decision.destination} {s.result.outcome}" for s in sent)
-        status.update(f"Sent to {target.label}: {summary}")
+        status.update(Text(f"Sent to {target.label}: {summary}"))
         await self.show_results(sent)
         self.post_message(self.Sent(sent))
 

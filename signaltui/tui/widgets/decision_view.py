@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
@@ -49,5 +50,5 @@ class DecisionView(Vertical):
         if contract is None:
             return None
         command = to_curl(contract)
-        self.query_one(".curl", Static).update("\n" + command)
+        self.query_one(".curl", Static).update(Text("\n" + command))  # as is, not markup
         return command
