@@ -83,7 +83,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog danger" if self.danger else "dialog"):
-            yield Static(self.question, classes="question")
+            yield Static(Text(self.question), classes="question")  # may name a path
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="no", variant="primary")
                 yield Button(self.yes, id="yes", variant="error" if self.danger else "success")
@@ -111,7 +111,7 @@ class PathDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="question")
+            yield Static(Text(self.title_text), classes="question")
             yield Input(self.value, id="path-input", placeholder="path/to/event.json")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
@@ -141,7 +141,7 @@ class EventPicker(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
-            yield Static(self.title_text, classes="question")
+            yield Static(Text(self.title_text), classes="question")
             yield OptionList(*self.labels, id="event-choices")
             yield Static("enter: load it into the composer · esc: cancel", classes="tip")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -35,9 +36,9 @@ class PlanScreen(ModalScreen[str | None]):
         live = self.plan.live
         existing = len(self.plan.skipped_duplicates())
         with Vertical(classes="dialog wide danger" if live else "dialog wide"):
-            yield Static(plan_title(self.plan), classes="question")
+            yield Static(Text(plan_title(self.plan)), classes="question")  # a URL, as is
             with VerticalScroll():
-                yield Static(plan_digest(self.plan), id="plan-body")
+                yield Static(Text(plan_digest(self.plan)), id="plan-body")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="plan-cancel", variant="primary")
                 yield Button(
