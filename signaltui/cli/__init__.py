@@ -129,7 +129,12 @@ def _set_context(
 def _open_tui(app_context: AppContext) -> None:
     from signaltui.tui.launch import launch
 
-    launch(app_context.settings(), config_path=app_context.config_path)
+    settings = app_context.settings()
+    if settings.blueprints:
+        # A bad overlay is exit 2 with file:line here, as for every command, not an app
+        # stuck on "planning…" (the compiled set is kept for the app's first plan).
+        settings.mapping_config  # noqa: B018 - read for its check
+    launch(settings, config_path=app_context.config_path)
 
 
 def entry() -> None:

@@ -206,7 +206,7 @@ class SignalApp(TabbedApp):
     def _after_first_screen(self) -> None:
         """The start-up thread: the preset blueprints first (the verdicts and the event
         picker need them), then the services."""
-        known_events()  # compiles the presets, kept for every plan after
+        known_events(self.settings.mapping_config)  # compiles them, kept for every plan
         self.call_from_thread(self._planning_is_ready)
         self.services.start_all()
         if self.services.store_error:  # reported at start, not at the first send
@@ -214,7 +214,7 @@ class SignalApp(TabbedApp):
 
     def _planning_is_ready(self) -> None:
         self.planning_ready = True
-        self.query_one(EventForm).fill_known_events()
+        self.query_one(EventForm).fill_known_events(self.settings.mapping_config)
         self.refresh_preview()
 
     def _report_store_error(self) -> None:

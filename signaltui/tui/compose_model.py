@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-from functools import cache
 from typing import Any
 
 from signaltui.core.blueprints.registry import blueprints_for
@@ -46,14 +45,15 @@ PROPERTY_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 CONSENT_CATEGORIES: tuple[str, ...] = ("marketing", "sales", "analytics")
 
 
-@cache
-def known_events() -> tuple[str, ...]:
-    """Every event name at least one CRM maps, for the event picker (sorted).
+def known_events(config: MappingConfig | None = None) -> tuple[str, ...]:
+    """Every event name at least one CRM maps with ``config``'s blueprints (the presets
+    when ``None``; the user's overlays included otherwise), for the event picker (sorted).
 
-    Computed on first use, not on import: it loads and compiles the preset blueprints,
-    which the first screen does not wait for (the picker is filled just after it).
+    Computed on first use, not on import: it loads and compiles the blueprints (kept
+    on ``config`` for every plan after), which the first screen does not wait for (the
+    picker is filled just after it).
     """
-    mapped = blueprints_for(MappingConfig()).values()
+    mapped = blueprints_for(config or MappingConfig()).values()
     return tuple(sorted({name for blueprint in mapped for name in blueprint.mapped_events}))
 
 

@@ -224,3 +224,21 @@ def test_check_names_a_device_or_a_missing_path_for_what_it_is(tmp_path):
     assert "/dev/null: not a regular file (a device, pipe or socket)" in device.output
     missing = run("blueprints", "check", str(tmp_path / "nope.yaml"))
     assert missing.exit_code == 2 and "blueprint file not found" in missing.output
+
+
+def test_the_terminal_app_refuses_a_bad_blueprint_before_it_opens(bad, tmp_path):
+    # It used to open on "planning…" for good, and crash on the first tab switch.
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNALTUI_")}
+    env.update(SIGNALTUI_DB=str(tmp_path / "s.db"), SIGNALTUI_CONFIG=str(tmp_path / "no.toml"))
+    (tmp_path / "no.toml").write_text("")
+    done = subprocess.run(
+        [sys.executable, "-m", "signaltui", "--blueprints", str(bad)],
+        capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert f"error: {bad}:5: unknown source traits.compnay" in done.stderr
+    assert "Traceback" not in done.stderr

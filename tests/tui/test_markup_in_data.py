@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Select, Static
 
 from signaltui.core.config import MappingConfig
 from signaltui.core.events import Event, resolve_event
@@ -99,3 +99,21 @@ async def test_history_and_notices_show_bracketed_lead_data_literally(make_app):
         await pilot.pause()
         (notice,) = [n for n in app._notifications if "[/x]" in n.message]
         assert notice.markup is False
+
+
+async def test_an_event_name_from_a_blueprint_is_offered_as_written(make_app, settings, tmp_path):
+    from signaltui.config import load_settings
+
+    overlay = tmp_path / "close.yaml"
+    overlay.write_text(
+        "version: 1\ndestination: close\nextends: preset\nevents:\n  Demo [/x] Booked: deliver\n"
+    )
+    mine = load_settings(db=tmp_path / "t.db", blueprints=[overlay])  # as --blueprints gives
+    app = make_app(settings=mine)
+    async with app.run_test(size=(160, 48)) as pilot:
+        pick = app.query_one("#f-event-pick", Select)
+        await wait_until(pilot, lambda: len(pick._options) > 3)
+        assert "Demo [/x] Booked" in [str(prompt) for prompt, _ in pick._options]
+        pick.value = "Demo [/x] Booked"
+        await pilot.pause()
+        assert "Demo [/x] Booked" in str(pick.query_one("SelectCurrent #label", Static).render())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
@@ -18,6 +20,9 @@ from signaltui.tui.compose_model import (
     Form,
     known_events,
 )
+
+if TYPE_CHECKING:
+    from signaltui.core.config import MappingConfig
 
 
 def _input_id(key: str) -> str:
@@ -170,12 +175,15 @@ class EventForm(VerticalScroll):
                 self.query_one(f"#{_input_id(key)}", Input).value = value
         self._sync_pick(str(form.get("event", "")))
 
-    def fill_known_events(self) -> None:
-        """Offer every event name a CRM maps in the picker, and pick the current one."""
+    def fill_known_events(self, config: MappingConfig | None = None) -> None:
+        """Offer every event name a CRM maps (with ``config``'s blueprints) in the
+        picker, and pick the current one."""
         if self._known is not None:
             return
-        self._known = known_events()
-        self.query_one("#f-event-pick", Select).set_options([(n, n) for n in self._known])
+        self._known = known_events(config)
+        # Text prompts: an event name from a user's blueprint is shown as written.
+        options = [(Text(name), name) for name in self._known]
+        self.query_one("#f-event-pick", Select).set_options(options)
         self._sync_pick(self.query_one("#f-event", Input).value)
 
     def _sync_pick(self, name: str) -> None:
