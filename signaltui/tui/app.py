@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -206,8 +207,12 @@ class SignalApp(TabbedApp):
     def _after_first_screen(self) -> None:
         """The start-up thread: the preset blueprints first (the verdicts and the event
         picker need them), then the services."""
-        known_events(self.settings.mapping_config)  # compiles them, kept for every plan
-        self.call_from_thread(self._planning_is_ready)
+        try:
+            known_events(self.settings.mapping_config)  # compiles them, kept for every plan
+        except SignaltuiError as error:  # e.g. an overlay edited into a bad one since launch
+            self.call_from_thread(self._report_planning_error, error.render())
+        else:
+            self.call_from_thread(self._planning_is_ready)
         self.services.start_all()
         if self.services.store_error:  # reported at start, not at the first send
             self.call_from_thread(self._report_store_error)
@@ -216,6 +221,11 @@ class SignalApp(TabbedApp):
         self.planning_ready = True
         self.query_one(EventForm).fill_known_events(self.settings.mapping_config)
         self.refresh_preview()
+
+    def _report_planning_error(self, text: str) -> None:
+        # Said on screen, not left as "planning…" for good: nothing can be planned.
+        self.query_one("#verdicts", Static).update(Text(f"cannot plan: {text}", "red"))
+        self.notify(text, title="Blueprints", severity="error", timeout=30)
 
     def _report_store_error(self) -> None:
         self.notify(
@@ -266,9 +276,9 @@ class SignalApp(TabbedApp):
         """Every CRM's decision for the current event, or why it cannot be planned."""
         try:
             event = parse_event(self.event, where="composer")
-        except SignaltuiError as error:
+            return decide_all(event, self.settings), None
+        except SignaltuiError as error:  # an invalid event, or blueprints that cannot plan
             return None, error.render()
-        return decide_all(event, self.settings), None
 
     def refresh_preview(self) -> None:
         """Re-plan the current event: Compose's verdicts and the Preview (if built).

@@ -280,3 +280,23 @@ async def test_the_command_palette_opens_a_tab_not_built_yet(
             lambda: app.query_one("#main-tabs", TabbedContent).active == holder_id("blueprints"),
         )
         await wait_until(pilot, lambda: bool(app.query("#bp-text")))
+
+
+async def test_blueprints_that_cannot_be_planned_are_reported_not_left_planning(
+    make_app: Callable[..., SignalApp], tmp_path: Path
+) -> None:
+    # The command line refuses a bad overlay before the app opens; an app given one
+    # anyway (or an overlay broken since) says why nothing can be planned.
+    bad = tmp_path / "close.yaml"
+    bad.write_text("version: 1\ndestination: close\nfields:\n  /x: {from: [\n")
+    settings = load_settings(db=tmp_path / "t.db", token_file=tmp_path / "t.json", blueprints=[bad])
+    app = make_app(settings=settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        verdicts = app.query_one("#verdicts", Static)
+        await wait_until(pilot, lambda: str(verdicts.content).startswith("cannot plan:"))
+        assert f"{bad}:5: not valid YAML" in str(verdicts.content)
+        assert any("not valid YAML" in n.message for n in app._notifications)
+        await pilot.press("f3")  # the Preview opens and says why, rather than crashing
+        await wait_until(pilot, lambda: bool(app.screen.query("#preview-error")))
+        error = app.screen.query_one("#preview-error", Static)
+        await wait_until(pilot, lambda: "not valid YAML" in str(error.content))
