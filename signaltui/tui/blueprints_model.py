@@ -57,7 +57,7 @@ def apply_text(text: str, destination: str, settings: Settings, name: str = EDIT
                 _line_of(text, "destination"),
             )
         # An overlay file already in force is replaced by the text being edited.
-        overlays = [o for o in overlays if Path(o.file).name != name] + [overlay]
+        overlays = [o for o in overlays if not _same_file(o.file, name)] + [overlay]
         config = with_blueprints(options, compile_set(options, overlays))
         return Planned(config, warnings=_warnings(options, overlays, name))
     except BlueprintError as error:
@@ -65,6 +65,10 @@ def apply_text(text: str, destination: str, settings: Settings, name: str = EDIT
         line = int(where.rpartition(":")[2]) if where.rpartition(":")[2].isdigit() else None
         message = error.message + (f"\n  {error.hint}" if error.hint else "")
         return Planned(None, message, line)
+
+
+def _same_file(first: str, second: str) -> bool:
+    return Path(first).expanduser().resolve() == Path(second).expanduser().resolve()
 
 
 def _warnings(options: MappingConfig, overlays: list[Overlay], name: str) -> tuple[str, ...]:

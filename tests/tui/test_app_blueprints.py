@@ -43,7 +43,7 @@ async def test_editing_an_overlay_replans_the_current_event_and_saves(make_app, 
 
         await wait_until(pilot, planned)
         rows = [row_text(table, i) for i in range(table.row_count)]
-        assert ["custom.cf_plan", "constant", "constant", "mine.yaml:5"] in [
+        assert ["custom.cf_plan", "constant", "constant", f"{path}:5"] in [
             [str(c) for c in row] for row in rows
         ]
         assert "Impact:" in _text(app, "#bp-impact")

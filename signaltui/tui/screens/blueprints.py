@@ -103,7 +103,8 @@ class BlueprintsPane(Vertical):
         """Plan the current event with the overlay as typed; show it, or the error."""
         text = self.query_one("#bp-text", TextArea).text
         name = self.query_one("#bp-path", Input).value or "overlay"
-        planned = apply_text(text, self.destination, self.signal_app.settings, name=Path(name).name)
+        # Named as the path box names it, so the trace and errors match the command line's.
+        planned = apply_text(text, self.destination, self.signal_app.settings, name=name)
         error = self.query_one("#bp-error", Static)
         warning = self.query_one("#bp-warning", Static)
         warning.update(Text(warning_lines(planned.warnings)))
