@@ -209,8 +209,10 @@ class SignalApp(TabbedApp):
         picker need them), then the services."""
         try:
             known_events(self.settings.mapping_config)  # compiles them, kept for every plan
-        except SignaltuiError as error:  # e.g. an overlay edited into a bad one since launch
+        except SignaltuiError as error:  # blueprints the command line did not check first
             self.call_from_thread(self._report_planning_error, error.render())
+        except Exception as error:  # a bug: said on screen rather than left "planning…"
+            self.call_from_thread(self._report_planning_error, f"unexpected error: {error!r}")
         else:
             self.call_from_thread(self._planning_is_ready)
         self.services.start_all()

@@ -300,3 +300,19 @@ async def test_blueprints_that_cannot_be_planned_are_reported_not_left_planning(
         await wait_until(pilot, lambda: bool(app.screen.query("#preview-error")))
         error = app.screen.query_one("#preview-error", Static)
         await wait_until(pilot, lambda: "not valid YAML" in str(error.content))
+
+
+async def test_an_unexpected_error_while_compiling_is_reported_too(
+    make_app: Callable[..., SignalApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signaltui.tui.app as app_module
+
+    def broken(config: object = None) -> tuple[str, ...]:
+        raise RuntimeError("compiler bug")
+
+    monkeypatch.setattr(app_module, "known_events", broken)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        verdicts = app.query_one("#verdicts", Static)
+        await wait_until(pilot, lambda: "compiler bug" in str(verdicts.content))
+        assert str(verdicts.content).startswith("cannot plan: unexpected error: RuntimeError")
