@@ -18,7 +18,6 @@ if TYPE_CHECKING:
         load_overlays,
         merged_specs,
         presets,
-        set_aside_by,
     )
     from signaltui.blueprints.yamltext import BlueprintError
 
@@ -30,7 +29,6 @@ __all__ = [
     "load_overlays",
     "merged_specs",
     "presets",
-    "set_aside_by",
 ]
 
 

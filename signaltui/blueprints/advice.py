@@ -7,17 +7,15 @@ planner sends what the file says), they tell the user before production does.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from signaltui import apollo_fields, outreach_attributes
 from signaltui.blueprints.check import suggest
-from signaltui.blueprints.convert import Overlay
-from signaltui.blueprints.loader import merged_specs, set_aside_by
 from signaltui.blueprints.merge import SetAside
 from signaltui.core.blueprints.pointers import segments
 from signaltui.core.blueprints.spec import BlueprintSpec, FieldSpec
-from signaltui.core.config import MappingConfig
+from signaltui.core.request import Destination
 
 
 @dataclass(frozen=True)
@@ -32,13 +30,15 @@ class Advice:
 
 
 def file_warnings(
-    config: MappingConfig, overlays: Sequence[Overlay], files: Collection[str]
+    specs: Mapping[Destination, BlueprintSpec],
+    set_aside: Sequence[SetAside],
+    files: Collection[str],
 ) -> list[Advice]:
-    """The warnings about ``files`` (among ``overlays``, merged over ``config``'s
-    presets and settings): what a file without ``extends`` leaves out, then the
-    destinations' rules, in destination and field order."""
-    found = [_set_aside(lost) for lost in set_aside_by(config, overlays) if lost.file in files]
-    for spec in merged_specs(config, overlays).values():
+    """The warnings about ``files``, from the merged ``specs`` and what overlays without
+    ``extends`` left out (both from one :func:`~signaltui.blueprints.loader.merged_specs`):
+    the set-asides first, then the destinations' rules, in destination and field order."""
+    found = [_set_aside(lost) for lost in set_aside if lost.file in files]
+    for spec in specs.values():
         found += [a for a in advise(spec) if a.at.rpartition(":")[0] in files]
     return found
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from signaltui.blueprints.compiled import compiled_presets
 from signaltui.blueprints.convert import Overlay, parse_overlay
-from signaltui.blueprints.merge import SetAside, build, set_aside
+from signaltui.blueprints.merge import SetAside, build
 from signaltui.blueprints.preset_cache import PRESET_PACKAGE, preset_text
 from signaltui.blueprints.settings import settings_overlays
 from signaltui.blueprints.yamltext import BlueprintError
@@ -124,35 +124,34 @@ def _read_overlay(path: str, size: int, mtime_ns: int) -> Overlay:
 
 
 def merged_specs(
-    config: MappingConfig, overlays: Sequence[Overlay]
+    config: MappingConfig,
+    overlays: Sequence[Overlay],
+    set_aside: list[SetAside] | None = None,
 ) -> dict[Destination, BlueprintSpec]:
-    """Per destination: preset, then the config's settings, then ``overlays`` in order."""
+    """Per destination: preset, then the config's settings, then ``overlays`` in order.
+
+    ``set_aside``, when given, gets what each overlay without ``extends`` leaves out
+    (see :func:`~signaltui.blueprints.merge.build`).
+    """
     from_settings = settings_overlays(config)
     specs = {}
     for destination, preset in presets().items():
         mine = [o for o in overlays if o.destination == destination]
-        specs[destination] = build(preset, [from_settings[destination], *mine])
+        specs[destination] = build(preset, [from_settings[destination], *mine], set_aside)
     return specs
 
 
-def set_aside_by(config: MappingConfig, overlays: Sequence[Overlay]) -> list[SetAside]:
-    """What each of ``overlays`` without ``extends`` leaves out, merged as
-    :func:`merged_specs` merges them (the config's settings first)."""
-    from_settings = settings_overlays(config)
-    found: list[SetAside] = []
-    for destination, preset in presets().items():
-        mine = [o for o in overlays if o.destination == destination]
-        found += set_aside(preset, [from_settings[destination], *mine])
-    return found
-
-
-def compile_set(config: MappingConfig, overlays: Sequence[Overlay] = ()) -> BlueprintSet:
-    """The compiled blueprints of ``config`` with ``overlays`` (see :func:`merged_specs`)."""
-    specs = merged_specs(config, overlays)
+def compile_specs(config: MappingConfig, specs: dict[Destination, BlueprintSpec]) -> BlueprintSet:
+    """``specs`` (from :func:`merged_specs`) compiled for ``config``'s phone region."""
     compiled: dict[Destination, CompiledBlueprint] = {
         d: compile_blueprint(spec, config.default_region) for d, spec in specs.items()
     }
     return compiled
+
+
+def compile_set(config: MappingConfig, overlays: Sequence[Overlay] = ()) -> BlueprintSet:
+    """The compiled blueprints of ``config`` with ``overlays`` (see :func:`merged_specs`)."""
+    return compile_specs(config, merged_specs(config, overlays))
 
 
 def load_overlays(paths: Sequence[Path]) -> list[Overlay]:

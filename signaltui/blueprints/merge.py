@@ -92,24 +92,16 @@ class SetAside:
     fields: tuple[str, ...]
 
 
-def set_aside(preset: BlueprintSpec, overlays: Sequence[Overlay]) -> list[SetAside]:
-    """For each of ``overlays`` (applied in order onto ``preset``, as :func:`build` does)
-    that starts from nothing, what it sets aside; overlays that lose nothing are left out."""
-    spec, found = preset, []
-    for overlay in overlays:
-        if not overlay.extends:
-            named = {event.name for event in overlay.events}
-            pointers = {field.pointer for field in overlay.fields}
-            events = tuple(
-                e.name for e in spec.events if e.action == "deliver" and e.name not in named
-            )
-            fields = tuple(
-                f.pointer for f in spec.fields if f.pointer not in pointers and _sends(f)
-            )
-            if events or fields:
-                found.append(SetAside(overlay.file, preset.destination, events, fields))
-        spec = apply(spec if overlay.extends else empty_like(preset), overlay)
-    return found
+def _set_aside(spec: BlueprintSpec, overlay: Overlay) -> SetAside | None:
+    """What ``overlay``, starting from nothing, leaves out of ``spec`` (the blueprint
+    below it), or ``None`` when it names again all that ``spec`` delivered and sent."""
+    named = {event.name for event in overlay.events}
+    pointers = {field.pointer for field in overlay.fields}
+    events = tuple(e.name for e in spec.events if e.action == "deliver" and e.name not in named)
+    fields = tuple(f.pointer for f in spec.fields if f.pointer not in pointers and _sends(f))
+    if not (events or fields):
+        return None
+    return SetAside(overlay.file, spec.destination, events, fields)
 
 
 def _sends(field: FieldSpec) -> bool:
@@ -118,9 +110,21 @@ def _sends(field: FieldSpec) -> bool:
     return value is not None and not (value.kind == "value" and value.constant is None)
 
 
-def build(preset: BlueprintSpec, overlays: list[Overlay]) -> BlueprintSpec:
-    """The preset with ``overlays`` applied in order (one without ``extends`` starts empty)."""
+def build(
+    preset: BlueprintSpec,
+    overlays: Sequence[Overlay],
+    set_aside: list[SetAside] | None = None,
+) -> BlueprintSpec:
+    """The preset with ``overlays`` applied in order (one without ``extends`` starts empty).
+
+    ``set_aside``, when given, gets what each overlay starting from nothing leaves out
+    of the blueprint below it (for ``blueprints check``'s warnings).
+    """
     spec = preset
     for overlay in overlays:
+        if not overlay.extends and set_aside is not None:
+            lost = _set_aside(spec, overlay)
+            if lost is not None:
+                set_aside.append(lost)
         spec = apply(spec if overlay.extends else empty_like(preset), overlay)
     return check_whole(spec)

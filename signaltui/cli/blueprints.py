@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,19 +12,25 @@ from signaltui.config import Settings
 from signaltui.core.config import MappingConfig
 from signaltui.core.request import DESTINATIONS
 
+if TYPE_CHECKING:
+    from signaltui.blueprints.merge import SetAside
+
 _PATH = click.Path(path_type=Path)
 
 
-def _in_force(settings: Settings, extra: list[Path] | None = None) -> tuple[MappingConfig, Any]:
+def _in_force(
+    settings: Settings, extra: list[Path] | None = None, set_aside: list[SetAside] | None = None
+) -> tuple[MappingConfig, Any]:
     """The config planning with the blueprints in force (plus ``extra`` overlays), and
-    the merged specs per destination."""
-    from signaltui.blueprints import compile_set, load_overlays, merged_specs
+    the merged specs per destination (merged once; ``set_aside`` as for ``merged_specs``)."""
+    from signaltui.blueprints import load_overlays, merged_specs
+    from signaltui.blueprints.loader import compile_specs
     from signaltui.core.blueprints.registry import with_blueprints
 
     options = settings._mapping_options()
     overlays = load_overlays([*settings.blueprints, *(extra or [])])
-    specs = merged_specs(options, overlays)
-    return with_blueprints(options, compile_set(options, overlays)), specs
+    specs = merged_specs(options, overlays, set_aside)
+    return with_blueprints(options, compile_specs(options, specs)), specs
 
 
 @click.group("blueprints")
@@ -77,12 +83,12 @@ def check_command(ctx: click.Context, path: Path, strict: bool) -> None:
     2 for a bad file; warnings go to stderr (exit 1 with --strict)."""
 
     def run() -> int:
-        from signaltui.blueprints import blueprint_files, load_overlays
+        from signaltui.blueprints import blueprint_files
         from signaltui.blueprints.advice import file_warnings
 
-        settings = app_context(ctx).settings()
         files = blueprint_files([path])
-        _, specs = _in_force(settings, [path])
+        set_aside: list[SetAside] = []
+        _, specs = _in_force(app_context(ctx).settings(), [path], set_aside)
         for file in files:
             for destination, spec in specs.items():
                 if str(file) in spec.files:
@@ -90,9 +96,7 @@ def check_command(ctx: click.Context, path: Path, strict: bool) -> None:
                         f"ok: {file} ({destination}: {len(spec.fields)} fields, "
                         f"{len(spec.events)} events)"
                     )
-        overlays = load_overlays([*settings.blueprints, path])
-        checked = {str(file) for file in files}
-        warnings = file_warnings(settings._mapping_options(), overlays, checked)
+        warnings = file_warnings(specs, set_aside, {str(file) for file in files})
         for advice in warnings:
             click.echo(f"warning: {advice.at}: {advice.message}", err=True)
             click.echo(f"  hint: {advice.hint}", err=True)

@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signaltui.blueprints import BlueprintError
-from signaltui.blueprints.convert import Overlay, parse_overlay
+from signaltui.blueprints.convert import parse_overlay
 from signaltui.blueprints.impact import compare
-from signaltui.blueprints.loader import compile_set, load_overlays
+from signaltui.blueprints.loader import compile_specs, load_overlays, merged_specs
+from signaltui.blueprints.merge import SetAside
 from signaltui.config import Settings
 from signaltui.core.blueprints.registry import with_blueprints
+from signaltui.core.blueprints.spec import BlueprintSpec
 from signaltui.core.config import MappingConfig
 from signaltui.core.decision import Decision
 from signaltui.core.events import Event, resolve_event
@@ -58,8 +60,10 @@ def apply_text(text: str, destination: str, settings: Settings, name: str = EDIT
             )
         # An overlay file already in force is replaced by the text being edited.
         overlays = [o for o in overlays if not _same_file(o.file, name)] + [overlay]
-        config = with_blueprints(options, compile_set(options, overlays))
-        return Planned(config, warnings=_warnings(options, overlays, name))
+        set_aside: list[SetAside] = []
+        specs = merged_specs(options, overlays, set_aside)  # merged once per keystroke
+        config = with_blueprints(options, compile_specs(options, specs))
+        return Planned(config, warnings=_warnings(specs, set_aside, name))
     except BlueprintError as error:
         where = error.where or ""
         line = int(where.rpartition(":")[2]) if where.rpartition(":")[2].isdigit() else None
@@ -71,11 +75,13 @@ def _same_file(first: str, second: str) -> bool:
     return Path(first).expanduser().resolve() == Path(second).expanduser().resolve()
 
 
-def _warnings(options: MappingConfig, overlays: list[Overlay], name: str) -> tuple[str, ...]:
+def _warnings(
+    specs: dict[Destination, BlueprintSpec], set_aside: list[SetAside], name: str
+) -> tuple[str, ...]:
     from signaltui.blueprints.advice import file_warnings
 
     found = []
-    for advice in file_warnings(options, overlays, {name}):
+    for advice in file_warnings(specs, set_aside, {name}):
         line = advice.at.rpartition(":")[2] if ":" in advice.at else ""
         found.append(f"line {line}: {advice.brief}" if line.isdigit() else advice.brief)
     return tuple(found)

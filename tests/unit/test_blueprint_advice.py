@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from signaltui.blueprints.advice import advise
 from signaltui.blueprints.convert import parse_overlay
-from signaltui.blueprints.loader import merged_specs, presets, set_aside_by
-from signaltui.blueprints.merge import set_aside
+from signaltui.blueprints.loader import merged_specs, presets
+from signaltui.blueprints.merge import SetAside, build
 from signaltui.core.blueprints.pointers import segments
 from signaltui.core.config import MappingConfig
 
 HEAD = "version: 1\ndestination: {d}\nextends: preset\n"
+
+
+def _set_aside(preset, overlay) -> list[SetAside]:
+    found: list[SetAside] = []
+    build(preset, [overlay], found)
+    return found
 
 
 def _specs(text: str):
@@ -57,17 +63,17 @@ def test_a_file_without_extends_sets_aside_what_it_does_not_name_again():
         "fields:\n  /name: {from: traits.company}\n",
         "short.yaml",
     )
-    (lost,) = set_aside(presets()["close"], [short])
+    (lost,) = _set_aside(presets()["close"], short)
     assert (lost.file, lost.destination) == ("short.yaml", "close")
     assert lost.events == ("Lead Submitted", "Demo Requested")
     # /name is named again; /status_id is the preset's null placeholder, which sends nothing.
     assert "/name" not in lost.fields and "/status_id" not in lost.fields
     assert lost.fields[:2] == ("/url", "/description")
     extended = parse_overlay(HEAD.format(d="close") + "fields:\n  /x: {value: 1}\n", "ext.yaml")
-    assert set_aside(presets()["close"], [extended]) == []
+    assert _set_aside(presets()["close"], extended) == []
 
 
-def test_set_aside_by_counts_the_config_settings_as_in_force():
+def test_merging_counts_the_config_settings_as_in_force():
     # The config's settings are an overlay of their own: a file starting from nothing
     # also leaves out the Close custom fields the config maps.
     config = MappingConfig(close_custom_fields={"cf_plan": "properties.plan"})
@@ -76,7 +82,9 @@ def test_set_aside_by_counts_the_config_settings_as_in_force():
         "fields:\n  /name: {from: traits.company}\n",
         "c.yaml",
     )
-    (lost,) = set_aside_by(config, [complete])
+    found: list[SetAside] = []
+    merged_specs(config, [complete], found)
+    (lost,) = found
     assert "/custom.cf_plan" in lost.fields
 
 
