@@ -40,8 +40,7 @@ class Difference:
     def describe(self) -> str:
         """``path: old → new`` for people; a body difference ends with its JSON Pointer
         (``(/contacts/0/name)``), the key a blueprint rule is written under, and where
-        that rule is (``(/url, rule my/close.yaml:7)``). Parentheses, not brackets: the
-        TUI shows this text as markup, where ``[/x]`` is a tag."""
+        that rule is (``(/url, rule my/close.yaml:7)``)."""
         text = f"{self.path}: {_show(self.old)} → {_show(self.new)}"
         pointer = self.body_pointer()
         if pointer and self.rule_at:

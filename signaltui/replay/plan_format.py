@@ -8,22 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from signaltui.core.request import CRM_NAMES
+from signaltui.core.request import CRM_NAMES, DESTINATIONS
 from signaltui.replay.plan import DEDUPE, OUTCOMES, SendPlan
 from signaltui.replay.plan_time import Estimate, human_seconds
 
 PLAN_FORMAT = "signaltui.send-plan"
 PLAN_VERSION = 1
 
-#: CRM names as people write them.
-
-_CRM_ORDER = ("apollo", "outreach", "close")
-
 
 def _crms(plan: SendPlan) -> list[str]:
     present = plan.counts()
-    return [crm for crm in _CRM_ORDER if crm in present] + sorted(
-        crm for crm in present if crm not in _CRM_ORDER
+    return [crm for crm in DESTINATIONS if crm in present] + sorted(
+        crm for crm in present if crm not in DESTINATIONS
     )
 
 

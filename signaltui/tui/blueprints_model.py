@@ -126,6 +126,8 @@ def impact_line(
     if store is None:
         return "Impact: no store in this session"
     rows = recent_event_payloads(store, limit)
+    if not rows:
+        return "Impact: the store holds no events yet (send some to see what would change)"
     pairs = []
     for row in rows:
         try:
@@ -134,8 +136,6 @@ def impact_line(
             continue
     impact = compare(pairs, settings.mapping_config, config)
     total, changed = impact.compared[destination], impact.changed[destination]
-    if not rows:
-        return "Impact: the store holds no events yet (send some to see what would change)"
     if not total:
         return f"Impact: none of the {len(rows)} stored events is a {destination} request"
     counts = ", ".join(f"{p} {n}" for p, n in impact.pointers.get(destination, {}).items())

@@ -42,9 +42,6 @@ def decide_all(event: Event, settings: Settings) -> dict[str, Decision]:
     return {destination: plan(resolved, destination, config) for destination in DESTINATIONS}
 
 
-#: How each CRM is named on screen.
-
-
 def drop_words(decision: Decision) -> str:
     """Why ``decision`` drops the event, in words: its detail, else the reason's meaning."""
     reason = decision.reason or ""
