@@ -5,17 +5,8 @@ from __future__ import annotations
 import pytest
 
 from signaltui.delivery.answers import answer_hint
+from tests.unit.test_delivery_lookups import DUPLICATE  # Outreach's duplicate 422 body
 
-DUPLICATE = {
-    "errors": [
-        {
-            "id": "validationError",
-            "source": {"pointer": "/data"},
-            "title": "Validation Error",
-            "detail": "Contacts email hash has already been taken.",
-        }
-    ]
-}
 EXCLUDED = {"errors": [{"id": "validationError", "source": {"pointer": "/data"},
             "detail": "Contacts contact is using an excluded email address."}]}  # fmt: skip
 ATTRIBUTE = {"errors": [{"id": "validationError", "title": "Validation Error",
