@@ -138,12 +138,7 @@ def _loopback(target: str) -> str:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    from signaltui.replay.report import finish, open_beside
+    from signaltui.replay.report import completing, open_beside
 
-    file = open_beside(path)
-    try:
-        json.dump(data, file.handle, ensure_ascii=False, indent=2)
-        finish(file)
-    except BaseException:
-        file.discard()
-        raise
+    with completing(open_beside(path)) as out:
+        json.dump(data, out, ensure_ascii=False, indent=2)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from signaltui import __version__
-from signaltui.replay.report import finish, open_beside
+from signaltui.replay.report import completing, open_beside
 from signaltui.replay.report_book import ReportBook, http_text, verdict
 from signaltui.replay.results import ExchangeResult, ReplaySummary
 
@@ -68,11 +68,8 @@ class HtmlReport:
     def close(self, summary: ReplaySummary) -> None:
         """Write the finished page, replacing ``path`` in one step."""
         try:
-            self._write(self._file.handle, summary)
-            finish(self._file)
-        except BaseException:
-            self._file.discard()
-            raise
+            with completing(self._file) as out:
+                self._write(out, summary)
         finally:
             self.book.close()
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from signaltui.errors import InputError
-from signaltui.replay.report import finish, open_beside
+from signaltui.replay.report import completing, open_beside
 from signaltui.replay.report_book import ReportBook, http_text, verdict
 from signaltui.replay.results import ExchangeResult, ReplaySummary
 
@@ -75,12 +75,8 @@ class MarkdownReport:
                     ) from exc
                 return
             assert self._scratch_file is not None
-            try:
-                self._write(self._scratch_file.handle, summary)
-                finish(self._scratch_file)
-            except BaseException:
-                self._scratch_file.discard()
-                raise
+            with completing(self._scratch_file) as out:
+                self._write(out, summary)
         finally:
             self.book.close()
 

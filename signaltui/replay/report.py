@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from signaltui.errors import InputError
@@ -81,9 +83,7 @@ class JUnitReport:
     def close(self, summary: ReplaySummary) -> None:
         """Write the suite with its counts around the cases."""
         try:
-            file = open_beside(self.path)
-            handle = file.handle
-            try:
+            with completing(open_beside(self.path)) as handle:
                 handle.write('<?xml version="1.0" encoding="UTF-8"?>\n')
                 handle.write(
                     f'<testsuite name="signaltui replay {self.mode}" tests="{summary.total}" '
@@ -95,10 +95,6 @@ class JUnitReport:
                 for line in self._cases:
                     handle.write(line)
                 handle.write("</testsuite>\n")
-                finish(file)
-            except BaseException:
-                file.discard()
-                raise
         finally:
             self._cases.close()
 
@@ -118,6 +114,18 @@ def open_beside(path: Path) -> Replacement:
         return Replacement(path)
     except OSError as exc:
         raise _unwritable(path, exc) from exc
+
+
+@contextmanager
+def completing(file: Replacement) -> Iterator[IO[str]]:
+    """``file``'s handle for the rest of a report: put in place (:func:`finish`) when the
+    block ends normally, discarded when it raises."""
+    try:
+        yield file.handle
+    except BaseException:
+        file.discard()
+        raise
+    finish(file)
 
 
 def finish(file: Replacement) -> None:
