@@ -96,9 +96,10 @@ class Settings(BaseModel):
     """All settings of one signaltui run. Build it with :func:`load_settings`.
 
     A plain model: :func:`load_settings` fills it from the config file and the simple
-    ``SIGNALTUI_*`` variables itself, and hands any other variable (a table, a nested
-    ``__`` key) to pydantic-settings (:mod:`signaltui.config_environment`), which costs
-    about 40 ms of start-up to import.
+    ``SIGNALTUI_*`` variables itself (scalars, top-level or one table down, such as
+    ``SIGNALTUI_DELIVERY__TIMEOUT``), and hands any other variable (a whole table, a list)
+    to pydantic-settings (:mod:`signaltui.config_environment`), which costs about 40 ms
+    of start-up to import.
     """
 
     # What pydantic-settings' BaseSettings sets, so both ways of building validate alike.
@@ -259,10 +260,9 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
 
             settings = settings_from_sources(values, given)
         else:
-            # Strongest first: flags, then the environment, then the file. Only top-level
-            # scalars come from the environment here, so a flat update is the deep merge
-            # pydantic-settings would do.
-            settings = Settings.model_validate({**values, **simple, **given})
+            # Weakest first: the file, then the environment, then the flags, merged table
+            # by table as pydantic-settings merges its sources.
+            settings = Settings.model_validate(_deep_merge(values, simple, given))
         settings._mapping_options()  # validates the shortcuts too
     except ValidationError as exc:
         first = exc.errors()[0]
@@ -298,13 +298,32 @@ SIMPLE_VARIABLES = frozenset(
 #: load_settings) and the preset cache's folder (signaltui.blueprints.preset_cache).
 NOT_SETTINGS = frozenset({"config", "cache_dir"})
 
+#: Keys of the settings' tables that a nested variable (``SIGNALTUI_DELIVERY__TIMEOUT``)
+#: sets as written: the scalar ones (pydantic-settings JSON-decodes a list or a table).
+SIMPLE_NESTED_VARIABLES: dict[str, frozenset[str]] = {
+    "mapping": frozenset({"default_region", "apollo_dedupe", "close_lead_status_id"}),
+    "delivery": frozenset(
+        {
+            "max_attempts",
+            "backoff_base",
+            "backoff_max",
+            "max_wait",
+            "timeout",
+            "rate_limit_per_second",
+            "rate_limit_burst",
+        }
+    ),
+}
 
-def simple_environment() -> dict[str, str] | None:
-    """The ``SIGNALTUI_*`` settings variables as field values, or ``None`` when any of them
-    needs pydantic-settings (a table such as ``SIGNALTUI_DELIVERY``, a nested
-    ``SIGNALTUI_DELIVERY__TIMEOUT``, a name it does not know, or one name set twice in
-    different cases). Names match in any case, as pydantic-settings matches them."""
-    found: dict[str, str] = {}
+
+def simple_environment() -> dict[str, Any] | None:
+    """The ``SIGNALTUI_*`` settings variables as field values (a nested one as a table:
+    ``{"delivery": {"timeout": "4"}}``), or ``None`` when any of them needs
+    pydantic-settings (a whole table such as ``SIGNALTUI_DELIVERY``, a nested key that is
+    a list or a table, a name it does not know, or one name set twice in different
+    cases). Names match in any case, as pydantic-settings matches them."""
+    found: dict[str, Any] = {}
+    seen: set[str] = set()
     for name, value in os.environ.items():
         lowered = name.lower()
         if not lowered.startswith("signaltui_"):
@@ -312,10 +331,31 @@ def simple_environment() -> dict[str, str] | None:
         key = lowered[len("signaltui_") :]
         if key in NOT_SETTINGS:
             continue
-        if key not in SIMPLE_VARIABLES or key in found:
+        if key in seen:
             return None
-        found[key] = value
+        seen.add(key)
+        table, _, inner = key.partition("__")
+        if not inner and key in SIMPLE_VARIABLES:
+            found[key] = value
+        elif inner in SIMPLE_NESTED_VARIABLES.get(table, ()):
+            found.setdefault(table, {})[inner] = value
+        else:
+            return None
     return found
+
+
+def _deep_merge(*layers: dict[str, Any]) -> dict[str, Any]:
+    """``layers`` merged, each over the ones before it, a table key by key (a value that
+    is not a table on either side is replaced whole), as pydantic-settings merges."""
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in layer.items():
+            below = merged.get(key)
+            if isinstance(below, dict) and isinstance(value, dict):
+                merged[key] = _deep_merge(below, value)
+            else:
+                merged[key] = value
+    return merged
 
 
 def _passed_in(given: dict[str, Any], parts: list[str]) -> bool:

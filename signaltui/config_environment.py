@@ -1,8 +1,9 @@
 """The settings when a ``SIGNALTUI_*`` variable needs pydantic-settings to read it.
 
 :func:`signaltui.config.load_settings` reads the config file and the simple variables
-itself; a table variable (``SIGNALTUI_DELIVERY='{"timeout": 2}'``), a nested one
-(``SIGNALTUI_DELIVERY__TIMEOUT``) or a name it does not know comes here, where
+itself, nested scalars (``SIGNALTUI_DELIVERY__TIMEOUT``) included; a table variable
+(``SIGNALTUI_DELIVERY='{"timeout": 2}'``), a nested list or table
+(``SIGNALTUI_REPLAY__IGNORE``) or a name it does not know comes here, where
 pydantic-settings merges all the sources. Kept apart because importing pydantic-settings
 costs about 40 ms, which a one-event ``preview`` should not pay for nothing.
 """

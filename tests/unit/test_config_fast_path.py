@@ -4,6 +4,7 @@ errors) as pydantic-settings does; anything else still goes through pydantic-set
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,21 @@ CASES: dict[str, tuple[dict[str, str], str, dict[str, Any]]] = {
     ),
     "blueprints split on the path separator": ({"SIGNALTUI_BLUEPRINTS": "one.yaml:two"}, "", {}),
     "an empty value": ({"SIGNALTUI_CLOSE_LEAD_STATUS_ID": ""}, "", {}),
+    "nested variables beat the file's tables key by key": (
+        {
+            "SIGNALTUI_DELIVERY__TIMEOUT": "4",
+            "signaltui_delivery__rate_limit_per_second": "0",
+            "SIGNALTUI_MAPPING__DEFAULT_REGION": "FR",
+            "SIGNALTUI_MAPPING__APOLLO_DEDUPE": "false",
+        },
+        FILE,
+        {},
+    ),
+    "a nested variable over a file value that is not a table": (
+        {"SIGNALTUI_DELIVERY__MAX_ATTEMPTS": "2"},
+        'delivery = "fast"\n',
+        {},
+    ),
 }
 
 
@@ -92,12 +108,25 @@ def test_simple_variables_give_what_pydantic_settings_gives(
 @pytest.mark.parametrize(
     "variables",
     [
-        {"SIGNALTUI_DELIVERY__TIMEOUT": "4"},
+        {"SIGNALTUI_REPLAY__IGNORE": '["/name"]'},
+        {"SIGNALTUI_MAPPING__CONSENT": '{"close": ["email"]}'},
+        {"SIGNALTUI_DELIVERY__NOT_A_KEY": "1"},
+        {"SIGNALTUI_DELIVERY__TIMEOUT__DEEPER": "1"},
         {"SIGNALTUI_DELIVERY": '{"timeout": 4}'},
         {"SIGNALTUI_NOT_A_SETTING": "x"},
         {"SIGNALTUI_DB": "a.db", "signaltui_db": "b.db"},
+        {"SIGNALTUI_DELIVERY__TIMEOUT": "4", "signaltui_delivery__timeout": "5"},
     ],
-    ids=["nested", "table", "unknown", "twice"],
+    ids=[
+        "nested list",
+        "nested table",
+        "nested unknown",
+        "too deep",
+        "table",
+        "unknown",
+        "twice",
+        "nested twice",
+    ],
 )
 def test_other_variables_go_through_pydantic_settings(
     variables: dict[str, str], monkeypatch: pytest.MonkeyPatch
@@ -119,6 +148,8 @@ def test_a_nested_variable_still_reaches_the_settings(monkeypatch: pytest.Monkey
         ("SIGNALTUI_APOLLO_DEDUPE", "maybe", "apollo_dedupe"),
         ("SIGNALTUI_DEFAULT_REGION", "", "default_region"),
         ("SIGNALTUI_DB", " ", "db"),
+        ("SIGNALTUI_DELIVERY__TIMEOUT", "soon", "delivery.timeout"),
+        ("SIGNALTUI_MAPPING__APOLLO_DEDUPE", "perhaps", "mapping.apollo_dedupe"),
     ],
 )
 def test_a_bad_simple_variable_is_blamed_on_that_variable(
@@ -134,12 +165,22 @@ def test_a_bad_simple_variable_is_blamed_on_that_variable(
     assert f"invalid setting {location}" in fast.value.render()
 
 
-def test_settings_without_special_variables_do_not_import_pydantic_settings() -> None:
+@pytest.mark.parametrize(
+    "variables", [{}, {"SIGNALTUI_DELIVERY__RATE_LIMIT_PER_SECOND": "0"}], ids=["none", "nested"]
+)
+def test_settings_without_special_variables_do_not_import_pydantic_settings(
+    variables: dict[str, str],
+) -> None:
     code = (
         "import sys\n"
         "from signaltui.config import load_settings\n"
-        "load_settings()\n"
-        "print('pydantic_settings' in sys.modules)\n"
+        "settings = load_settings()\n"
+        "print('pydantic_settings' in sys.modules, settings.delivery.rate_limit_per_second)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("SIGNALTUI_")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        env={**env, **variables},
+    )  # fmt: skip
+    expected = "0.0" if variables else "None"
+    assert out.stdout.split() == ["False", expected]
