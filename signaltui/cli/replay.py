@@ -366,11 +366,11 @@ def _send_target(
 ) -> tuple[Target, dict[str, str]]:
     """The ``--target`` of a send replay once a live one is confirmed (after its plan),
     and the exchanges ``--skip-duplicates`` leaves out."""
-    from signaltui.cli.replay_plan import build_plan, confirm_live_plan
-
     parsed = parse_target(target)
     if not (parsed.is_live or asked.skip_duplicates):
         return parsed, {}
+    from signaltui.cli.replay_plan import build_plan, confirm_live_plan
+
     plan = build_plan(settings, parsed, asked)
     if parsed.is_live:
         confirm_live_plan(plan, yes)

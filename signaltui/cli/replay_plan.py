@@ -7,16 +7,18 @@ import asyncio
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from signaltui.cli.common import stdin_is_terminal
 from signaltui.config import Settings
 from signaltui.errors import InputError
-from signaltui.replay.plan import SendPlan
-from signaltui.replay.plan_format import plan_json, plan_text
 from signaltui.replay.select import Selection
 from signaltui.targets import Target
+
+if TYPE_CHECKING:  # a send without a plan to show (the usual one) loads neither module
+    from signaltui.replay.plan import SendPlan
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ def show_plan(settings: Settings, target: str, asked: PlanRequest, json_path: Pa
 def print_plan(plan: SendPlan, json_path: Path | None) -> None:
     """``--plan``: the plan for people, or with ``--json F`` (``-``: standard output) as
     the JSON document."""
+    from signaltui.replay.plan_format import plan_json, plan_text
+
     if json_path is None:
         click.echo(plan_text(plan, header=_header(plan)))
         return
@@ -98,6 +102,8 @@ def confirm_live_plan(plan: SendPlan, yes: bool) -> None:
     Without a terminal and without ``--yes`` this is bad input (exit 2): a script must
     say it means it, or ask for the plan only.
     """
+    from signaltui.replay.plan_format import plan_text
+
     sending = len(plan.sends())
     click.echo(plan_text(plan, header=f"Send plan: {sending} exchange(s) would go LIVE"), err=True)
     if yes:

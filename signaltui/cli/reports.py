@@ -102,17 +102,19 @@ def ignored_pointers(ctx: click.Context, settings: Settings) -> tuple[str, ...]:
 
 def extra_reports(ctx: click.Context, settings: Settings, mode: str) -> list[Report]:
     """The HTML / markdown / job-summary reports this run asked for (possibly none)."""
+    request = _request(ctx)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY", "").strip()
+    if request.html is None and request.markdown is None and not step_summary:
+        return []  # the usual run: neither report module is loaded
     from signaltui.replay.html_report import HtmlReport
     from signaltui.replay.markdown_report import STEP_SUMMARY_FAILURES, MarkdownReport
 
-    request = _request(ctx)
     secrets = settings.credentials.secret_values()
     reports: list[Report] = []
     if request.html is not None:
         reports.append(HtmlReport(request.html, mode, secrets))
     if request.markdown is not None:
         reports.append(MarkdownReport(request.markdown, mode, secrets))
-    step_summary = os.environ.get("GITHUB_STEP_SUMMARY", "").strip()
     if step_summary:
         reports.append(
             MarkdownReport(

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
-from xml.sax.saxutils import escape, quoteattr
 
 from signaltui.errors import InputError
 from signaltui.replacement import Replacement
@@ -66,6 +65,10 @@ class JUnitReport:
 
     def add(self, result: ExchangeResult) -> None:
         """Append one test case."""
+        # Here, not at the top: xml.sax.saxutils loads urllib.request, which a replay
+        # without --junit (the verify gate loads no httpx) should not pay for.
+        from xml.sax.saxutils import escape, quoteattr
+
         # The name alone tells which CRM, event and exchange (CI UIs often hide classname).
         name = quoteattr(f"{result.destination}: {result.event} [{result.exchange_id}]")
         classname = quoteattr(f"signaltui.replay.{self.mode}.{result.destination}")

@@ -27,7 +27,8 @@ ON_DEMAND = ("yaml", "pydantic_settings")
 def _modules_after(
     argv: list[str], watched: tuple[str, ...] = HEAVY, env: dict[str, str] | None = None
 ) -> tuple[list[str], str]:
-    """Top-level packages of ``watched`` loaded by ``signaltui ARGV`` in a fresh process."""
+    """The names in ``watched`` (top-level packages, or whole dotted module names) that
+    ``signaltui ARGV`` loaded, in a fresh process."""
     code = (
         "import json, sys\n"
         "from signaltui.cli import main\n"
@@ -37,7 +38,8 @@ def _modules_after(
         "except SystemExit as done:\n"
         "    code = done.code\n"
         # httpx._main alone is signaltui's stand-in (cli/_httpx_cli.py), not httpx.
-        "loaded = {m.split('.')[0] for m in sys.modules if m != 'httpx._main'}\n"
+        "names = [m for m in sys.modules if m != 'httpx._main']\n"
+        "loaded = {m.split('.')[0] for m in names} | set(names)\n"
         f"heavy = sorted(loaded & set({watched!r}))\n"
         "print(json.dumps([heavy, code]), file=sys.stderr)\n"
     )
@@ -70,6 +72,34 @@ def test_replay_verify_loads_no_http_store_mock_or_tui_modules(tmp_path: Path) -
     assert "all          9      9" in stdout and 'failures="0"' in junit.read_text()
 
 
+#: What a replay loads only when asked: the send plan (``--plan``, a live target,
+#: ``--skip-duplicates``), the HTML and markdown reports, and the JUnit report's XML
+#: escaping (which loads urllib.request).
+ON_REQUEST = (
+    "signaltui.replay.plan",
+    "signaltui.replay.plan_format",
+    "signaltui.replay.html_report",
+    "signaltui.replay.markdown_report",
+    "xml",
+)
+
+
+def test_replay_loads_its_plan_and_report_modules_only_when_asked(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
+    verify = ["replay", str(ROOT / "recordings"), "--mode", "verify"]
+    plain, stdout = _modules_after(verify, ON_REQUEST, env=env)
+    assert plain == [] and "all          9      9" in stdout
+    html, markdown = tmp_path / "r.html", tmp_path / "r.md"
+    asked = [*verify, "--junit", str(tmp_path / "r.xml"), "--html", str(html)]
+    reports, _ = _modules_after([*asked, "--markdown", str(markdown)], ON_REQUEST, env=env)
+    assert reports == ["signaltui.replay.html_report", "signaltui.replay.markdown_report", "xml"]
+    assert html.stat().st_size > 0 and markdown.stat().st_size > 0
+    plan = ["replay", str(ROOT / "recordings"), "--mode", "send", "--target", "mock", "--plan"]
+    planned, stdout = _modules_after(plan, ON_REQUEST, env=env)
+    assert planned == ["signaltui.replay.plan", "signaltui.replay.plan_format"]
+    assert "Send plan:" in stdout
+
+
 def test_preview_with_the_presets_cached_loads_no_yaml_or_pydantic_settings() -> None:
     event = FIXTURES / "events" / "demo-requested.json"
     argv = ["preview", str(event), "--json"]
@@ -88,7 +118,8 @@ def test_preview_reads_a_nested_variable_and_an_overlay_through_their_loaders(
     overlay.write_text(
         "version: 1\ndestination: close\nextends: preset\nfields:\n  /x: {value: 1}\n"
     )
-    env = {**os.environ, "SIGNALTUI_DELIVERY__TIMEOUT": "3"}
+    # A nested list still needs pydantic-settings (a nested scalar no longer does).
+    env = {**os.environ, "SIGNALTUI_REPLAY__IGNORE": '["/name"]'}
     argv = ["--blueprints", str(overlay), "preview", str(event), "--json"]
     loaded, stdout = _modules_after(argv, ON_DEMAND, env=env)
     assert loaded == ["pydantic_settings", "yaml"]
