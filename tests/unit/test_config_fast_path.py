@@ -7,10 +7,12 @@ import json
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
+from pydantic import BaseModel
 
 from signaltui.config import load_settings, simple_environment
 from signaltui.config_environment import EnvironmentSettings, settings_from_sources
@@ -184,3 +186,24 @@ def test_settings_without_special_variables_do_not_import_pydantic_settings(
     )  # fmt: skip
     expected = "0.0" if variables else "None"
     assert out.stdout.split() == ["False", expected]
+
+
+def test_the_nested_fast_path_lists_exactly_the_scalar_keys_of_each_table() -> None:
+    # A key left out only costs start-up (pydantic-settings reads it); a list or a table
+    # listed here would reach the settings as text instead of decoded JSON.
+    from signaltui.config import SIMPLE_NESTED_VARIABLES, Settings
+
+    for table in ("mapping", "delivery", "replay"):
+        model = Settings.model_fields[table].annotation
+        assert isinstance(model, type) and issubclass(model, BaseModel)
+        expected = {
+            name for name, field in model.model_fields.items() if _scalar(field.annotation)
+        }
+        assert SIMPLE_NESTED_VARIABLES.get(table, frozenset()) == expected, table
+
+
+def _scalar(annotation: Any) -> bool:
+    """``str``, ``int``, ``float``, ``bool`` or ``None``, or a union of them."""
+    if isinstance(annotation, types.UnionType):
+        return all(_scalar(part) for part in get_args(annotation))
+    return annotation in (str, int, float, bool, type(None))
