@@ -77,9 +77,7 @@ def _show(value: Any) -> str:
 
 def diff_json(old: Any, new: Any, path: str) -> list[Difference]:
     """Every difference between ``old`` and ``new``, depth first, keys in order."""
-    if old.__class__ is new.__class__ and old == new and repr(old) == repr(new):
-        # The common case in a passing replay: identical values, no walk needed. ``==``
-        # alone would call 1, 1.0 and True equal, so the reprs must match too.
+    if identical(old, new):  # the common case in a passing replay: nothing to walk
         return []
     if isinstance(old, dict) and isinstance(new, dict):
         differences: list[Difference] = []
@@ -97,6 +95,32 @@ def diff_json(old: Any, new: Any, path: str) -> list[Difference]:
     if old is ABSENT and new is ABSENT:
         return []
     return [Difference(path, old, new)]
+
+
+def identical(old: Any, new: Any) -> bool:
+    """Whether ``old`` and ``new`` are the same JSON value (``diff_json`` finds nothing).
+
+    Stricter than ``==``, which calls ``1``, ``1.0`` and ``True`` equal (on the wire they
+    are three values) and ``0.0`` equal to ``-0.0``: types must match all the way down,
+    floats by their text too. Key order does not matter. A walk, about twice as fast as
+    comparing the two values' ``repr`` (the earlier check), which built both strings.
+    """
+    kind = old.__class__
+    if kind is not new.__class__:
+        return False
+    if kind is dict:
+        if len(old) != len(new):
+            return False
+        for key, value in old.items():
+            other = new.get(key, _MISSING)
+            if other is _MISSING or not identical(value, other):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        return len(old) == len(new) and all(map(identical, old, new))
+    if kind is float:  # NaN is not identical to itself (as ``==`` has it); -0.0 not to 0.0
+        return bool(old == new) and repr(old) == repr(new)
+    return bool(old == new)
 
 
 def _plain(key: str) -> bool:

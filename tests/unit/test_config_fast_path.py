@@ -196,9 +196,7 @@ def test_the_nested_fast_path_lists_exactly_the_scalar_keys_of_each_table() -> N
     for table in ("mapping", "delivery", "replay"):
         model = Settings.model_fields[table].annotation
         assert isinstance(model, type) and issubclass(model, BaseModel)
-        expected = {
-            name for name, field in model.model_fields.items() if _scalar(field.annotation)
-        }
+        expected = {name for name, field in model.model_fields.items() if _scalar(field.annotation)}
         assert SIMPLE_NESTED_VARIABLES.get(table, frozenset()) == expected, table
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from copy import deepcopy
 
-from signaltui.replay.diff import ABSENT, Difference, diff_json
+from signaltui.replay.diff import ABSENT, Difference, diff_json, identical
 
 BODY = {
     "name": "Acme Inc",
@@ -67,3 +67,23 @@ def test_a_plain_key_with_non_ascii_letters_is_quoted_so_its_pointer_keeps_it() 
     [difference] = diff_json({"prénom": "a"}, {"prénom": "b"}, "request.body")
     assert difference.path == 'request.body["prénom"]'
     assert difference.body_pointer() == "/prénom"
+
+
+def test_identical_is_exact_json_equality() -> None:
+    # Each pair is == in Python, and each is a different JSON value.
+    for old, new in [
+        (True, 1),
+        (1, 1.0),
+        (0.0, -0.0),
+        ({"a": [1, {"b": True}]}, {"a": [1, {"b": 1}]}),
+        ((1, True), (1, 1)),
+    ]:
+        assert old == new and not identical(old, new), (old, new)
+        assert diff_json(old, new, "x") != [], (old, new)
+    assert identical({"a": [1, {"b": None}], "c": "d"}, {"c": "d", "a": [1, {"b": None}]})
+    assert identical(BODY, deepcopy(BODY))
+    nan = float("nan")
+    assert not identical(nan, nan) and diff_json([nan], [nan], "x") == [
+        Difference("x[0]", nan, nan)
+    ]
+    assert not identical({"a": 1}, {"a": 1, "b": 2}) and not identical([1], [1, 2])
