@@ -8,7 +8,6 @@ environment variables, then the TOML config file (``--config``, ``SIGNALTUI_CONF
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 from pathlib import Path
@@ -25,6 +24,7 @@ from pydantic import (
     field_validator,
 )
 
+from signaltui.config_errors import invalid_setting
 from signaltui.config_sections import DeliverySettings, ReplaySettings, no_items
 from signaltui.core.config import MappingConfig
 from signaltui.core.request import Destination
@@ -265,16 +265,7 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
             settings = Settings.model_validate(_deep_merge(values, simple, given))
         settings._mapping_options()  # validates the shortcuts too
     except ValidationError as exc:
-        first = exc.errors()[0]
-        parts = [str(part) for part in first["loc"]] or ["settings"]
-        location = ".".join(parts)
-        variable = "SIGNALTUI_" + "__".join(parts).upper()
-        from_env = None if _passed_in(given, parts) else _variable_for(parts)
-        raise ConfigError(
-            f"invalid setting {location}: {first['msg']}",
-            where=f"environment ({from_env})" if from_env else _where(path),
-            hint=f"fix {location} in the config file or the {variable} variable",
-        ) from exc
+        raise invalid_setting(exc, given, path) from exc
     return settings
 
 
@@ -356,52 +347,3 @@ def _deep_merge(*layers: dict[str, Any]) -> dict[str, Any]:
             else:
                 merged[key] = value
     return merged
-
-
-def _passed_in(given: dict[str, Any], parts: list[str]) -> bool:
-    """Whether the value at ``parts`` came from ``load_settings``' own arguments (e.g. ``--db``)."""
-    value: Any = given
-    for part in parts:
-        if not isinstance(value, dict) or part not in value:
-            return False
-        value = value[part]
-    return True
-
-
-def _variable_for(parts: list[str]) -> str | None:
-    """The ``SIGNALTUI_*`` variable that set the value at ``parts``, if one did.
-
-    That is the variable named after the whole path (``SIGNALTUI_DELIVERY__TIMEOUT``), one
-    for a table holding the key in its JSON (``SIGNALTUI_DELIVERY='{"timeout": 2}'``), or
-    one below the path. A variable for another key of the same table does not count, so a
-    typo in the file's ``[delivery]`` table is not blamed on ``SIGNALTUI_DELIVERY__TIMEOUT``.
-    """
-    names = {name.upper(): name for name in os.environ}
-    for depth in range(len(parts), 0, -1):
-        name = names.get("SIGNALTUI_" + "__".join(parts[:depth]).upper())
-        if name is not None and _holds(os.environ[name], parts[depth:]):
-            return name
-    below = "SIGNALTUI_" + "__".join(parts).upper() + "__"
-    return next((names[n] for n in sorted(names) if n.startswith(below)), None)
-
-
-def _holds(value: str, parts: list[str]) -> bool:
-    """Whether the JSON ``value`` of a table variable has an entry at ``parts``."""
-    if not parts:
-        return True
-    try:
-        data: Any = json.loads(value)
-    except ValueError:
-        return True  # not JSON: the variable itself is what is wrong
-    for part in parts:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
-            data = data[int(part)]
-        else:
-            return False
-    return True
-
-
-def _where(path: Path) -> str:
-    return str(path) if path.exists() else "settings"
