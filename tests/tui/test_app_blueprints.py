@@ -23,14 +23,20 @@ def _text(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+async def _open_planned(app, pilot) -> BlueprintsPane:
+    """Open the Blueprints tab, replanning quickly, once its starter overlay is planned."""
+    await pilot.press("f9")
+    await wait_until(pilot, lambda: bool(app.query(BlueprintsPane)))
+    pane = app.query_one(BlueprintsPane)
+    pane.delay = 0.01
+    await wait_until(pilot, lambda: "DELIVER" in _text(app, "#bp-verdict"))
+    return pane
+
+
 async def test_editing_an_overlay_replans_the_current_event_and_saves(make_app, tmp_path):
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("f9")
-        await wait_until(pilot, lambda: bool(app.query(BlueprintsPane)))
-        pane = app.query_one(BlueprintsPane)
-        pane.delay = 0.01
-        await wait_until(pilot, lambda: "DELIVER" in _text(app, "#bp-verdict"))
+        pane = await _open_planned(app, pilot)
         path = tmp_path / "mine.yaml"
         app.query_one("#bp-path", Input).value = str(path)
         editor = app.query_one("#bp-text", TextArea)
@@ -91,11 +97,7 @@ async def test_picking_a_destination_opens_its_overlay(make_app):
 async def test_warnings_show_under_the_editor_and_do_not_stop_a_save(make_app, tmp_path):
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
-        await pilot.press("f9")
-        await wait_until(pilot, lambda: bool(app.query(BlueprintsPane)))
-        pane = app.query_one(BlueprintsPane)
-        pane.delay = 0.01
-        await wait_until(pilot, lambda: "DELIVER" in _text(app, "#bp-verdict"))
+        await _open_planned(app, pilot)
         warning = app.query_one("#bp-warning", Static)
         assert not warning.display  # the starter overlay is fine
         path = tmp_path / "close.yaml"
