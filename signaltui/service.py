@@ -184,6 +184,40 @@ class DeliverySession:
         re-send of a deferred delivery).
         """
         self.check_live(decision)
+        if self.store is None:
+            _, result = await self._send(decision, look_first)
+            return SentDelivery(decision=decision, result=result)
+        store = self.store
+        if self._writer is None:
+            from signaltui.store.writer import StoreWriter
+
+            self._writer = StoreWriter(store)
+        # Expected from the send on, so deliveries finishing close together are
+        # committed in one transaction (see signaltui.store.writer). Awaited until
+        # committed, so what a run reports done is stored (resume after kill -9).
+        with self._writer.expect():
+            started, result = await self._send(decision, look_first)
+            # The rows are built (and redacted) here, committed by the writer.
+            event_json = resolved.event.to_json()
+            prepared = store.prepare_sent(
+                event_json,
+                resolved.merged_json(event_json),
+                decision.to_contract(),
+                result,
+                mode=mode,
+                event_id=event_id,
+                received_at=started,
+                run_id=run_id,
+                replay_of=replay_of,
+                exchange_key=exchange_key,
+                scrubbed_of=self._secrets,  # not scrubbed twice for the same secrets
+            )
+            stored_event, delivery_id = await self._writer.write(prepared)
+        return SentDelivery(decision, result, stored_event, delivery_id)
+
+    async def _send(self, decision: Decision, look_first: bool) -> tuple[str, DeliveryResult]:
+        """When the send started, and its result scrubbed of this session's secrets (a
+        drop is recorded, not sent)."""
         started = utc_now()
         if decision.action == "deliver" and decision.request is not None:
             result = await self._client.deliver(
@@ -194,35 +228,7 @@ class DeliverySession:
             )
         else:
             result = dropped_result(decision, self.target)
-        result = scrub_result(result, self._secrets)
-        if self.store is None:
-            return SentDelivery(decision=decision, result=result)
-        store = self.store
-        # The rows are built (and redacted) here, then committed (see signaltui.store.writer).
-        event_json = resolved.event.to_json()
-        prepared = store.prepare_sent(
-            event_json,
-            resolved.merged_json(event_json),
-            decision.to_contract(),
-            result,
-            mode=mode,
-            event_id=event_id,
-            received_at=started,
-            run_id=run_id,
-            replay_of=replay_of,
-            exchange_key=exchange_key,
-            scrubbed_of=self._secrets,  # not scrubbed twice for the same secrets
-        )
-        # One transaction per delivery at most: on the loop when nothing else writes (a
-        # WAL commit is cheaper than a thread hand-off), else in the store's writer
-        # thread, so a lock held elsewhere never stalls the deliveries in flight.
-        # Awaited until committed, so what a run reports done is stored (resume).
-        if self._writer is None:
-            from signaltui.store.writer import StoreWriter
-
-            self._writer = StoreWriter(store)
-        stored_event, delivery_id = await self._writer.write(prepared)
-        return SentDelivery(decision, result, stored_event, delivery_id)
+        return started, scrub_result(result, self._secrets)
 
 
 @dataclass(frozen=True)

@@ -141,10 +141,13 @@ class Store(StoreBase):
         when another thread or process is writing."""
         return sent.write(self, prepared, wait=wait)
 
-    def write_sent_many(self, prepared: list[sent.SentRows]) -> list[tuple[int, int]]:
-        """:meth:`write_sent` for several deliveries in one transaction (all or none)."""
-        with self._write():
-            return [sent.write(self, rows) for rows in prepared]
+    def write_sent_many(
+        self, prepared: list[sent.SentRows], *, wait: bool = True
+    ) -> list[tuple[int, int]]:
+        """:meth:`write_sent` for several deliveries in one transaction (all or none);
+        ``wait`` as for :meth:`write_sent`."""
+        with self._write(wait=wait):
+            return [sent.write(self, rows, wait=wait) for rows in prepared]
 
     def _insert_delivery(
         self,

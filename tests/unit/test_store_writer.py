@@ -157,24 +157,6 @@ def test_a_failing_write_in_a_group_fails_alone(tmp_path: Path) -> None:
         assert count == 4
 
 
-def test_the_writer_writes_at_once_when_nothing_else_writes(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "s.db") as store:
-        writer = StoreWriter(store)
-        seen: list[int] = []
-        original = store.write_sent_many
-        store.write_sent_many = lambda rows: seen.append(1) or original(rows)  # type: ignore[method-assign]
-
-        async def one() -> tuple[int, int]:
-            return await writer.write(_prepared(store, 0))
-
-        try:
-            event_id, delivery_id = asyncio.run(one())
-        finally:
-            writer.close()
-        assert seen == []  # not handed to the thread
-        assert store.get_delivery(delivery_id).event_row.id == event_id
-
-
 def test_another_process_writing_hands_the_write_to_the_thread(tmp_path: Path) -> None:
     """A write lock held by another connection (another process) does not stall the
     event loop: the write waits in the writer thread and lands once the lock is free."""
