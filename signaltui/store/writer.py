@@ -56,7 +56,9 @@ class StoreWriter:
         self._pending: list[_Item] = []
         self._expected = 0
         self._rounds_left = 0
-        self._gathering = False
+        # The loop a group is being gathered on (None: none is): a loop closed while
+        # gathering (an interrupt) must not leave the next loop's writes unscheduled.
+        self._gathering_on: asyncio.AbstractEventLoop | None = None
 
     @contextlib.contextmanager
     def expect(self) -> Iterator[None]:
@@ -78,14 +80,15 @@ class StoreWriter:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[tuple[int, int]] = loop.create_future()
         self._pending.append((prepared, loop, future))
-        if not self._gathering:
-            self._gathering = True
+        if self._gathering_on is not loop:
+            self._gathering_on = loop
             self._rounds_left = self.gather_rounds
             loop.call_soon(self._gather, loop)
         return await future
 
     def close(self) -> None:
         """Write what is pending or queued, then end the thread."""
+        self._gathering_on = None
         if self._pending:  # the loop ended before its group was committed
             group, self._pending = self._pending, []
             self._commit(group, wait=True)
@@ -99,7 +102,7 @@ class StoreWriter:
             self._rounds_left -= 1
             loop.call_soon(self._gather, loop)
             return
-        self._gathering = False
+        self._gathering_on = None
         group, self._pending = self._pending, []
         if not group:  # close() already committed them
             return

@@ -52,6 +52,12 @@ class Ticker:
         self._task.cancel()
 
 
+def _abandon(task: asyncio.Task[Any]) -> None:
+    """``task``'s loop is closed under it, as an interrupt leaves it; tell asyncio not
+    to warn about it when it is garbage-collected."""
+    task._log_destroy_pending = False  # type: ignore[attr-defined]
+
+
 async def _expected_write(writer: StoreWriter, prepared: Any, rounds_before: int) -> Any:
     """One delivery as the session makes it: expected from its send, written after
     ``rounds_before`` loop rounds (its answer arriving)."""
@@ -176,6 +182,7 @@ def test_close_commits_a_group_the_loop_left_gathering(tmp_path: Path) -> None:
                     loop.run_until_complete(asyncio.sleep(0))
                 assert store.db.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 0
                 assert not task.done()
+                _abandon(task)
         finally:
             loop.close()
         writer.close()
@@ -209,3 +216,27 @@ def test_an_interrupt_during_the_commit_keeps_the_rows_for_close(tmp_path: Path)
             loop.close()
         writer.close()
         assert store.db.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 1
+
+
+def test_a_loop_closed_while_gathering_does_not_stall_the_next_loop(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s.db") as store:
+        writer = StoreWriter(store, gather_rounds=1000)
+        first = asyncio.new_event_loop()
+        try:
+            with writer.expect():  # a delivery that never comes keeps the group open
+                task = first.create_task(_expected_write(writer, _prepared(store, 0), 0))
+                first.run_until_complete(asyncio.sleep(0))
+                assert not task.done()
+                _abandon(task)
+        finally:
+            first.close()  # interrupted: its group was never committed
+
+        async def next_run() -> tuple[int, int]:
+            return await _expected_write(writer, _prepared(store, 1), 0)
+
+        try:
+            event_id, delivery_id = asyncio.run(asyncio.wait_for(next_run(), 10))
+        finally:
+            writer.close()
+        assert store.get_delivery(delivery_id).event_row.id == event_id
+        assert store.db.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 2
