@@ -106,14 +106,15 @@ class StoreWriter:
         group, self._pending = self._pending, []
         if not group:  # close() already committed them
             return
+        stored: set[int] = set()
         try:
-            self._commit(group, wait=False)
+            self._commit(group, wait=False, stored=stored)
         except WouldWait:
             for item in group:
                 self._hand_over(item)
         except (KeyboardInterrupt, SystemExit):
-            # Rolled back, and nobody will be told: keep the rows for close().
-            self._pending[:0] = group
+            # What this rolled back was sent, and nobody will be told: keep it for close().
+            self._pending[:0] = [item for item in group if id(item) not in stored]
             raise
 
     def _hand_over(self, item: _Item) -> None:
@@ -139,10 +140,11 @@ class StoreWriter:
             if stop:
                 return
 
-    def _commit(self, group: list[_Item], *, wait: bool) -> None:
+    def _commit(self, group: list[_Item], *, wait: bool, stored: set[int] | None = None) -> None:
         """Commit ``group`` in one transaction and tell each caller; on failure, one by
         one. Without ``wait``, raises :class:`WouldWait` (nothing written, nobody told)
-        when the store is busy elsewhere."""
+        when the store is busy elsewhere. ``stored`` collects the ``id()`` of each item
+        committed (for an interrupt half-way through the one-by-one writes)."""
         here = threading.current_thread() is not self._thread
         try:
             ids = self.store.write_sent_many([prepared for prepared, _, _ in group], wait=wait)
@@ -155,12 +157,14 @@ class StoreWriter:
                 return
             for item in group:  # the group rolled back whole: one transaction each
                 try:
-                    self._commit([item], wait=wait)
+                    self._commit([item], wait=wait, stored=stored)
                 except WouldWait:
                     self._hand_over(item)
             return
-        for (_, loop, future), stored in zip(group, ids, strict=True):
-            _settle(loop, future, stored, None, here=here)
+        if stored is not None:
+            stored.update(id(item) for item in group)
+        for (_, loop, future), written in zip(group, ids, strict=True):
+            _settle(loop, future, written, None, here=here)
 
 
 def _settle(

@@ -240,3 +240,39 @@ def test_a_loop_closed_while_gathering_does_not_stall_the_next_loop(tmp_path: Pa
             writer.close()
         assert store.get_delivery(delivery_id).event_row.id == event_id
         assert store.db.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 2
+
+
+def test_an_interrupt_during_the_one_by_one_writes_keeps_only_the_unwritten(
+    tmp_path: Path,
+) -> None:
+    """A group with a bad row is written again one by one; Ctrl+C half-way through
+    keeps what was not yet written for close(), never what already was (no row twice)."""
+    with Store.open(tmp_path / "s.db") as store:
+        prepared = [_prepared(store, 0), _prepared(store, 1, event_id=9999), _prepared(store, 2)]
+        writer = StoreWriter(store)
+        original = store.write_sent_many
+        calls: list[int] = []
+
+        def interrupt_the_third(rows: Any, *, wait: bool = True) -> Any:
+            calls.append(len(rows))
+            if len(calls) == 3:  # the group, then row 0 alone, then row 1 alone
+                raise KeyboardInterrupt
+            return original(rows, wait=wait)
+
+        store.write_sent_many = interrupt_the_third  # type: ignore[method-assign,assignment]
+        loop = asyncio.new_event_loop()
+        tasks = [loop.create_task(_expected_write(writer, p, 0)) for p in prepared]
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                loop.run_until_complete(asyncio.gather(*tasks))
+            assert calls == [3, 1, 1]
+            for task in tasks:
+                task.cancel()
+            with contextlib.suppress(BaseException):
+                loop.run_until_complete(asyncio.gather(*tasks))
+        finally:
+            loop.close()
+        writer.close()
+        count = store.db.execute("SELECT count(*) FROM deliveries").fetchone()[0]
+        keys = sorted(r[0] for r in store.db.execute("SELECT exchange_key FROM deliveries"))
+        assert (count, keys) == (2, ["k0", "k2"])
