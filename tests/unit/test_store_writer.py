@@ -81,7 +81,8 @@ def _prepared(store: Store, n: int, **extra: Any) -> Any:
     )  # fmt: skip
 
 
-def _commits(store: Store) -> list[str]:
+def statements_seen(store: Store) -> list[str]:
+    """Every SQL statement ``store`` runs from now on, upper-cased (to count COMMITs)."""
     seen: list[str] = []
     store.db.conn.set_trace_callback(lambda sql: seen.append(sql.strip().upper()))
     return seen
@@ -123,7 +124,7 @@ def test_the_writer_commits_waiting_deliveries_together_each_linked_to_its_event
     with Store.open(tmp_path / "s.db") as store:
         store.add_secrets([SECRET])
         prepared = [_prepared(store, n) for n in range(8)]
-        seen = _commits(store)
+        seen = statements_seen(store)
         writer = StoreWriter(store)
         try:
             ids = asyncio.run(_write_held(store, writer, prepared))

@@ -15,6 +15,7 @@ from signaltui.errors import StoreError
 from signaltui.store import Store
 from signaltui.store.samples import sample_event, sample_result
 from signaltui.store.writer import GATHER_ROUNDS, StoreWriter
+from tests.unit.test_store_writer import statements_seen
 
 
 def _prepared(store: Store, n: int, **extra: Any) -> Any:
@@ -24,12 +25,6 @@ def _prepared(store: Store, n: int, **extra: Any) -> Any:
     return store.prepare_sent(
         event, event, decision, result, mode="replay-send", exchange_key=f"k{n}", **extra
     )
-
-
-def _commits(store: Store) -> list[str]:
-    seen: list[str] = []
-    store.db.conn.set_trace_callback(lambda sql: seen.append(sql.strip().upper()))
-    return seen
 
 
 class Ticker:
@@ -72,7 +67,7 @@ def test_deliveries_finishing_together_share_one_commit_each_linked_to_its_event
 ) -> None:
     with Store.open(tmp_path / "s.db") as store:
         prepared = [_prepared(store, n) for n in range(4)]
-        seen = _commits(store)
+        seen = statements_seen(store)
         writer = StoreWriter(store)
 
         async def main() -> list[Any]:
