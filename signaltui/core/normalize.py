@@ -86,10 +86,3 @@ def company_name(value: Any) -> str | None:
     if isinstance(value, dict):
         return clean_text(value.get("name"))
     return clean_text(value)
-
-
-def full_name(first: str | None, last: str | None) -> str | None:
-    """First and last name joined with a space, skipping missing parts."""
-    if first and last:
-        return f"{first} {last}"
-    return first or last or None

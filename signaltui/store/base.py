@@ -13,11 +13,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlite_utils import Database
-
 from signaltui.errors import StoreError
 from signaltui.store import rows, times
-from signaltui.store.connection import DEFAULT_BUSY_TIMEOUT, connect_file, connect_memory, guarded
+from signaltui.store.connection import (
+    DEFAULT_BUSY_TIMEOUT,
+    StoreDB,
+    connect_file,
+    connect_memory,
+    guarded,
+)
 from signaltui.store.schema import index_events, migrate
 
 S = TypeVar("S", bound="StoreBase")
@@ -36,7 +40,7 @@ class StoreBase:
 
     def __init__(
         self,
-        db: Database,
+        db: StoreDB,
         where: str,
         *,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
@@ -199,7 +203,7 @@ class StoreBase:
         if not values:
             return
         self._insert("events", rows.EVENT_COLUMNS, values)
-        index_events(self.db, values[0][0], values[-1][0])
+        index_events(self.db.conn, values[0][0], values[-1][0])
 
     def _missing(self, kind: str, item_id: int | str) -> NotFoundError:
         return NotFoundError(

@@ -9,11 +9,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import Any
 
 from signaltui.errors import StoreError
 
@@ -24,6 +23,61 @@ DEFAULT_BUSY_TIMEOUT = 5.0
 CACHE_KIB = 65536
 
 _HINT_OTHER_DB = "point --db / SIGNALTUI_DB at another file"
+
+
+class StoreDB:
+    """The store's SQLite connection and the few helpers its queries use.
+
+    sqlite-utils builds the schema, but importing it costs a command about 30 ms, so it
+    is loaded only when a store is created or upgraded (:func:`signaltui.store.schema.
+    migrate`); reads and writes go straight through :mod:`sqlite3`.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Run one statement; its cursor. A write outside a transaction is committed at
+        once (sqlite3 would leave the transaction it opens for it pending, and the next
+        ``BEGIN IMMEDIATE`` would fail), as sqlite-utils' ``Database.execute`` does."""
+        conn = self.conn
+        was_in_transaction = conn.in_transaction
+        try:
+            cursor = conn.execute(sql, parameters)
+        except Exception:
+            if not was_in_transaction and conn.in_transaction:
+                conn.execute("ROLLBACK")  # the failed write's implicit transaction
+            raise
+        if (
+            not was_in_transaction
+            and conn.in_transaction
+            and cursor.description is None
+            and not _opens_transaction(sql)
+        ):
+            conn.execute("COMMIT")
+        return cursor
+
+    def query(self, sql: str, parameters: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        """The rows of ``sql`` as dicts keyed by column name."""
+        cursor = self.conn.execute(sql, parameters)
+        keys = [column[0] for column in cursor.description]
+        for row in cursor:
+            yield dict(zip(keys, row, strict=True))
+
+    def table_names(self) -> list[str]:
+        """Every table in the file, full-text shadow tables included."""
+        cursor = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return [row[0] for row in cursor]
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+
+def _opens_transaction(sql: str) -> bool:
+    """Whether ``sql`` is an explicit ``BEGIN`` or ``SAVEPOINT`` (left open on purpose)."""
+    keyword = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+    return keyword in ("BEGIN", "SAVEPOINT")
 
 
 def translate(
@@ -91,8 +145,8 @@ def create_private(path: Path) -> None:
     os.close(fd)
 
 
-def connect_file(path: Path, busy_timeout: float) -> Database:
-    """A :class:`Database` on ``path`` (created with its folders), WAL, foreign keys on."""
+def connect_file(path: Path, busy_timeout: float) -> StoreDB:
+    """A :class:`StoreDB` on ``path`` (created with its folders), WAL, foreign keys on."""
     where = str(path)
     if path.is_dir():
         raise StoreError(
@@ -122,7 +176,7 @@ def connect_file(path: Path, busy_timeout: float) -> Database:
         # check_same_thread=False: the TUI may call the store from worker threads; the
         # Store serialises access with its own lock.
         conn = sqlite3.connect(str(path), timeout=busy_timeout, check_same_thread=False)
-        db = Database(conn, execute_plugins=False)
+        db = StoreDB(conn)
         db.execute("PRAGMA foreign_keys = ON")
         # WAL lets readers (the TUI list) carry on while a send writes.
         _use_wal(db, busy_timeout, started)
@@ -139,7 +193,7 @@ def connect_file(path: Path, busy_timeout: float) -> Database:
         raise translate(exc, where, busy_timeout, time.monotonic() - started) from exc
 
 
-def _use_wal(db: Database, busy_timeout: float, started: float) -> None:
+def _use_wal(db: StoreDB, busy_timeout: float, started: float) -> None:
     """Switch to WAL, waiting out other processes up to ``busy_timeout`` seconds.
 
     Changing the journal mode needs the file to itself, and SQLite refuses that at once
@@ -156,9 +210,9 @@ def _use_wal(db: Database, busy_timeout: float, started: float) -> None:
             time.sleep(0.005)
 
 
-def connect_memory() -> Database:
-    """A private in-memory :class:`Database` with foreign keys on (for tests)."""
+def connect_memory() -> StoreDB:
+    """A private in-memory :class:`StoreDB` with foreign keys on (for tests)."""
     conn = sqlite3.connect(":memory:", check_same_thread=False)
-    db = Database(conn, execute_plugins=False)
+    db = StoreDB(conn)
     db.execute("PRAGMA foreign_keys = ON")
     return db

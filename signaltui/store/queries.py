@@ -1,7 +1,8 @@
 """Read-side SQL: filtered lists, full-text search, one delivery in full.
 
-Functions here take a sqlite-utils :class:`Database` and plain filter values and return
-row models; :class:`signaltui.store.Store` wraps them with locking and error handling.
+Functions here take the store's :class:`~signaltui.store.connection.StoreDB` and plain
+filter values and return row models; :class:`signaltui.store.Store` wraps them with
+locking and error handling.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from signaltui.delivery.outcomes import OUTCOMES
 from signaltui.errors import InputError
 from signaltui.store import search, times
+from signaltui.store.connection import StoreDB
 from signaltui.store.models import DeliveryDetail, DeliveryRow, EventRow
 from signaltui.store.rows import attempt_from, final_exchange, loads, merged_from
 
@@ -100,7 +100,7 @@ def _common(
 
 
 def _listed(
-    db: Database,
+    db: StoreDB,
     select: str,
     f: Filters,
     text: str | None,
@@ -142,7 +142,7 @@ def _listed(
 
 
 def list_deliveries(
-    db: Database,
+    db: StoreDB,
     *,
     email: str | None = None,
     event: str | None = None,
@@ -189,7 +189,7 @@ def event_from(row: dict[str, Any]) -> EventRow:
 
 
 def list_events(
-    db: Database,
+    db: StoreDB,
     *,
     email: str | None = None,
     event: str | None = None,
@@ -208,13 +208,13 @@ def list_events(
     return [event_from(row) for row in rows]
 
 
-def get_event(db: Database, event_id: int) -> EventRow | None:
+def get_event(db: StoreDB, event_id: int) -> EventRow | None:
     """One event, or ``None`` when there is no event ``event_id``."""
     rows = list(db.query(_EVENT_SELECT + " WHERE e.id = ?", [event_id]))
     return event_from(rows[0]) if rows else None
 
 
-def get_delivery(db: Database, delivery_id: int) -> DeliveryDetail | None:
+def get_delivery(db: StoreDB, delivery_id: int) -> DeliveryDetail | None:
     """One delivery with its event, decision, final exchange and attempts, or ``None``."""
     row = next(iter(db.query(_DETAIL_SELECT, [delivery_id])), None)
     if row is None:
@@ -235,7 +235,7 @@ def get_delivery(db: Database, delivery_id: int) -> DeliveryDetail | None:
     )
 
 
-def deferred_open(db: Database, limit: int) -> list[DeliveryRow]:
+def deferred_open(db: StoreDB, limit: int) -> list[DeliveryRow]:
     """Deferred deliveries no later delivery has followed up, soonest due first.
 
     A follow-up is a delivery whose ``replay_of`` is ``delivery-<id>`` of the deferred one
@@ -249,7 +249,7 @@ def deferred_open(db: Database, limit: int) -> list[DeliveryRow]:
     return [DeliveryRow.model_validate(row) for row in db.query(sql, [limit])]
 
 
-def exchange_keys(db: Database, run_ids: list[int], outcomes: tuple[str, ...]) -> set[str]:
+def exchange_keys(db: StoreDB, run_ids: list[int], outcomes: tuple[str, ...]) -> set[str]:
     """Exchange keys of deliveries in ``run_ids`` that ended with one of ``outcomes``."""
     if not run_ids:
         return set()
@@ -261,9 +261,7 @@ def exchange_keys(db: Database, run_ids: list[int], outcomes: tuple[str, ...]) -
     return {row["exchange_key"] for row in db.query(sql, [*run_ids, *outcomes])}
 
 
-def delivered_emails(
-    db: Database, destination: str, target: str, emails: Iterable[str]
-) -> set[str]:
+def delivered_emails(db: StoreDB, destination: str, target: str, emails: Iterable[str]) -> set[str]:
     """Which ``emails`` (lowercased, trimmed) were delivered to ``destination`` at ``target``.
 
     Matched on the stored event's email, which the store keeps trimmed and lowercased as

@@ -11,7 +11,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from signaltui.core.normalize import full_name
 from signaltui.delivery.outcomes import (
     AttemptRecord,
     DeliveryResult,
@@ -81,7 +80,7 @@ def identity(merged: dict[str, Any]) -> tuple[str | None, str | None, str | None
     email = _text(traits.get("email"))
     first = _text(traits.get("firstName", traits.get("first_name")))
     last = _text(traits.get("lastName", traits.get("last_name")))
-    name = full_name(first, last) or _text(traits.get("name"))
+    name = " ".join(part for part in (first, last) if part) or _text(traits.get("name"))
     company = traits.get("company")
     if isinstance(company, dict):
         company = company.get("name")

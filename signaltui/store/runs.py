@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlite_utils import Database
-
+from signaltui.store.connection import StoreDB
 from signaltui.store.models import RunRow
 from signaltui.store.rows import dumps, loads
 
@@ -21,7 +20,7 @@ DONE_OUTCOMES: tuple[str, ...] = ("delivered",)
 
 
 def insert_run(
-    db: Database, kind: str, meta: dict[str, Any], resume_key: str | None, started_at: str
+    db: StoreDB, kind: str, meta: dict[str, Any], resume_key: str | None, started_at: str
 ) -> int:
     """Insert a run row and return its id."""
     cursor = db.execute(
@@ -31,7 +30,7 @@ def insert_run(
     return int(cursor.lastrowid or 0)
 
 
-def finish(db: Database, run_id: int, summary: dict[str, Any], finished_at: str) -> bool:
+def finish(db: StoreDB, run_id: int, summary: dict[str, Any], finished_at: str) -> bool:
     """Mark a run finished with ``summary``; False when there is no such run."""
     cursor = db.execute(
         "UPDATE runs SET finished_at = ?, summary_json = ? WHERE id = ?",
@@ -47,13 +46,13 @@ def _run_from(row: dict[str, Any]) -> RunRow:
     return RunRow.model_validate(data)
 
 
-def get(db: Database, run_id: int) -> RunRow | None:
+def get(db: StoreDB, run_id: int) -> RunRow | None:
     """One run, or ``None``."""
     rows = list(db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
     return _run_from(rows[0]) if rows else None
 
 
-def latest(db: Database, resume_key: str) -> RunRow | None:
+def latest(db: StoreDB, resume_key: str) -> RunRow | None:
     """The newest run started under ``resume_key``, or ``None``."""
     rows = list(
         db.query("SELECT * FROM runs WHERE resume_key = ? ORDER BY id DESC LIMIT 1", [resume_key])
@@ -61,7 +60,7 @@ def latest(db: Database, resume_key: str) -> RunRow | None:
     return _run_from(rows[0]) if rows else None
 
 
-def run_ids(db: Database, run: int | str) -> list[int]:
+def run_ids(db: StoreDB, run: int | str) -> list[int]:
     """The run ids ``run`` stands for: that one id, or every run under a resume key."""
     if isinstance(run, int):
         return [run]

@@ -8,11 +8,22 @@ released, a step is never edited; a change is a new step.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Protocol
 
 from signaltui.errors import StoreError
+
+if TYPE_CHECKING:  # imported when a migration runs: most commands open a store as it is
+    from sqlite_utils import Database
+
+
+class Connected(Protocol):
+    """What :func:`migrate` needs of a database: its connection (the store's
+    :class:`~signaltui.store.connection.StoreDB`, or a sqlite-utils ``Database``)."""
+
+    @property
+    def conn(self) -> sqlite3.Connection: ...
 
 
 def _v1_base_tables(db: Database) -> None:
@@ -193,19 +204,19 @@ def _v7_lookups_and_deferred(db: Database) -> None:
     )
 
 
-def index_events(db: Database, first_id: int, last_id: int) -> None:
+def index_events(conn: sqlite3.Connection, first_id: int, last_id: int) -> None:
     """Add events ``first_id``..``last_id`` (just inserted) to the full-text index.
 
     Since v4 no trigger does this; ``Store._insert_events`` pairs it with every insert.
     """
-    db.execute(
+    conn.execute(
         "INSERT INTO events_fts (rowid, name, email, company) "
         "SELECT id, name, email, company FROM events WHERE id BETWEEN ? AND ?",
         [first_id, last_id],
     )
 
 
-Migration = Callable[[Database], None]
+Migration = Callable[["Database"], None]
 
 #: Migration ``n`` (1-based) upgrades a database from version ``n - 1`` to ``n``.
 MIGRATIONS: list[Migration] = [
@@ -222,12 +233,12 @@ LATEST_VERSION = len(MIGRATIONS)
 _OUR_TABLES = {"events", "deliveries", "attempts", "runs"}
 
 
-def schema_version(db: Database) -> int:
+def schema_version(db: Connected) -> int:
     """The number of migrations ``db`` has had (0 for a new, empty file)."""
-    return int(db.execute("PRAGMA user_version").fetchone()[0])
+    return int(db.conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(db: Database, where: str, *, target: int = LATEST_VERSION) -> int:
+def migrate(db: Connected, where: str, *, target: int = LATEST_VERSION) -> int:
     """Bring ``db`` up to version ``target`` step by step; return the version reached.
 
     Each step runs in its own ``BEGIN IMMEDIATE`` transaction and re-reads the version
@@ -239,16 +250,22 @@ def migrate(db: Database, where: str, *, target: int = LATEST_VERSION) -> int:
     version-0 database that already holds tables of its own (someone else's file).
     """
     current = _checked_version(db, where)
+    if current >= target:
+        return current
+    from sqlite_utils import Database
+
+    # Its default recursive_triggers=on would differ from a store opened without it.
+    builder = Database(db.conn, recursive_triggers=False, execute_plugins=False)
+    conn = db.conn
     while current < target:
-        conn = db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             current = _checked_version(db, where)
             if current < target:
-                MIGRATIONS[current](db)
+                MIGRATIONS[current](builder)
                 current += 1
                 # user_version is transactional, so the step and its number commit together.
-                db.execute(f"PRAGMA user_version = {current}")
+                conn.execute(f"PRAGMA user_version = {current}")
         except BaseException:
             conn.rollback()
             raise
@@ -256,7 +273,7 @@ def migrate(db: Database, where: str, *, target: int = LATEST_VERSION) -> int:
     return current
 
 
-def _checked_version(db: Database, where: str) -> int:
+def _checked_version(db: Connected, where: str) -> int:
     """The schema version, after refusing files this code must not migrate."""
     current = schema_version(db)
     if current > LATEST_VERSION:
@@ -267,7 +284,8 @@ def _checked_version(db: Database, where: str) -> int:
             hint="upgrade signaltui, or point --db / SIGNALTUI_DB at another file",
         )
     if current == 0:
-        foreign = set(db.table_names()) - _OUR_TABLES
+        tables = db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        foreign = {row[0] for row in tables} - _OUR_TABLES
         if foreign:
             raise StoreError(
                 f"this SQLite file is not a signaltui store (it has tables: "

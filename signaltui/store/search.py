@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
+from signaltui.store.connection import StoreDB
 
 #: Up to this many matches, join and sort them all: exact and cheap.
 FEW_MATCHES = 2000
@@ -53,7 +53,7 @@ class TextQuery:
     newer_outside: str
 
 
-def newest(db: Database, match: str, query: TextQuery, limit: int, offset: int) -> Rows:
+def newest(db: StoreDB, match: str, query: TextQuery, limit: int, offset: int) -> Rows:
     """Rows whose event matches ``match``, newest first, ``limit`` after ``offset``."""
     page = [limit, offset]
     cursor = db.conn.execute(

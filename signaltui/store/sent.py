@@ -113,7 +113,7 @@ def write(store: StoreBase, prepared: SentRows, *, wait: bool = True) -> tuple[i
         if prepared.event is not None:
             event_id = conn.execute(_INSERT_EVENT, (None, *prepared.event[1:])).lastrowid
             assert event_id is not None
-            index_events(store.db, event_id, event_id)
+            index_events(conn, event_id, event_id)
         delivery = (None, event_id, *prepared.delivery[2:])
         delivery_id = conn.execute(_INSERT_DELIVERY, delivery).lastrowid
         assert delivery_id is not None

@@ -100,6 +100,24 @@ def test_replay_loads_its_plan_and_report_modules_only_when_asked(tmp_path: Path
     assert "Send plan:" in stdout
 
 
+#: What a store command opening an existing store loads only when it must: sqlite-utils
+#: builds and upgrades the schema; phone parsing is the mapping's, not the history's.
+STORE_ON_DEMAND = ("sqlite_utils", "phonenumbers")
+
+
+def test_history_commands_load_sqlite_utils_only_to_create_the_store(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    created, stdout = _modules_after(["--db", db, "events", "list"], STORE_ON_DEMAND)
+    assert created == ["sqlite_utils"] and stdout == ""  # a new file: the schema is built
+    event = str(FIXTURES / "events" / "demo-requested.json")
+    sent, stdout = _modules_after(["--db", db, "send", event, "-d", "close"], STORE_ON_DEMAND)
+    assert sent == ["phonenumbers"] and "stored as delivery-1" in stdout
+    for argv in (["events", "list"], ["events", "show", "1"], ["events", "search", "acme"]):
+        loaded, stdout = _modules_after(["--db", db, *argv], STORE_ON_DEMAND)
+        assert loaded == [], argv
+        assert "close" in stdout, argv
+
+
 def test_preview_with_the_presets_cached_loads_no_yaml_or_pydantic_settings() -> None:
     event = FIXTURES / "events" / "demo-requested.json"
     argv = ["preview", str(event), "--json"]

@@ -63,7 +63,7 @@ def test_bulk_writes_are_redacted_too(tmp_path: Path) -> None:
     )  # fmt: skip
     with Store.open(tmp_path / "bulk.db") as store:
         store.record_many([item, item])
-        assert store.db.table("attempts").count == 4
+        assert store.db.execute("SELECT count(*) FROM attempts").fetchone() == (4,)
     stored = _file_bytes(tmp_path)
     for secret in SECRETS:
         assert secret.encode() not in stored, secret

@@ -47,7 +47,7 @@ def test_v1_store_is_upgraded_in_place_keeping_data(tmp_path: Path) -> None:
 
     with Store.open(path) as store:
         assert schema_version(store.db) == LATEST_VERSION
-        indexes = {i.name for i in store.db.table("deliveries").indexes}
+        indexes = {i.name for i in Database(store.db.conn).table("deliveries").indexes}
         assert {"idx_deliveries_outcome_created_at", "idx_deliveries_created_at"} <= indexes
         assert "idx_deliveries_outcome" not in indexes  # v4: a prefix of the one above
         # Rows written before the FTS step are searchable after the upgrade.
