@@ -10,6 +10,9 @@ every request is a fresh 201) to the same loopback mock server, concurrency 4:
 - base: the same command with the base commit's code (``git archive``).
 - bare: ``_bare_send.py``, a small script importing only httpx that posts the
   precomputed requests (URL, headers with auth, JSON bytes), same concurrency.
+- unstored, for information: the cli side through ``_unstored_send.py``, which skips
+  building and writing each delivery's rows (not a product mode): how much of the gap
+  to the bare loop is the store's work, and what is left without it.
 
 Pacing. The server runs with ``--limits off`` (it sends rate headers but never refuses),
 so the bare loop, which ignores limits, does the same work as the CLI: with a server
@@ -99,6 +102,14 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def created_leads(url: str) -> int:
+    """Leads the mock at ``url`` created since its last reset."""
+    import httpx
+
+    state = httpx.get(url + "/__mock/state", trust_env=False).json()
+    return int(state["crms"]["close"]["created"])
+
+
 def stored(db: Path) -> int:
     """Delivered rows the CLI stored (the run must have stored every delivery)."""
     import sqlite3
@@ -127,14 +138,19 @@ class Sides:
             return timed([sys.executable, str(bare), str(requests), str(CONCURRENCY)], env)
         self.runs += 1
         db = self.folder / f"run{self.runs}.db"
-        tree = ROOT if side == "cli" else self.base
+        tree = self.base if side == "base" else ROOT
         argv = signaltui_argv(
             tree, "--db", str(db), "replay", str(recording), "--mode", "send",
             "--target", url, "--concurrency", str(CONCURRENCY), "--quiet",
         )  # fmt: skip
+        if side == "unstored":
+            argv[1:3] = [str(Path(__file__).with_name("_unstored_send.py"))]
         seconds = timed(argv, env)
         expected = sum(1 for line in recording.read_text().splitlines() if line.strip())
-        if stored(db) != expected:
+        if side == "unstored":
+            if created_leads(url) != expected:
+                raise SystemExit("unstored: the mock did not get every lead; unusable")
+        elif stored(db) != expected:
             raise SystemExit(f"{side}: the store does not hold every delivery; unusable")
         return seconds
 
@@ -177,11 +193,11 @@ def main() -> None:
                 recordings[size] = (recording, requests)
             sides = Sides(folder, base, url)
             names = ("cli", "base", "bare")
-            best = {name: float("inf") for name in names}
-            for name in names:  # warm-up
+            best = {name: float("inf") for name in (*names, "unstored")}
+            for name in best:  # warm-up
                 sides.run(name, *recordings[count], unpaced)
             for _ in range(args.repeat):
-                for name in names:
+                for name in best:
                     best[name] = min(best[name], sides.run(name, *recordings[count], unpaced))
             paced = {name: sides.run(name, *recordings[paced_count], shipped) for name in names}
             windows = sides.run("cli", *recordings[paced_count], shipped, url=enforcing_url)
@@ -189,6 +205,13 @@ def main() -> None:
     print(f"{count:,} Close leads, concurrency {CONCURRENCY}, pacing off, best of {args.repeat}:")
     for name in names:
         print(f"  {name:<5} {count / best[name]:7,.0f} deliveries/s ({best[name]:.2f} s)")
+    unstored, gap = best["unstored"], best["cli"] - best["bare"]
+    print(
+        f"  for information, the cli with each delivery's rows neither built nor written "
+        f"(not a product mode): {count / unstored:,.0f} deliveries/s ({unstored:.2f} s), "
+        f"{unstored / best['bare']:.2f}x bare; the store's work is "
+        f"{best['cli'] - unstored:.2f} s of the {gap:.2f} s gap"
+    )
     print(f"{paced_count:,} Close leads, pacing as shipped (default settings), one run:")
     for name in names:
         print(f"  {name:<5} {paced_count / paced[name]:7,.0f} deliveries/s ({paced[name]:.2f} s)")
