@@ -44,6 +44,16 @@ def pointer_changes(old: Any, new: Any, pointer: str = "") -> list[str]:
     return [pointer or "/"]
 
 
+def rules_behind(before: Decision, after: Decision) -> list[str]:
+    """The ``file:line`` of each rule whose trace row ``after`` has and ``before`` lacks
+    (a field added, edited or removed): the rules to look at when the body changed.
+    Empty for a verdict change (every row differs then, so none would point anywhere)."""
+    if before.request is None or after.request is None:
+        return []
+    had = set(before.trace_rows)
+    return list(dict.fromkeys(row[4] for row in after.trace_rows if row not in had and row[4]))
+
+
 def decision_changes(before: Decision, after: Decision) -> list[str]:
     """How ``after`` differs: ``(deliver -> drop)``-style verdicts, or body pointers."""
     if before.action != after.action or before.reason != after.reason:
@@ -55,11 +65,13 @@ def decision_changes(before: Decision, after: Decision) -> list[str]:
 
 @dataclass
 class Impact:
-    """Per destination: requests compared, requests changed, and changes per pointer."""
+    """Per destination: requests compared, requests changed, changes per pointer, and
+    the blueprint rules (``file:line``) behind them."""
 
     compared: Counter[str] = field(default_factory=Counter)
     changed: Counter[str] = field(default_factory=Counter)
     pointers: dict[str, Counter[str]] = field(default_factory=dict)
+    rules: dict[str, Counter[str]] = field(default_factory=dict)
 
     def add(self, destination: str, before: Decision, after: Decision) -> None:
         if before.request is None and after.request is None:
@@ -69,9 +81,13 @@ class Impact:
         if changes:
             self.changed[destination] += 1
             self.pointers.setdefault(destination, Counter()).update(dict.fromkeys(changes, 1))
+            rules = rules_behind(before, after)
+            if rules:
+                self.rules.setdefault(destination, Counter()).update(dict.fromkeys(rules, 1))
 
     def lines(self) -> list[str]:
-        """``14 of 120 Close requests change: /description 14`` per destination."""
+        """``14 of 120 Close requests change: /description 14 (by close.yaml:5)`` per
+        destination."""
         out = []
         for destination in DESTINATIONS:
             total = self.compared[destination]
@@ -81,6 +97,9 @@ class Impact:
             head = f"{changed} of {total} {destination.capitalize()} requests change"
             counts = self.pointers.get(destination, Counter()).most_common()
             detail = ", ".join(f"{pointer} {count}" for pointer, count in counts)
+            rules = [rule for rule, _ in self.rules.get(destination, Counter()).most_common()]
+            if rules:
+                detail += f" (by {', '.join(rules)})"
             out.append(f"{head}: {detail}" if detail else head)
         return out or ["no requests to compare"]
 

@@ -141,7 +141,9 @@ def test_an_event_is_dropped_saying_when_nothing_is_mapped(tmp_path):
 def test_diff_counts_changes_per_pointer(overlay, tmp_path):
     against = run("blueprints", "diff", str(overlay), "--against", str(RECORDINGS))
     assert against.exit_code == 0
-    assert "1 of 2 Close requests change: /custom.cf_lead_type 1" in against.output
+    assert f"1 of 2 Close requests change: /custom.cf_lead_type 1 (by {overlay}:7)\n" in (
+        against.output
+    )  # the overlay's rule, not the preset's, and only it
     assert "0 of 2 Apollo requests change\n" in against.output  # 2 of 4 are drops
     events = tmp_path / "events.jsonl"
     events.write_text(
@@ -156,7 +158,7 @@ def test_diff_counts_changes_per_pointer(overlay, tmp_path):
         + "\n"
     )
     new_event = run("blueprints", "diff", str(overlay), "--against", str(events))
-    assert "1 of 1 Close requests change: (event_not_mapped -> deliver) 1" in new_event.output
+    assert "1 of 1 Close requests change: (event_not_mapped -> deliver) 1\n" in new_event.output
 
 
 def test_bad_blueprint_stops_preview_send_and_replay_before_planning(bad, tmp_path):
