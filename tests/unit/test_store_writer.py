@@ -45,7 +45,12 @@ def _leaky(n: int) -> tuple[dict[str, Any], dict[str, Any], DeliveryResult]:
             "attempts": [*result.attempts[:-1], last.model_copy(update={"response": echoed})],
         }
     )
-    decision = {"action": "deliver", "reason": None, "detail": f"key {SECRET}", "trace": []}
+    decision: dict[str, Any] = {
+        "action": "deliver",
+        "reason": None,
+        "detail": f"key {SECRET}",
+        "trace": [],
+    }
     return event, merged, {"decision": decision, "result": result}  # type: ignore[return-value]
 
 
