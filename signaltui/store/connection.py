@@ -66,12 +66,16 @@ class StoreDB:
 
     def table_names(self) -> list[str]:
         """Every table in the file, full-text shadow tables included."""
-        cursor = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        return [row[0] for row in cursor]
+        return table_names(self.conn)
 
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+
+
+def table_names(conn: sqlite3.Connection) -> list[str]:
+    """Every table in ``conn``'s file, full-text shadow tables included."""
+    return [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
 
 
 def _opens_transaction(sql: str) -> bool:

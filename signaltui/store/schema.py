@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from signaltui.errors import StoreError
+from signaltui.store.connection import table_names
 
 if TYPE_CHECKING:  # imported when a migration runs: most commands open a store as it is
     from sqlite_utils import Database
@@ -284,8 +285,7 @@ def _checked_version(db: Connected, where: str) -> int:
             hint="upgrade signaltui, or point --db / SIGNALTUI_DB at another file",
         )
     if current == 0:
-        tables = db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        foreign = {row[0] for row in tables} - _OUR_TABLES
+        foreign = set(table_names(db.conn)) - _OUR_TABLES
         if foreign:
             raise StoreError(
                 f"this SQLite file is not a signaltui store (it has tables: "
