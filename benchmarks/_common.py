@@ -122,25 +122,27 @@ def extract_tree(commit: str, folder: Path) -> Path:
     return folder
 
 
-#: Runs ``signaltui`` from the tree in argv[1]: the editable install's import hook
+#: Puts the tree in argv[1] first on the path: the editable install's import hook
 #: would otherwise find the checked-out package first, whatever sys.path says.
-_LAUNCHER = (
+_USE_TREE = (
     "import sys; "
     "sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f)]; "
     "sys.path[0] = sys.argv.pop(1); sys.argv[0] = 'signaltui'; "
-    "from signaltui.cli import entry; entry()"
 )
+_RUN = "from signaltui.cli import entry; entry()"
 
 
-def signaltui_argv(tree: Path, *args: str) -> list[str]:
+def signaltui_argv(tree: Path, *args: str, prelude: Path | None = None) -> list[str]:
     """The command line that runs ``signaltui ARGS`` with the package from ``tree``.
 
     Both the current checkout and an :func:`extract_tree` go through this one launcher,
-    so the two sides of a comparison start the same way.
+    so the two sides of a comparison start the same way. ``prelude``: a Python file run
+    just before the command, with the tree's package already on the path.
     """
     import sys
 
-    return [sys.executable, "-c", _LAUNCHER, str(tree), *args]
+    before = "" if prelude is None else f"import runpy; runpy.run_path({str(prelude)!r}); "
+    return [sys.executable, "-c", _USE_TREE + before + _RUN, str(tree), *args]
 
 
 def tree_env() -> dict[str, str]:

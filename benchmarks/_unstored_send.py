@@ -8,22 +8,16 @@ everything else is the CLI's own path: start-up, opening the store and recording
 run, reading and re-planning the recording, auth, sending, retry and pacing
 bookkeeping, the results.
 
-Run like ``_common``'s launcher: ``python _unstored_send.py TREE ARGS...``.
+A prelude for ``_common.signaltui_argv``: run just before the command, in its process.
 """
 
 from __future__ import annotations
 
 import itertools
-import sys
 from typing import Any
 
-sys.meta_path[:] = [finder for finder in sys.meta_path if "editable" not in repr(finder)]
-sys.path[0] = sys.argv.pop(1)
-sys.argv[0] = "signaltui"
-
-from signaltui.cli import entry  # noqa: E402
-from signaltui.store.store import Store  # noqa: E402
-from signaltui.store.writer import StoreWriter  # noqa: E402
+from signaltui.store.store import Store
+from signaltui.store.writer import StoreWriter
 
 _ids = itertools.count(1)
 
@@ -38,4 +32,3 @@ async def _not_written(self: StoreWriter, prepared: Any) -> tuple[None, int]:
 
 Store.prepare_sent = _not_built  # type: ignore[assignment,method-assign]
 StoreWriter.write = _not_written  # type: ignore[assignment,method-assign]
-entry()

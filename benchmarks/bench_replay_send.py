@@ -139,12 +139,11 @@ class Sides:
         self.runs += 1
         db = self.folder / f"run{self.runs}.db"
         tree = self.base if side == "base" else ROOT
+        prelude = Path(__file__).with_name("_unstored_send.py") if side == "unstored" else None
         argv = signaltui_argv(
             tree, "--db", str(db), "replay", str(recording), "--mode", "send",
-            "--target", url, "--concurrency", str(CONCURRENCY), "--quiet",
+            "--target", url, "--concurrency", str(CONCURRENCY), "--quiet", prelude=prelude,
         )  # fmt: skip
-        if side == "unstored":
-            argv[1:3] = [str(Path(__file__).with_name("_unstored_send.py"))]
         seconds = timed(argv, env)
         expected = sum(1 for line in recording.read_text().splitlines() if line.strip())
         if side == "unstored":
