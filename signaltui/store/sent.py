@@ -2,8 +2,9 @@
 
 :meth:`Store.record_sent` is both steps in a row. A send calls them apart: it builds the
 rows (:meth:`Store.prepare_sent`) on the event loop, and :class:`~signaltui.store.writer.
-StoreWriter` stores them (:meth:`Store.write_sent`) at once or in its writer thread. The
-writer thread then runs almost only SQLite, which lets go of the GIL while it works.
+StoreWriter` stores them (:meth:`Store.write_sent_many`), together with the deliveries
+finishing close to it, on the loop or, when the store is busy elsewhere, in its writer
+thread. That thread then runs almost only SQLite, which lets go of the GIL while it works.
 
 Preparing redacts exactly as the single writes do (the result scrubbed of the store's
 secrets, the decision's request redacted and the decision scrubbed, every header, URL
